@@ -1,0 +1,55 @@
+# dondoc: `make demo` serves the app on SQLite; `make test` runs the whole suite
+# against a throwaway Elasticsearch. Both install what they need.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := openjdk-17-jre-headless maven unzip curl tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test system venv es-start es-stop eval bench clean
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: system venv
+	$(BIN)/dondoc db upgrade
+	$(BIN)/dondoc ingest corpus/seeds corpus/dev || true
+	$(BIN)/dondoc user add demo --role admin --password demo --if-missing
+	@echo "Đăng nhập thử: tên demo, mật khẩu demo"
+	$(BIN)/dondoc serve --host 127.0.0.1 --port 5000
+
+es-start: venv
+	scripts/es.sh start
+
+es-stop:
+	scripts/es.sh stop
+
+test: system venv
+	@scripts/es.sh start; \
+	. scripts/es.env; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	scripts/es.sh stop; exit $$rc
+
+eval: venv
+	$(BIN)/dondoc eval corpus
+
+bench: venv
+	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) .es build *.egg-info

@@ -1,0 +1,92 @@
+"""One configuration for every entry point: environment variables over an optional TOML file.
+
+Keys (environment / file):
+  DONDOC_DATA_DIR      data_dir         where originals, the SQLite database and the queue live
+  DONDOC_DATABASE_URL  database_url     SQLAlchemy URL (default: sqlite in the data folder)
+  DONDOC_SEARCH        search_backend   "sqlite" (default) or "elasticsearch"
+  DONDOC_ES_URL        es_url           Elasticsearch URL, e.g. http://127.0.0.1:9200
+  DONDOC_ES_INDEX      es_index         index name prefix (default "dondoc")
+  DONDOC_MAX_FILE_MB   max_file_mb      larger files are refused (default 50)
+  DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
+  DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_data_dir() -> Path:
+    # Inside the checkout when run from one (the demo), else the user's data directory;
+    # never the current working directory by accident.
+    if (PROJECT_ROOT / "pyproject.toml").exists():
+        return PROJECT_ROOT / "data"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "dondoc"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=_default_data_dir)
+    database_url: str = ""
+    search_backend: str = "sqlite"
+    es_url: str = ""
+    es_index: str = "dondoc"
+    max_file_mb: int = 50
+    ocr_workers: int = 0
+    secret_key: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_security: str = "none"  # none | starttls | ssl
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = "dondoc@localhost"
+    base_url: str = "http://127.0.0.1:5000"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'dondoc.sqlite3'}"
+
+    @property
+    def workers(self) -> int:
+        return self.ocr_workers or os.cpu_count() or 1
+
+
+_ENV = {f.name: "DONDOC_" + f.name.upper() for f in fields(Settings)}
+_ENV["search_backend"] = "DONDOC_SEARCH"
+
+
+def _coerce(name: str, value):
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if name == "data_dir":
+        return Path(value).expanduser()
+    if kind == "int":
+        return int(value)
+    return str(value)
+
+
+def load(**overrides) -> Settings:
+    """Settings from the TOML file, then the environment, then explicit overrides."""
+    values: dict = {}
+    env_data = os.environ.get(_ENV["data_dir"])
+    data_dir = Path(env_data).expanduser() if env_data else _default_data_dir()
+    cfg_path = Path(os.environ.get("DONDOC_CONFIG") or data_dir / "dondoc.toml")
+    if cfg_path.exists():
+        with open(cfg_path, "rb") as fh:
+            for k, v in tomllib.load(fh).items():
+                if k in _ENV:
+                    values[k] = _coerce(k, v)
+    for name, var in _ENV.items():
+        if var in os.environ and os.environ[var] != "":
+            values[name] = _coerce(name, os.environ[var])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(Settings(), **values)

@@ -1,0 +1,1 @@
+"""File -> pages of text. One reader per file type, chosen by the detected type (not the name)."""

@@ -1,0 +1,25 @@
+"""Scans and photos (PNG, JPEG, TIFF, multi-page TIFF): every frame OCR'd."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from .base import Page, ReadResult
+from .errors import IngestError
+from .ocr import ocr_many
+
+MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
+
+
+def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
+    try:
+        with Image.open(path) as im:
+            frames = [f.convert("RGB") for f in ImageSequence.Iterator(im)]
+    except (UnidentifiedImageError, OSError) as exc:
+        raise IngestError(f"ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})", "corrupt") from exc
+    results = ocr_many(frames, workers)
+    pages = [Page(i + 1, r.text, "ocr", r.confidence) for i, r in enumerate(results)]
+    if not any(p.text.strip() for p in pages):
+        raise IngestError("không nhận dạng được chữ nào trong ảnh", "empty")
+    return ReadResult(mime, "image", pages)

@@ -1,0 +1,52 @@
+"""Readers by detected type, as a registry (like Paperless-ngx's parser registry)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..config import Settings
+from . import docx as docx_reader
+from . import image as image_reader
+from . import pdf as pdf_reader
+from . import text as text_reader
+from .base import ReadResult
+from .detect import detect
+from .errors import IngestError
+
+Reader = Callable[[Path, str, Settings], ReadResult]
+_REGISTRY: dict[str, Reader] = {}
+
+
+def register(mimes, reader: Reader) -> None:
+    for m in mimes:
+        _REGISTRY[m] = reader
+
+
+register(pdf_reader.MIMES, lambda p, m, s: pdf_reader.read(p, m, s.workers))
+register(image_reader.MIMES, lambda p, m, s: image_reader.read(p, m, s.workers))
+register(docx_reader.MIMES, lambda p, m, s: docx_reader.read(p, m))
+register(text_reader.MIMES, lambda p, m, s: text_reader.read(p, m))
+
+SUPPORTED = "PDF, ảnh (PNG, JPEG, TIFF), Word (.docx), văn bản (.txt)"
+
+
+def reader_for(mime: str) -> Reader | None:
+    if mime in _REGISTRY:
+        return _REGISTRY[mime]
+    if mime.startswith("text/"):
+        return _REGISTRY["text/plain"]
+    return None
+
+
+def read(path: Path, settings: Settings) -> ReadResult:
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("tệp rỗng (0 byte)", "empty")
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise IngestError(f"tệp quá lớn ({size // (1024 * 1024)} MB, tối đa {settings.max_file_mb} MB)", "too_large")
+    mime = detect(path)
+    reader = reader_for(mime)
+    if reader is None:
+        raise IngestError(f"loại tệp không được hỗ trợ ({mime}); dondoc đọc: {SUPPORTED}", "unsupported")
+    return reader(path, mime, settings)

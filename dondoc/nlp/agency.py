@@ -1,0 +1,180 @@
+"""Agencies: the gazetteer (data/agencies.json, data/provinces.json), finding names in text and
+bringing every written form to one canonical name in full words.
+
+Matching runs on folded text (no diacritics, lower case) with any punctuation or line break
+allowed between words, so `Sở LĐ-TBXH`, `So Lao dong - Thuong binh va Xa hoi` and a name broken
+over two lines all match. A name is extended by its locality (`tỉnh Thanh Hóa`, `các huyện, thị
+xã, thành phố`, `cấp xã`).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from .fold import fold, fold_key
+
+_GAP = r"[\W_]+"
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    canonical: str
+    kind: str  # body | local | collective | domain
+
+
+def _load(name: str) -> dict:
+    return json.loads(resources.files("dondoc.nlp").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+# Words of a locality, folded -> written in full (for text typed without diacritics).
+_LOCALITY_WORDS = {
+    "tinh": "tỉnh", "thanh": "thành", "pho": "phố", "tp": "thành phố", "huyen": "huyện", "thi": "thị",
+    "xa": "xã", "quan": "quận", "phuong": "phường", "tran": "trấn", "cac": "các", "cap": "cấp",
+    "truc": "trực", "thuoc": "thuộc", "trung": "Trung", "uong": "ương", "tw": "Trung ương",
+    "va": "và", "nay": "này",
+}
+
+
+class Gazetteer:
+    def __init__(self, agencies: dict, provinces: dict):
+        self.titles = agencies["titles"]
+        self.provinces = provinces["provinces"]
+        self.alias_to_name: dict[str, tuple[str, str]] = {}
+        self.successor: dict[str, str] = {}
+        for dom in agencies["domains"]:
+            for prefix, meta in agencies["domain_prefixes"].items():
+                name = f"{prefix} {dom['name']}"
+                forms = [dom["name"], *dom["abbr"]]
+                for f in forms:
+                    self._add(f"{prefix} {f}", name, "domain")
+                    for p in meta["abbr"]:
+                        self._add(f"{p}{f}", name, "domain")  # SLĐTBXH, BKHĐT
+                if dom.get("merged_into"):
+                    self.successor[name] = f"{prefix} {dom['merged_into']}"
+        for group, kind in (("bodies", "body"), ("local_bodies", "local"), ("collectives", "collective")):
+            for b in agencies[group]:
+                for f in [b["name"], *b["aliases"]]:
+                    self._add(f, b["name"], kind)
+                if b.get("merged_into"):
+                    self.successor[b["name"]] = b["merged_into"]
+        self.province_names: dict[str, str] = {}
+        for p in self.provinces:
+            for o in p["old"]:
+                self.province_names.setdefault(fold_key(o), o)
+            self.province_names.setdefault(fold_key(p["name"]), p["name"])
+        keys = sorted(self.alias_to_name, key=len, reverse=True)
+        alt = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in keys)
+        self._re = re.compile(rf"(?<![0-9a-z])(?:{alt})(?![0-9a-z])")
+        prov = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in sorted(self.province_names, key=len, reverse=True))
+        self._province_alt = prov
+        self._locality_re = re.compile(
+            rf"{_GAP}(?:"
+            rf"(?:cac{_GAP})?(?:tinh|thanh pho|tp)(?:{_GAP}|\s*,\s*)(?:thanh pho|tp)(?:{_GAP}truc{_GAP}thuoc{_GAP}(?:trung{_GAP}uong|tw))?"
+            rf"|cac{_GAP}huyen(?:{_GAP}thi{_GAP}xa)?{_GAP}(?:thanh{_GAP}pho|tp)(?:{_GAP}thuoc{_GAP}tinh)?"
+            rf"|cac{_GAP}(?:xa{_GAP}phuong{_GAP}thi{_GAP}tran|tinh|huyen|xa)"
+            rf"|cap{_GAP}(?:tinh|huyen|xa)"
+            rf"|(?:tinh|thanh{_GAP}pho|tp\.?|huyen|thi{_GAP}xa|quan)(?:{_GAP}(?:{prov}))?"
+            rf"|(?:{prov})"
+            rf")(?![0-9a-z])"
+        )
+
+    def _add(self, form: str, name: str, kind: str) -> None:
+        key = fold_key(form)
+        if key and key not in self.alias_to_name:
+            self.alias_to_name[key] = (name, kind)
+
+    # -- finding -------------------------------------------------------------------------------
+    def find(self, text: str, folded: str | None = None) -> list[Found]:
+        """Every agency named in `text`, longest match first, with its locality."""
+        folded = folded if folded is not None else fold(text)
+        out: list[Found] = []
+        for m in self._re.finditer(folded):
+            key = re.sub(r"[\W_]+", " ", m.group(0)).strip()
+            name, kind = self.alias_to_name[key]
+            start, end = m.span()
+            if kind in ("domain", "local", "body") and not _looks_like_name(text, start, key):
+                continue
+            canonical = name
+            if kind in ("domain", "local") or (kind == "body" and name.startswith("Ban ")):
+                loc = self._locality_re.match(folded, end)
+                if loc:
+                    canonical = f"{name} {self._locality_text(text[loc.start():loc.end()])}"
+                    end = loc.end()
+            out.append(Found(start, end, canonical, kind))
+        return out
+
+    def _locality_text(self, written: str) -> str:
+        words = re.findall(r"[^\W_]+", written)
+        folded_words = [fold(w) for w in words]
+        joined = " ".join(folded_words)
+        for key, name in self.province_names.items():
+            if joined.endswith(key):
+                head = folded_words[: len(folded_words) - len(key.split())]
+                return " ".join([*(self._word(h, w) for h, w in zip(head, words)), name]).strip()
+        text = " ".join(self._word(f, w) for f, w in zip(folded_words, words))
+        text = re.sub(r"\b(các (?:tỉnh|huyện|xã)) (?=thành phố|thị xã|phường)", r"\1, ", text)
+        text = re.sub(r"\b(thị xã|phường) (?=thành phố|thị trấn)", r"\1, ", text)
+        text = re.sub(r"\b(tỉnh) (?=thành phố)", r"\1, ", text)
+        return text
+
+    @staticmethod
+    def _word(folded: str, written: str) -> str:
+        if written.lower() in ("tp", "tw"):
+            return _LOCALITY_WORDS[written.lower()]
+        if written.isupper() and len(written) > 1:
+            return _LOCALITY_WORDS.get(folded, written.capitalize())
+        return written if any(not c.isascii() for c in written) else _LOCALITY_WORDS.get(folded, written)
+
+    # -- canonical names -----------------------------------------------------------------------
+    def canonical(self, written: str) -> str:
+        """Full-word canonical name of a written agency (abbreviated, stripped or garbled)."""
+        written = re.sub(r"\s+", " ", written).strip(" .;,:-–")
+        bare = strip_title(written, self.titles)
+        found = self.find(bare)
+        if found and found[0].start <= 1 and found[0].end >= len(bare.rstrip(" .;,")) - 1:
+            return found[0].canonical
+        key = fold_key(bare)
+        hit = process.extractOne(key, self.alias_to_name.keys(), scorer=fuzz.ratio, score_cutoff=86)
+        if hit:
+            return self.alias_to_name[hit[0]][0]
+        if found:
+            rest = bare[found[0].end:].strip()
+            return (found[0].canonical + (" " + rest if rest else "")).strip()
+        return bare[:1].upper() + bare[1:] if bare else bare
+
+    def successor_of(self, canonical: str) -> str | None:
+        """The body that took over `canonical`'s tasks after the 2025 merges, if any."""
+        for old, new in self.successor.items():
+            if canonical == old or canonical.startswith(old + " "):
+                return new + canonical[len(old):]
+        return None
+
+
+def _looks_like_name(text: str, start: int, key: str) -> bool:
+    """A name in running text starts with a capital ("Sở Tư pháp"), unless it is an abbreviation."""
+    c = text[start: start + 1]
+    return c.isupper() or c.isdigit() or key.split()[0] in ("cac",)
+
+
+def strip_title(name: str, titles: list[str]) -> str:
+    """`Chủ tịch Ủy ban nhân dân ...` -> `Ủy ban nhân dân ...`: the body, not its head."""
+    f = fold(name)
+    for t in sorted(titles, key=len, reverse=True):
+        ft = fold(t)
+        for prefix in ("", "cac "):
+            if f.startswith(prefix + ft + " "):
+                rest = name[len(prefix) + len(t) + 1:]
+                return ("các " if prefix and fold(rest)[:3] != "cac" and False else "") + rest
+    return name
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer(_load("agencies.json"), _load("provinces.json"))

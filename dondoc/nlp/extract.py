@@ -1,0 +1,121 @@
+"""Text -> Dispatch: the extraction stages in order (clean, fold, documents, header, tasks)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .agency import gazetteer
+from .fold import diacritic_ratio, fold
+from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, read_header,
+                     read_signer, _is_caps_title, _is_person_name)
+from .layout import iter_lines
+from .record import AgencyMention, Dispatch
+from .tasks import find_tasks
+from .textprep import clean
+
+
+def split_documents(text: str, folded: str) -> list[int]:
+    """Start offsets of the documents in one file (a cover letter and the draft it submits)."""
+    starts = [0]
+    lines = list(iter_lines(text))
+    mottos = [m.start() for m in MOTTO_RE.finditer(folded)]
+    for pos in mottos[1:]:
+        idx = next(i for i, (s, e, _) in enumerate(lines) if s <= pos <= e)
+        j = idx
+        while j > 0:
+            prev = lines[j - 1][2].strip()
+            if prev and not (prev.isupper() or prev.strip("*_-— ") == "" or len(prev) < 3):
+                break
+            if j < idx - 8:
+                break
+            j -= 1
+        while j < idx and not lines[j][2].strip():
+            j += 1
+        starts.append(lines[j][0])
+    return starts
+
+
+def closing_spans(text: str, folded: str) -> list[tuple[int, int]]:
+    """Distribution lists ("Nơi nhận:") and signature blocks: never tasks."""
+    spans = []
+    lines = list(iter_lines(text))
+    i = 0
+    while i < len(lines):
+        s, e, line = lines[i]
+        f = folded[s:e].strip()
+        t = line.strip()
+        starts_close = CLOSING_RE.match(f) or SIGN_TITLE_RE.match(f) or (_is_caps_title(t) and i > 5) or re.match(r"^tran trong\b", f)
+        if starts_close:
+            j = i + 1
+            end = e
+            while j < len(lines):
+                ls, le, l = lines[j]
+                tt = l.strip()
+                ff = folded[ls:le].strip()
+                if (not tt or tt.startswith(("-", "+", "•", "}", "(")) or _is_caps_title(tt) or SIGN_TITLE_RE.match(ff)
+                        or _is_person_name(tt) or ff.startswith(("luu", "noi nhan")) or (tt.isupper() and len(tt) < 40)):
+                    if tt:
+                        end = le
+                    j += 1
+                    continue
+                break
+            spans.append((s, end))
+            i = j
+            continue
+        i += 1
+    return spans
+
+
+def _default_lead(h: Header) -> list[str]:
+    g = gazetteer()
+    if h.recipients:
+        return list(dict.fromkeys(g.canonical(r) for r in h.recipients))
+    return list(h.issuer_parts or ([h.issuer] if h.issuer else []))
+
+
+_ISSUER_IN_BODY = re.compile(r"(?:de nghi|yeu cau|huong dan|thong bao|co y kien|kinh de nghi)\b")
+
+
+def extract(raw: str) -> Dispatch:
+    text = clean(raw)
+    folded = fold(text)
+    g = gazetteer()
+    doc_starts = split_documents(text, folded)
+    bounds = list(zip(doc_starts, doc_starts[1:] + [len(text)]))
+    headers = [read_header(text, folded, s, e) for s, e in bounds]
+    first = headers[0]
+    skip = closing_spans(text, folded)
+    for (s, e), h in list(zip(bounds, headers))[1:]:
+        skip.append((s, h.header_end))
+    warnings: list[str] = []
+    if diacritic_ratio(text) < 0.05:
+        warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
+    # an issuer named only in the body ("Bộ ... đề nghị Ủy ban ...")
+    if not first.issuer:
+        for f in g.find(text[first.header_end:], folded[first.header_end:]):
+            after = folded[first.header_end + f.end: first.header_end + f.end + 30]
+            if _ISSUER_IN_BODY.match(after.strip()):
+                first.issuer = f.canonical
+                first.issuer_parts = [f.canonical]
+                break
+    tasks = []
+    for (s, e), h in zip(bounds, headers):
+        issued = date.fromisoformat(h.issued) if h.issued else None
+        year = h.year or (first.year if first.year else None)
+        if not h.issuer:
+            h.issuer, h.issuer_parts = first.issuer, first.issuer_parts
+        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip))
+    sig_from = skip[0][0] if skip else first.header_end
+    signer, _ = read_signer(text, folded, sig_from)
+    mentions: dict[str, AgencyMention] = {}
+    for f in g.find(text, folded):
+        m = mentions.setdefault(f.canonical, AgencyMention(text[f.start:f.end], f.canonical, []))
+        m.spans.append((f.start, f.end))
+    if not tasks:
+        warnings.append("Không tìm thấy nhiệm vụ nào được giao trong văn bản.")
+    return Dispatch(
+        number=first.number, issued=first.issued, place=first.place, issuer=first.issuer,
+        issuer_parent=first.issuer_parent, kind=first.kind, subject=first.subject,
+        recipients=first.recipients or [], signer=signer, cites=read_cites(text, folded),
+        text=text, tasks=tasks, agencies=list(mentions.values()), warnings=warnings,
+    )

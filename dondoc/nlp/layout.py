@@ -1,0 +1,148 @@
+"""Lines -> blocks: the paragraphs, numbered items and bullets of a dispatch, with offsets.
+
+Text copied from PDFs and scans is hard-wrapped, broken by page numbers and blank lines inside
+a sentence; a block is rebuilt from its lines. A new block starts at a list marker, after a line
+that closes a sentence when the next one starts with a capital, or after a blank line unless the
+text plainly runs on (next line in lower case).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .fold import fold
+
+MARKER_RE = re.compile(
+    r"^\s*(?P<m>"
+    r"(?P<article>[ĐD]i[eềé]u\s+\d+\s*[.:])"
+    r"|(?P<roman>[IVX]{1,5}\s*[.)/])(?=\s|[A-ZĐ])"
+    r"|(?P<num>\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\s*[.)])(?=\s*\S)(?!\d)"
+    r"|(?P<alpha>[a-zđ]\s*\))"
+    r"|(?P<bullet>[-–—+•*∙●▪➢✓]\s*)(?=\S)"
+    r")"
+)
+PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
+_END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    marker: str | None = None
+    kind: str = "plain"        # article | roman | num | alpha | bullet | plain | row
+    level: int = 0             # 1 for "1.", 2 for "1.1.", ...
+    lines: list[tuple[int, int]] = field(default_factory=list)
+
+    def text(self, doc: str) -> str:
+        return doc[self.start:self.end]
+
+    def body_start(self, doc: str) -> int:
+        """Offset just after the list marker."""
+        m = MARKER_RE.match(doc, self.start) if self.marker else None
+        if not m:
+            return self.start
+        i = m.end()
+        while i < self.end and doc[i] == " ":
+            i += 1
+        return i
+
+
+def iter_lines(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line), line
+        pos += len(line) + 1
+
+
+def classify_marker(line: str) -> tuple[str | None, str, int]:
+    m = MARKER_RE.match(line)
+    if not m:
+        if " | " in line and re.match(r"^\s*\d{1,3}\s*\|", line):
+            return line.split("|")[0].strip(), "row", 1
+        return None, "plain", 0
+    for kind in ("article", "roman", "num", "alpha", "bullet"):
+        if m.group(kind):
+            mk = m.group(kind).strip()
+            level = 1
+            if kind == "num":
+                level = len(re.findall(r"\d+", mk))
+            return mk, kind, level
+    return None, "plain", 0
+
+
+def _starts_upper(line: str) -> bool:
+    s = line.lstrip(" \"“'(")
+    return bool(s) and (s[0].isupper() or s[0].isdigit())
+
+
+def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
+    """Blocks of text[start:end]."""
+    end = len(text) if end is None else end
+    out: list[Block] = []
+    cur: Block | None = None
+    gap = False
+    for s, e, line in iter_lines(text):
+        if e <= start or s >= end:
+            continue
+        if not line.strip():
+            gap = True
+            continue
+        if PAGE_NO_RE.match(line) and gap:
+            continue  # a page number between blank lines
+        marker, kind, level = classify_marker(line)
+        new = True
+        if cur is not None and kind == "bullet" and marker == "-" and not gap:
+            prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
+            if len(prev) > 40 and not _END_SENT.search(prev):
+                marker, kind, level = None, "plain", 0   # a hyphen inside a wrapped name
+        if cur is not None and marker is None:
+            prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
+            ends_sentence = bool(_END_SENT.search(prev))
+            lower_next = not _starts_upper(line)
+            if lower_next and not ends_sentence:
+                new = False             # the sentence runs on, across a wrap or a page break
+            elif not gap and not ends_sentence and cur.kind != "row":
+                new = False             # a hard wrap
+            elif not gap and lower_next:
+                new = False
+        if new:
+            ls = s + (len(line) - len(line.lstrip()))
+            cur = Block(ls, e, marker, kind, level, [(ls, e)])
+            out.append(cur)
+        else:
+            cur.end = e
+            cur.lines.append((s, e))
+        gap = False
+    return out
+
+
+SENT_SPLIT_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«(]?[A-ZĐÀ-ỸÁÉÍÓÚÝ])")
+_ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,4}|\bv\.v|\bTp|\bTS|\bThS|\bPGS|\bGS|\bĐ/c|\bNo|\bSố|\d)\.$")
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside text[start:end] (abbreviations like `P.ĐTĐH`, `TP.` do not end one)."""
+    spans = []
+    s = start
+    for m in SENT_SPLIT_RE.finditer(text, start, end):
+        cut = m.start()
+        head = text[max(s, cut - 8):cut]
+        if _ABBREV_END.search(head):
+            continue
+        if cut - s > 0:
+            spans.append((s, cut))
+        s = m.end()
+    if end > s:
+        spans.append((s, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def is_heading(text: str) -> bool:
+    """Upper-case title lines (`II. NỘI DUNG HOẠT ĐỘNG`, `QUYẾT ĐỊNH:`)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def folded_start(text: str, n: int = 60) -> str:
+    return fold(text[:n]).strip()

@@ -39,7 +39,10 @@ PERIOD_RANGE_RE = re.compile(
 YEAR_END_RE = re.compile(
     rf"\b(?:d[e3]n h[e3]t|d[e3]n|trong|cu[o0]i|h[o0][a-z0-9]n th[a-z0-9]nh(?: trong)?|tr[u][a-z0-9]{{1,3}}|tr[o0]ng c[a-z0-9]{{1,2}})\s+{_NAM}\s+(?P<y>\d{{4}})(?![\d/]|\s*[-–]\s*\d{{4}})"
 )
-MONTH_RE = re.compile(rf"\b(?:trong\s+|tr[u][a-z0-9]{{1,3}}\s+|den het\s+)?{_THANG}\s+(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
+MONTH_RE = re.compile(rf"(?<!\d\s)\b(?:trong\s+|tr[u][a-z0-9]{{1,3}}\s+|den het\s+|h[o0][a-z0-9]n th[a-z0-9]nh\s+(?:trong\s+)?)(?:{_THANG})\s+(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
+# In a time column or a "Thời gian hoàn thành:" line the period stands alone ("Tháng 8/2026", "2026").
+CELL_MONTH_RE = re.compile(rf"\b{_THANG}\s+(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
+CELL_YEAR_RE = re.compile(rf"(?:^|\b{_NAM}\s+|[\s(])(?P<y>20\d\d)(?![\d/\-–]|\s*[-–]\s*\d)")
 QUARTER_RE = re.compile(rf"\bqu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])\b\s*(?:/|{_NAM}|-)\s*(?P<y>\d{{4}})")
 HALF_RE = re.compile(rf"\b6 {_THANG} (?P<which>dau|cuoi) {_NAM}(?: (?P<y>\d{{4}}))?")
 RELATIVE_RE = re.compile(
@@ -218,8 +221,24 @@ def expand_recurring(rule: str, issued: date | None, year: int | None) -> list[d
     return [d for d in ends if d >= start]
 
 
-def find_deadlines(text: str, folded: str, issued: date | None, year: int | None = None) -> list[Deadline]:
-    """All deadlines stated in one task's text (original and folded forms, same offsets)."""
+def parse_time_cell(folded: str) -> list[Deadline]:
+    """A time column or a "Thời gian hoàn thành:" value, where a bare period is the deadline."""
+    out = []
+    for m in CELL_MONTH_RE.finditer(folded):
+        mo, y = int(m.group("m")), int(m.group("y"))
+        if 1 <= mo <= 12:
+            out.append(Deadline(_last_day(y, mo).isoformat(), "", "period_end", None, m.span()))
+    if not out:
+        for m in CELL_YEAR_RE.finditer(folded):
+            out.append(Deadline(date(int(m.group("y")), 12, 31).isoformat(), "", "period_end", None, m.span("y")))
+            break
+    return out
+
+
+def find_deadlines(text: str, folded: str, issued: date | None, year: int | None = None,
+                   time_cell: bool = False) -> list[Deadline]:
+    """All deadlines stated in one task's text (original and folded forms, same offsets).
+    `time_cell`: the text is a time column or a "Thời gian ...:" value, where bare periods count."""
     year = year or (issued.year if issued else None)
     found: list[Deadline] = []
     taken: list[tuple[int, int]] = []
@@ -233,8 +252,15 @@ def find_deadlines(text: str, folded: str, issued: date | None, year: int | None
             if not _overlaps(d.span, taken):
                 taken.append(d.span)
                 found.append(d)
+    if time_cell and not found:
+        for d in parse_time_cell(folded):
+            if not _overlaps(d.span, taken):
+                taken.append(d.span)
+                found.append(d)
     rec = recurrence_rule(folded)
-    if rec:
+    # "thường xuyên" (continuously) is no deadline; a recurrence is one when something is due
+    due = re.search(r"bao cao|gui|nop|tong hop|dinh k[y]|truoc ngay", folded) and not re.search(r"thuong xuyen", folded)
+    if rec and (found or due):
         rule, span = rec
         if found:
             # explicit days with a recurrence ("trước ngày 30/11 hằng năm"): keep the days, mark the rule

@@ -310,7 +310,7 @@ def read_header(text: str, folded: str, start: int = 0, end: int | None = None) 
         if recip_line is None and RECIPIENT_RE.match(f):
             recip_line = idx
             break
-        if idx > 3 and (f.strip().startswith(("can cu", "thuc hien ", "trien khai ")) and number_line is not None):
+        if idx > 3 and f.strip().startswith(("can cu", "thuc hien ", "trien khai ")) and line.strip()[:1].isupper() and number_line is not None:
             break
     first_meta = min(i for i in (number_line, date_line, vv_line, recip_line, limit) if i is not None)
     top_end = lines[first_meta][0] if first_meta < len(lines) else start

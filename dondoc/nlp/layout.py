@@ -39,10 +39,10 @@ class Block:
 
     def body_start(self, doc: str) -> int:
         """Offset just after the list marker."""
-        m = MARKER_RE.match(doc, self.start) if self.marker else None
+        m = MARKER_RE.match(doc[self.start:self.end]) if self.marker else None
         if not m:
             return self.start
-        i = m.end()
+        i = self.start + m.end()
         while i < self.end and doc[i] == " ":
             i += 1
         return i

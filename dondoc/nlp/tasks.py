@@ -21,6 +21,7 @@ from .deadline import find_deadlines
 from .fold import fold
 from .layout import Block, blocks, is_heading, sentences
 from .record import Deadline, Task
+from .table import find_line_tables, pipe_row_task, row_task
 from .textprep import collapse
 
 
@@ -33,7 +34,7 @@ def lexicon() -> dict:
     data["assign_re"] = re.compile(r"(?:^|[\s,;(])(?:" + "|".join(sorted(map(re.escape, data["assign"]), key=len, reverse=True)) + rf")\s+(?:(?:cac\s+)?(?:{titles})\s+)?$")
     data["agency_verb_re"] = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:" + "|".join(sorted(map(re.escape, data["agency_verbs"]), key=len, reverse=True)) + r")\b")
     data["meta_re"] = re.compile(
-        r"^\s*[-–*+•]?\s*(?P<key>" + "|".join(sorted(map(re.escape, data["meta_lead"] + data["meta_support"] + data["meta_time"] + data["meta_other"]), key=len, reverse=True)) + r")\s*:"
+        r"^\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + "|".join(sorted(map(re.escape, data["meta_lead"] + data["meta_support"] + data["meta_time"] + data["meta_other"]), key=len, reverse=True)) + r")\s*:"
     )
     return data
 
@@ -120,7 +121,12 @@ def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[st
             ls, sup = _split_lead_support(text, folded, tail_start, end)
             support.extend(sup)
             break
-        at_start = re.fullmatch(r"[\s\-–+•*\d.)]*(?:(?:de nghi|giao|rieng)\s+)?", folded[start:f.start]) is not None
+        at_start = re.fullmatch(r"[\s\-–+•*\d.)]*(?:(?:de nghi|giao|rieng)\s+)?"
+                                r"(?:(?:can cu|doi voi|rieng|trong|hang nam|hang quy|ngoai ra|tren co so|ve)\b[^,;:]{0,160},\s*(?:(?:se|thi)\s+)?(?:do\s+)?)?",
+                                folded[start:f.start]) is not None
+        if at_start and re.match(r"\s*(?:kinh\s+)?(?:de nghi|yeu cau|huong dan|thong bao|co y kien|giao)\b", folded[f.end:f.end + 30]):
+            directive = True   # the issuer speaking: the work falls to whom it asks
+            continue
         if at_start:
             group = [f]
             for g in found[i + 1:]:
@@ -150,6 +156,8 @@ def _is_meta(folded_line: str) -> str | None:
         return "support"
     if key in lex["meta_time"]:
         return "time"
+    if key == "ten nhiem vu":
+        return None
     return "other"
 
 
@@ -166,11 +174,15 @@ def _section_mode(folded_title: str) -> str | None:
     return None
 
 
+_LEAD_IN_DIRECTIVE = re.compile(
+    r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri)\b"
+    r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach)"
+    r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong)\b[^:]{0,40}\b(?:sau|nhu sau)\b"
+)
+
+
 def _lead_in_is_directive(folded_text: str) -> bool:
-    lex = lexicon()
-    if re.search(r"y kien nhu sau|dieu kien sau|gom:|bao gom|sau day:?$", folded_text[-80:]) and not re.search(r"de nghi|yeu cau|giao|chi dao", folded_text):
-        return False
-    return any(re.search(rf"\b{re.escape(w)}\b", folded_text) for w in lex["lead_in_directive"])
+    return bool(_LEAD_IN_DIRECTIVE.search(folded_text))
 
 
 def starts_with_directive(folded_sentence: str) -> bool:
@@ -182,9 +194,27 @@ def _not_task(folded_sentence: str) -> bool:
     s = re.sub(r"^[\s\-–+•*\d.)(\"“]+", "", folded_sentence)
     if lexicon()["not_task_re"].match(s):
         return True
-    if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|de (bo )?(lanh dao )?biet,? thuc hien\W*$", s):
+    if re.search(r"^can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu|van ban|y kien|de nghi|hien phap|thong bao)", s):
+        return True
+    if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|\bde\s.{0,90}\bbiet,?\s*(?:va\s+)?(?:thuc hien|chi dao|phoi hop)?\W*$", s):
         return True
     return False
+
+
+_ASSIGN_SPLIT = re.compile(r";\s+(?=(?:chi dao|giao|de nghi|yeu cau)\s)")
+_EXHORTATION = re.compile(r"(?:trien khai|thuc hien|to chuc thuc hien)[^.]{0,40}(?:cac |những )?(?:noi dung|cong van|van ban|chi thi|ke hoach|quyet dinh|chuong trinh)\s+(?:tren|nay)\b")
+
+
+def split_clauses(folded: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sentence that hands work to a second body after a semicolon is two tasks."""
+    out = []
+    for s, e in spans:
+        cut = s
+        for m in _ASSIGN_SPLIT.finditer(folded, s, e):
+            out.append((cut, m.start() + 1))
+            cut = m.end()
+        out.append((cut, e))
+    return out
 
 
 def _clip_marker(text: str, b: Block) -> int:
@@ -202,9 +232,18 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
     group = 0
     pending_meta = False
     seen_directive = False
+    tables = find_line_tables(text, body_start, body_end)
+    table_spans = [(ts, te) for ts, te, _ in tables]
+    for _, _, rows in tables:
+        for row in rows:
+            t = row_task(text, folded, row, issued, year)
+            if t is not None:
+                if not t.lead:
+                    t.lead = list(default_lead)
+                drafts.append(_Draft(t, True, -1))
     bl = blocks(text, body_start, body_end)
     for b in bl:
-        if any(s <= b.start < e for s, e in skip_spans):
+        if any(s <= b.start < e for s, e in list(skip_spans) + table_spans):
             continue
         btext = text[b.start:b.end]
         bfold = folded[b.start:b.end]
@@ -252,7 +291,6 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
         if b.kind in ("num", "alpha"):
             while len(scopes) > 1 and scopes[-1].level >= level:
                 scopes.pop()
-            group += 1
         elif b.kind == "plain":
             # an unnumbered paragraph closes bullet scopes but stays under its numbered item
             while len(scopes) > 1 and scopes[-1].kind == "bullet":
@@ -265,7 +303,12 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
         lead, support, is_dir = explicit_lead(text, folded, content_start, b.end)
         if is_lead_in:
             dls = find_deadlines(text[content_start:b.end], folded[content_start:b.end], issued, year)
-            scope = Scope(level if b.kind != "bullet" else 100, b.kind, lead or list(parent.lead),
+            lvl = {"bullet": 100, "plain": 0.5}.get(b.kind, level)
+            if b.kind == "plain":
+                while len(scopes) > 1 and scopes[-1].level >= lvl:
+                    scopes.pop()
+                parent = scopes[-1]
+            scope = Scope(lvl, b.kind, lead or list(parent.lead),
                           support or list(parent.support), dls or list(parent.deadlines),
                           is_dir or _lead_in_is_directive(cfold) or (section_mode == "task"))
             if lead and not is_dir and not _lead_in_is_directive(cfold):
@@ -278,36 +321,56 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
             scopes.append(scope)
             seen_directive = seen_directive or bool(scope.directive)
             if not text_after_colon or len(text_after_colon) < 25 or not starts_with_directive(text_after_colon):
-                continue
-        elif b.kind in ("num", "alpha"):
+                sents = sentences(text, content_start, b.end)
+                if len(sents) < 2:
+                    continue
+                emit_until = sents[-2][1]     # "Thành lập Ban ... . Trong đó:" -> the first sentence is a task
+            else:
+                emit_until = b.end
+        else:
+            emit_until = b.end
+        if not is_lead_in and b.kind in ("num", "alpha"):
             scopes.append(Scope(level, b.kind, lead or list(parent.lead), support or list(parent.support),
                                 list(parent.deadlines), parent.directive))
         scope = scopes[-1]
         in_list = b.kind in ("num", "alpha", "bullet", "row") or scope is not scopes[0]
         directive_ctx = bool(scope.directive) or section_mode == "task" or (seen_directive and scope is scopes[0])
         # a numbered title with sub-items under it ("1. Công tác phổ biến ...") is a heading
-        if b.kind in ("num", "roman") and not re.search(r"[.;:!?”\"]$", btext.strip()) and len(cfold) < 140 and not is_dir:
+        if b.kind in ("num", "roman") and not is_dir:
             nxt = next((x for x in bl if x.start > b.start), None)
-            if nxt is not None and (nxt.kind == "bullet" or (nxt.kind == "num" and nxt.level > b.level)):
+            closed = bool(re.search(r"[.;:!?”\"]$", btext.strip()))
+            if nxt is not None and ((nxt.kind == "bullet" and not closed and len(cfold) < 150)
+                                    or (nxt.kind == "num" and nxt.level > b.level and (not closed and len(cfold) < 300 or len(cfold) < 150))):
                 continue
         # -- sentences --------------------------------------------------------------------------
-        for s, e in sentences(text, content_start, b.end):
+        if b.kind == "row":
+            t = pipe_row_task(text, folded, b.start, b.end, issued, year)
+            if t is not None:
+                if not t.lead:
+                    t.lead = list(scope.lead) or list(default_lead)
+                drafts.append(_Draft(t, True, group))
+            continue
+        for s, e in split_clauses(folded, sentences(text, content_start, emit_until)):
             sf = folded[s:e]
             body = re.sub(r"^[\s\-–+•*]+", "", sf)
-            if len(body.strip()) < 8 or _not_task(sf):
+            if len(body.strip()) < 8:
+                continue
+            slead, ssupport, sdir = explicit_lead(text, folded, s, e)
+            if _not_task(sf) and not (sdir and slead):
                 continue
             if is_heading(text[s:e]) and len(body) < 120:
                 continue
-            slead, ssupport, sdir = explicit_lead(text, folded, s, e)
             has_verb = starts_with_directive(body)
             dls = find_deadlines(text[s:e], sf, issued, year)
             for dl in dls:
                 dl.span = (dl.span[0] + s, dl.span[1] + s)
+            if _EXHORTATION.search(body) and not dls:
+                continue   # "... triển khai thực hiện các nội dung trên": a closing, not a new task
             obligation = bool(re.search(r"\bphai\b|\bcan\b|\bcan phai\b", body)) or bool(dls)
             if sdir:
                 ok = True
             elif directive_ctx and (has_verb or (in_list and b.kind in ("bullet", "num", "alpha", "row") and not PREAMBLE_ADV.match(body)) or obligation):
-                ok = not re.match(r"^(?:ve|doi voi)\b", body) or bool(dls)
+                ok = not re.match(r"^(?:ve|doi voi|tai|theo)\b", body) or bool(dls)
             elif has_verb and (seen_directive or in_list) and not PREAMBLE_ADV.match(body):
                 ok = True
             elif dls and re.search(r"bao cao|gui|nop|hoan thanh|xong", body):
@@ -331,4 +394,4 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
             task = Task(collapse(text[s:e]), (s, e), lead_names, ssupport or (list(scope.support) if not slead else []),
                         dls or [Deadline(d.date, d.source, d.kind, d.rule, d.span) for d in scope.deadlines])
             drafts.append(_Draft(task, bool(slead) or bool(scope.lead and scope is not scopes[0] and scope.lead != default_lead), group))
-    return [d.task for d in drafts]
+    return [d.task for d in sorted(drafts, key=lambda d: d.task.span)]

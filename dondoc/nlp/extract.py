@@ -11,7 +11,8 @@ from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, re
 from .layout import iter_lines
 from .record import AgencyMention, Dispatch
 from .tasks import find_tasks
-from .textprep import clean
+from .ocrfix import looks_garbled, repair
+from .textprep import clean, collapse
 
 
 def split_documents(text: str, folded: str) -> list[int]:
@@ -77,7 +78,38 @@ _ISSUER_IN_BODY = re.compile(r"(?:de nghi|yeu cau|huong dan|thong bao|co y kien|
 
 
 def extract(raw: str) -> Dispatch:
-    text = clean(raw)
+    """The dispatch record of a text. Text read by OCR without Vietnamese is repaired first
+    (see ocrfix) and everything found in the repaired copy is mapped back to the original."""
+    original = clean(raw)
+    if looks_garbled(original):
+        text, to_orig = repair(original)
+        record = _extract(text)
+        record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
+        return _map_back(record, original, to_orig)
+    return _extract(original)
+
+
+def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
+    def span(sp):
+        if sp is None:
+            return None
+        s, e = sp
+        return (to_orig[s], to_orig[e - 1] + 1 if e > s else to_orig[s])
+    rec.text = original
+    for t in rec.tasks:
+        t.span = span(t.span)
+        t.text = collapse(original[t.span[0]:t.span[1]])
+        for d in t.deadlines:
+            d.span = span(d.span)
+            if d.span:
+                d.source = original[d.span[0]:d.span[1]].strip()
+    for a in rec.agencies:
+        a.spans = [span(sp) for sp in a.spans]
+        a.name = original[a.spans[0][0]:a.spans[0][1]]
+    return rec
+
+
+def _extract(text: str) -> Dispatch:
     folded = fold(text)
     g = gazetteer()
     doc_starts = split_documents(text, folded)
@@ -88,7 +120,7 @@ def extract(raw: str) -> Dispatch:
     for (s, e), h in list(zip(bounds, headers))[1:]:
         skip.append((s, h.header_end))
     warnings: list[str] = []
-    if diacritic_ratio(text) < 0.05:
+    if diacritic_ratio(text) < 0.05 and not looks_garbled(text):
         warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
     # an issuer named only in the body ("Bộ ... đề nghị Ủy ban ...")
     if not first.issuer:

@@ -19,14 +19,14 @@ from .textprep import collapse
 
 NUMBER_LINE_RE = re.compile(r"^\s*s[o0ố6][\s.]*[:;]\s*(?P<rest>.*)$")
 DATE_LINE_RE = re.compile(
-    r"(?P<place>[^\n,]{0,40}?)\s*,?\s*ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng\s+(?P<m>\d{1,2})\s+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})"
+    r"(?P<place>[^\n,]{0,40}?)\s*,?\s*ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]+(?P<m>\d{1,2})[\s.,]+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})"
 )
 PLACE_DATE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
 MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
 MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[uư]\s+d[o0]\s*[-–]\s*h[a-z0-9]{1,2}nh\s+ph[uú][a-z0-9]?c")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 VV_RE = re.compile(r"^\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
-RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*g\S{0,4}\s*:\s*")
+RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")
 CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")
 

@@ -40,16 +40,13 @@ def _is_header_line(line: str) -> bool:
 
 def find_line_tables(text: str, start: int, end: int) -> list[tuple[int, int, list[_Row]]]:
     """Tables written one cell a line: (start, end, rows)."""
-    lines = [(s, e, l) for s, e, l in iter_lines(text) if s >= start and e <= end]
+    lines = [(s, e, l) for s, e, l in iter_lines(text) if s >= start and e <= end and l.strip()]
     tables = []
     i = 0
     while i < len(lines):
-        # a header: three or more header-word lines in a row, starting with TT/STT
         if re.sub(r"[^a-z]", "", fold(lines[i][2])) in ("tt", "stt"):
-            j = i + 1
-            while j < len(lines) and _is_header_line(lines[j][2]):
-                j += 1
-            if j - i >= 3:
+            j, known = _skip_header(lines, i)
+            if known >= 3:
                 rows, k = _collect_rows(lines, j)
                 if rows:
                     tables.append((lines[i][0], lines[k - 1][1], rows))
@@ -57,6 +54,15 @@ def find_line_tables(text: str, start: int, end: int) -> list[tuple[int, int, li
                 continue
         i += 1
     return tables
+
+
+def _skip_header(lines, i):
+    """Past a header that starts at line i: (next line, how many header words it had)."""
+    j, known = i + 1, 0
+    while j < len(lines) and j < i + 16 and not _ROW_START.match(lines[j][2]):
+        known += _is_header_line(lines[j][2])
+        j += 1
+    return j, known
 
 
 def _collect_rows(lines, j):
@@ -67,21 +73,15 @@ def _collect_rows(lines, j):
         s, e, line = lines[k]
         if re.sub(r"[^a-z]", "", fold(line)) in ("tt", "stt"):
             # the header again, on a new page: skip it
-            m = k + 1
-            while m < len(lines) and _is_header_line(lines[m][2]):
-                m += 1
-            k = m
+            k, _ = _skip_header(lines, k)
             continue
         m = _ROW_START.match(line)
         if m and int(m.group("n")) in (expected, expected + 1) and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
             rows.append(_Row(s, e, [(s, e, line)]))
             expected = int(m.group("n")) + 1
         elif rows:
-            if not line.strip() and k + 1 < len(lines) and not lines[k + 1][2].strip():
-                break
-            if line.strip():
-                rows[-1].lines.append((s, e, line))
-                rows[-1].end = e
+            rows[-1].lines.append((s, e, line))
+            rows[-1].end = e
         k += 1
     return rows, k
 

@@ -1,0 +1,128 @@
+"""Repairing text read by an OCR engine without Vietnamese (`Kinh gtri`, `ndm`, `t6 chirc`).
+
+Each word that is no Vietnamese syllable once folded is replaced by the nearest syllable of the
+vocabulary (data/syllables.tsv, built from underthesea's word list by scripts/build_syllables.py),
+with OCR's usual confusions made cheap (digits and symbols for letters, one vowel for another).
+The repaired text keeps a map to the original offsets, so what is found in it points back into
+the text as it was read.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .fold import fold
+
+_TOKEN = re.compile(r"[^\W_]+(?:[€&@$][^\W_]*)*|[€&@$][^\W_]+", re.UNICODE)
+_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "4": "a", "3": "a", "&": "o", "€": "e", "@": "a", "$": "s", "1": "l", "8": "a"})
+_VOWELS = set("aeiouy")
+
+
+# Closed-class words (grammar, not content) are rare in a word list and common in any text.
+_FUNCTION_WORDS = ("cac cua va co duoc la nhung trong cho voi de theo ve nay mot khong da se tai tu den "
+                   "nhu sau hoac cung thi ma do neu khi tren duoi giua moi tung bang").split()
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, int]:
+    text = resources.files("dondoc.nlp").joinpath("data", "syllables.tsv").read_text(encoding="utf-8")
+    vocab = {s: int(n) for s, n in (line.split("\t") for line in text.splitlines() if line)}
+    top = max(vocab.values())
+    for w in _FUNCTION_WORDS:
+        vocab[w] = vocab.get(w, 0) + top
+    return vocab
+
+
+def _cost(a: str, b: str) -> float:
+    """Edit cost of OCR turning syllable b into a: vowel-for-vowel and d/b-for-vowel are cheap."""
+    ops = Levenshtein.editops(b, a)
+    cost = 0.0
+    for op in ops:
+        if op.tag == "replace":
+            x, y = b[op.src_pos], a[op.dest_pos]
+            cost += 0.4 if (x in _VOWELS and (y in _VOWELS or y in "db")) else 1.0
+        else:
+            cost += 0.8
+    return cost
+
+
+@lru_cache(maxsize=20000)
+def nearest(word: str) -> str | None:
+    """The syllable OCR most likely garbled into `word` (folded), or None if none is close."""
+    vocab = vocabulary()
+    w = word.translate(_LOOKALIKE) if not word.isdigit() else word
+    if w in vocab:
+        return w
+    if not w.isalpha() or len(w) < 2:
+        return None
+    cands = process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2)
+    best, best_key = None, None
+    for cand, dist, _ in cands:
+        c = _cost(w, cand)
+        if c > 1.6 or (len(w) <= 3 and c > 1.0):
+            continue
+        key = (c, -vocab[cand])
+        if best_key is None or key < best_key:
+            best, best_key = cand, key
+    return best
+
+
+def oov_ratio(text: str) -> float:
+    vocab = vocabulary()
+    words = [fold(m.group(0)) for m in _TOKEN.finditer(text) if not m.group(0).isdigit()]
+    words = [w for w in words if not (len(w) > 1 and w.isupper())]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w not in vocab) / len(words)
+
+
+def _recase(new: str, old: str) -> str:
+    if old.isupper() and len(old) > 1:
+        return new.upper()
+    if old[:1].isupper() or (old[:1].isdigit() and False):
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def repair(text: str) -> tuple[str, list[int]]:
+    """(repaired text, offset map): map[i] is the original offset of repaired character i;
+    map has one extra entry for the end."""
+    vocab = vocabulary()
+    out: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        out.append(text[pos:s])
+        offs.extend(range(pos, s))
+        word = m.group(0)
+        f = fold(word)
+        fixed = word
+        glued = (s > 0 and text[s - 1] in "/-") or (e < len(text) and text[e:e + 1] in "/-" and e + 1 < len(text) and not text[e + 1].isspace())
+        mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+        keep = glued or mixed or f in vocab or word.isdigit() or (word.isupper() and len(word) > 2 and word.isalpha()) \
+            or re.fullmatch(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*", f) and not re.fullmatch(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}", f)
+        if not keep:
+            cand = nearest(f)
+            if cand is not None:
+                fixed = _recase(cand, word)
+        out.append(fixed)
+        if len(fixed) == len(word):
+            offs.extend(range(s, e))
+        else:
+            offs.extend(min(e - 1, s + int(i * len(word) / max(1, len(fixed)))) for i in range(len(fixed)))
+        pos = e
+    out.append(text[pos:])
+    offs.extend(range(pos, len(text)))
+    offs.append(len(text))
+    return "".join(out), offs
+
+
+def looks_garbled(text: str) -> bool:
+    """Read without Vietnamese: almost no marks, and many words that are no syllable."""
+    from .fold import diacritic_ratio
+    return diacritic_ratio(text) < 0.08 and oov_ratio(text) > 0.06

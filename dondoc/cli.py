@@ -35,6 +35,102 @@ def extract(settings, path, as_json):
         _print_record(data)
 
 
+@main.group(help="Cơ sở dữ liệu.")
+def db():
+    pass
+
+
+@db.command("upgrade", help="Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu lên phiên bản mới nhất.")
+@click.pass_obj
+def db_upgrade(settings):
+    from .storage.db import upgrade
+    upgrade(settings)
+    click.echo(f"Cơ sở dữ liệu sẵn sàng: {settings.db_url}")
+
+
+@main.command(help="Tiếp nhận tệp hoặc thư mục (đệ quy): đọc, trích xuất, lưu và đánh chỉ mục.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--no-index", is_flag=True, help="Không cập nhật chỉ mục tìm kiếm.")
+@click.pass_obj
+def ingest(settings, paths, no_index):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from .ingest.errors import IngestError
+    from .pipeline import collect, ingest_file
+    from .storage.db import upgrade
+    upgrade(settings)
+    files = collect(list(paths))
+    console = Console(stderr=True, soft_wrap=True)
+    failed = stored = dup = pages = 0
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[pages]} trang"), TimeElapsedColumn(), console=console,
+                  transient=not console.is_terminal) as progress:
+        bar = progress.add_task("Tiếp nhận", total=len(files), pages=0)
+        for f in files:
+            progress.update(bar, description=f"Tiếp nhận {f.name[:40]}")
+            try:
+                if not f.exists():
+                    raise IngestError("không tìm thấy tệp", "missing")
+                out = ingest_file(f, settings, index=not no_index)
+                pages += out.pages
+                if out.duplicate:
+                    dup += 1
+                    console.print(f"Bỏ qua (đã có, mã {out.document_id}): {f}")
+                else:
+                    stored += 1
+                    console.print(f"Đã lưu mã {out.document_id}: {f} — {out.pages} trang, {out.tasks} nhiệm vụ")
+            except IngestError as exc:
+                failed += 1
+                console.print(f"[red]Lỗi:[/] {f}: {exc.message}")
+            except Exception as exc:
+                failed += 1
+                console.print(f"[red]Lỗi:[/] {f}: lỗi không xác định ({exc.__class__.__name__}: {exc})")
+            progress.update(bar, advance=1, pages=pages)
+    console.print(f"Xong: {stored} tệp mới, {dup} tệp trùng, {failed} tệp lỗi.")
+    sys.exit(1 if failed else 0)
+
+
+@main.command(help="Theo dõi một thư mục: tệp thả vào được tiếp nhận rồi chuyển sang done/ hoặc failed/.")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--interval", default=1.0, show_default=True, help="Số giây giữa hai lần quét.")
+@click.pass_obj
+def watch(settings, folder, interval):
+    from .ingest.watch import watch as run
+    from .pipeline import ingest_file
+    from .storage.db import upgrade
+    upgrade(settings)
+    click.echo(f"Đang theo dõi {folder} (Ctrl+C để dừng)")
+    try:
+        run(folder, lambda p: ingest_file(p, settings), interval=interval, settle=interval, report=click.echo)
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command(help="In văn bản đã lưu theo mã.")
+@click.argument("doc_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show(settings, doc_id, as_json):
+    from .storage.db import session_scope, upgrade
+    from .storage import models as m
+    from .export import dispatch_dict
+    upgrade(settings)
+    with session_scope(settings) as s:
+        doc = s.get(m.Document, doc_id)
+        if doc is None:
+            click.echo(f"Không có văn bản mã {doc_id}.", err=True)
+            sys.exit(1)
+        data = dispatch_dict(doc)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        return
+    click.echo(f"Tệp: {data['filename']} ({data['mime']}, {len(data['pages'])} trang)")
+    for p in data["pages"]:
+        how = "lớp chữ" if p["method"] == "text" else f"OCR, độ tin cậy {p['confidence']}"
+        click.echo(f"  trang {p['number']}: {how}")
+    _print_record(data)
+
+
 def _print_record(d: dict) -> None:
     from rich.console import Console
     from rich.table import Table

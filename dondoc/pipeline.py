@@ -1,18 +1,181 @@
-"""The stages in order: read a file, extract the dispatch, store it, index it."""
+"""The stages in order: read a file, extract the dispatch, store it, index it.
+
+A file is stored whole or not at all: the original is copied under the data folder and every
+row is written in one transaction; if anything fails, the copy is removed and nothing stays.
+"""
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from .config import Settings
+from .ingest.base import ReadResult
+from .ingest.errors import IngestError
+from .nlp.agency import gazetteer
 from .nlp.extract import extract
-from .nlp.record import Dispatch
+from .nlp.fold import fold_key
+from .nlp.record import Dispatch as Record
+from .storage import models as m
+from .storage.db import session_scope
+
+EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt"}
 
 
-def read_file(path: Path, settings: Settings):
+@dataclass
+class IngestOutcome:
+    path: Path
+    document_id: int | None
+    duplicate: bool = False
+    pages: int = 0
+    tasks: int = 0
+    error: str | None = None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_file(path: Path, settings: Settings) -> ReadResult:
     from .ingest.registry import read
-    return read(path, settings)
+    return read(Path(path), settings)
 
 
-def extract_file(path: Path, settings: Settings) -> Dispatch:
-    doc = read_file(path, settings)
-    return extract(doc.text)
+def extract_file(path: Path, settings: Settings) -> Record:
+    return extract(read_file(path, settings).text)
+
+
+def agency_for(session: Session, name: str, cache: dict | None = None) -> m.Agency:
+    """The agency row of a canonical name, created with its successor on first sight."""
+    if cache is not None and name in cache:
+        return cache[name]
+    ag = session.scalar(select(m.Agency).where(m.Agency.name == name))
+    if ag is None:
+        key = fold_key(name)
+        alias = session.scalar(select(m.AgencyAlias).where(m.AgencyAlias.key == key))
+        if alias is not None:
+            ag = alias.agency
+        else:
+            ag = m.Agency(name=name, emails=[])
+            ag.aliases.append(m.AgencyAlias(alias=name, key=key))
+            session.add(ag)
+            session.flush()
+            succ = gazetteer().successor_of(name)
+            if succ and succ != name:
+                ag.successor_id = agency_for(session, succ, cache).id
+    if cache is not None:
+        cache[name] = ag
+    return ag
+
+
+def store_record(session: Session, doc: m.Document, rec: Record) -> m.Dispatch:
+    d = m.Dispatch(
+        number=rec.number, issued=date.fromisoformat(rec.issued) if rec.issued else None, place=rec.place,
+        issuer=rec.issuer, issuer_parent=rec.issuer_parent, kind=rec.kind, subject=rec.subject,
+        recipients=rec.recipients, signer_name=rec.signer.name, signer_title=rec.signer.title,
+        cites=[c.__dict__ for c in rec.cites], warnings=rec.warnings, text=rec.text,
+    )
+    doc.dispatch = d
+    cache: dict = {}
+    for i, t in enumerate(rec.tasks, 1):
+        task = m.Task(seq=i, text=t.text, span_start=t.span[0], span_end=t.span[1])
+        for role, names in (("lead", t.lead), ("support", t.support)):
+            for name in dict.fromkeys(names):
+                task.agencies.append(m.TaskAgency(agency=agency_for(session, name, cache), role=role))
+        seen = set()
+        for dl in t.deadlines:
+            key = (dl.date, dl.kind)
+            if key in seen:
+                continue
+            seen.add(key)
+            due = date.fromisoformat(dl.date) if dl.date else None
+            task.deadlines.append(m.Deadline(due=due, original_due=due, source=dl.source, kind=dl.kind, rule=dl.rule))
+        d.tasks.append(task)
+    return d
+
+
+def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings) -> tuple[Path, bool]:
+    ext = EXTENSIONS.get(result.kind) or path.suffix.lower() or ""
+    rel = Path("originals") / sha[:2] / f"{sha}{ext}"
+    dest = settings.data_dir / rel
+    if dest.exists():
+        return rel, False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
+    os.close(fd)
+    try:
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, dest)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return rel, True
+
+
+def ingest_file(path: Path, settings: Settings, index: bool = True) -> IngestOutcome:
+    """Read, extract and store one file. Raises IngestError with a message for the user."""
+    path = Path(path)
+    sha = sha256_of(path) if path.stat().st_size else ""
+    if sha:
+        with session_scope(settings) as s:
+            existing = s.scalar(select(m.Document).where(m.Document.sha256 == sha))
+            if existing is not None:
+                return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
+                                     tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
+    result = read_file(path, settings)
+    rec = extract(result.text)
+    rel, created = _store_original(path, sha, result, settings)
+    try:
+        with session_scope(settings) as s:
+            doc = m.Document(sha256=sha, filename=path.name, mime=result.mime, kind=result.kind,
+                             size=path.stat().st_size, stored_path=str(rel))
+            for p in result.pages:
+                doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence))
+            s.add(doc)
+            disp = store_record(s, doc, rec)
+            s.flush()
+            if index:
+                s.add(m.IndexJob(entity="dispatch", entity_id=disp.id, op="upsert"))
+            outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks))
+    except BaseException:
+        if created:
+            (settings.data_dir / rel).unlink(missing_ok=True)
+        raise
+    if index:
+        from .search.sync import drain_quietly
+        drain_quietly(settings)
+    return outcome
+
+
+SUPPORTED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".bmp", ".webp"}
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Files named and the files in folders named (recursively), hidden ones skipped."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
+                        and not f.name.endswith((".gold.json", ".reason.txt")) and f.name != "SOURCES.tsv":
+                    out.append(f)
+        elif p.exists():
+            out.append(p)
+        else:
+            out.append(p)  # reported as missing by the caller
+    return out
+
+
+__all__ = ["ingest_file", "extract_file", "read_file", "collect", "IngestOutcome", "IngestError"]

@@ -1,0 +1,1 @@
+"""Index and query: SQLite FTS5 (default) and Elasticsearch behind one contract."""

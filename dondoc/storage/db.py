@@ -1,0 +1,65 @@
+"""Engine, sessions and migrations. SQLite runs in WAL mode with foreign keys on."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import Settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        eng = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn, _):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+        return eng
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(settings: Settings) -> None:
+    """Bring the schema to the newest migration (creates the database if needed)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    eng = engine_for(settings.db_url)
+    with eng.begin() as conn:
+        cfg = alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@contextmanager
+def session_scope(settings: Settings):
+    """A session that commits on success and rolls back on any error."""
+    factory = sessionmaker(engine_for(settings.db_url), expire_on_commit=False)
+    s: Session = factory()
+    try:
+        yield s
+        s.commit()
+    except BaseException:
+        s.rollback()
+        raise
+    finally:
+        s.close()

@@ -1,0 +1,180 @@
+"""Tables. Documents hold what was read; dispatches and tasks what was extracted and tracked."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    """One ingested file: its original kept on disk, its text page by page."""
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    mime: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))          # pdf | image | docx | text
+    size: Mapped[int] = mapped_column(Integer)
+    stored_path: Mapped[str] = mapped_column(String(500))  # relative to the data folder
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    pages: Mapped[list["Page"]] = relationship(back_populates="document", cascade="all, delete-orphan",
+                                               order_by="Page.number")
+    dispatch: Mapped["Dispatch | None"] = relationship(back_populates="document", cascade="all, delete-orphan",
+                                                       uselist=False)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text.strip("\n") for p in self.pages)
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(10))        # text | ocr
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class Agency(Base):
+    """A body that owes or receives work, by its canonical full name."""
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True, index=True)
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    emails: Mapped[list] = mapped_column(JSON, default=list)   # digest recipients
+    aliases: Mapped[list["AgencyAlias"]] = relationship(back_populates="agency", cascade="all, delete-orphan")
+
+
+class AgencyAlias(Base):
+    __tablename__ = "agency_aliases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300), unique=True, index=True)   # folded form
+    agency: Mapped[Agency] = relationship(back_populates="aliases")
+
+
+class Dispatch(Base):
+    """The record extracted from a document (and corrected by a clerk)."""
+    __tablename__ = "dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
+    number: Mapped[str | None] = mapped_column(String(120), index=True, nullable=True)
+    issued: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    place: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    issuer: Mapped[str | None] = mapped_column(String(300), nullable=True, index=True)
+    issuer_parent: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    signer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    signer_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    cites: Mapped[list] = mapped_column(JSON, default=list)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text, default="")    # the text the task spans point into
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    document: Mapped[Document] = relationship(back_populates="dispatch")
+    tasks: Mapped[list["Task"]] = relationship(back_populates="dispatch", cascade="all, delete-orphan",
+                                               foreign_keys="Task.dispatch_id",
+                                               order_by="Task.seq")
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    span_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    span_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="chua_thuc_hien", index=True)
+    completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    evidence_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    evidence_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    evidence_dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), nullable=True)
+    corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    dispatch: Mapped[Dispatch] = relationship(back_populates="tasks", foreign_keys=[dispatch_id])
+    agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan")
+    deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                       order_by="Deadline.due")
+    history: Mapped[list["TaskEvent"]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                      order_by="TaskEvent.at")
+
+    def names(self, role: str) -> list[str]:
+        return [ta.agency.name for ta in self.agencies if ta.role == role]
+
+
+class TaskAgency(Base):
+    __tablename__ = "task_agencies"
+    __table_args__ = (UniqueConstraint("task_id", "agency_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))          # lead | support
+    task: Mapped[Task] = relationship(back_populates="agencies")
+    agency: Mapped[Agency] = relationship()
+
+
+class Deadline(Base):
+    """One date a task is due by; a recurring task has one per period. An extension keeps the
+    original date."""
+    __tablename__ = "deadlines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    due: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    original_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="absolute")
+    rule: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    task: Mapped[Task] = relationship(back_populates="deadlines")
+
+
+class TaskEvent(Base):
+    """Every change to a task: who, when, what and why."""
+    __tablename__ = "task_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120), default="hệ thống")
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    task: Mapped[Task] = relationship(back_populates="history")
+
+
+class IndexJob(Base):
+    """Index work not yet done (the search index was down): replayed when it is back."""
+    __tablename__ = "index_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(20))        # dispatch
+    entity_id: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(10))            # upsert | delete
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))          # clerk | manager | admin
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -17,6 +17,16 @@ MIN_TEXT_CHARS = 40   # fewer letters than this on a page: treat it as a scan
 DPI = 300
 
 
+def _is_encryption(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(exc).lower() or "encrypt" in repr(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__ or (exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None)
+    return False
+
+
 def _usable(text: str) -> bool:
     return sum(c.isalpha() for c in text) >= MIN_TEXT_CHARS
 
@@ -27,7 +37,7 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
     try:
@@ -49,7 +59,7 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
     except IngestError:
         raise
     except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
     results = dict(zip((i for i, _ in to_ocr), ocr_many([im for _, im in to_ocr], workers)))

@@ -48,5 +48,7 @@ def read(path: Path, settings: Settings) -> ReadResult:
     mime = detect(path)
     reader = reader_for(mime)
     if reader is None:
+        if path.suffix.lower() in (".txt", ".text", ".csv"):
+            raise IngestError(f"tệp có đuôi {path.suffix} nhưng không phải văn bản (nội dung nhận dạng là {mime})", "binary")
         raise IngestError(f"loại tệp không được hỗ trợ ({mime}); dondoc đọc: {SUPPORTED}", "unsupported")
     return reader(path, mime, settings)

@@ -1,0 +1,139 @@
+"""Files a clerk really receives, generated from the corpus texts: a born-digital PDF, a 300 dpi
+scan with skew and noise, a photo-like JPEG, a mixed PDF with one scanned page, a multi-page
+TIFF, a Word file; and broken ones."""
+from __future__ import annotations
+
+import io
+import random
+import textwrap
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+FONT_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+
+
+def seed_text(name: str = "000_1480374bd54b458c") -> str:
+    return (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def plain_lines(text: str, width: int = 80) -> list[str]:
+    """The text without markdown, wrapped as a typed page would be."""
+    out = []
+    for para in text.replace("**", "").splitlines():
+        para = para.strip()
+        if not para:
+            out.append("")
+            continue
+        out.extend(textwrap.wrap(para, width) or [""])
+    while out and not out[0]:
+        out.pop(0)
+    return out
+
+
+def render_page(lines: list[str], dpi: int = 300, font_pt: float = 12, margin_in: float = 0.8) -> Image.Image:
+    """An A4 page at `dpi` with the lines typeset in a serif font."""
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    img = Image.new("L", (w, h), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, int(font_pt * dpi / 72))
+    y = int(margin_in * dpi)
+    step = int(font_pt * dpi / 72 * 1.5)
+    for line in lines:
+        if y + step > h - margin_in * dpi:
+            break
+        draw.text((int(margin_in * dpi), y), line, font=font, fill=0)
+        y += step
+    return img
+
+
+def degrade(img: Image.Image, angle: float = 1.5, noise: float = 18, seed: int = 7) -> Image.Image:
+    """A scanner's skew and speckle."""
+    rnd = random.Random(seed)
+    img = img.rotate(angle, expand=True, fillcolor=255, resample=Image.BICUBIC)
+    px = img.load()
+    w, h = img.size
+    for _ in range(int(w * h * 0.002)):
+        x, y = rnd.randrange(w), rnd.randrange(h)
+        px[x, y] = 0 if rnd.random() < 0.5 else 255
+    noisy = Image.effect_noise(img.size, noise)
+    return Image.blend(img, noisy, 0.08).filter(ImageFilter.GaussianBlur(0.6))
+
+
+def photo_like(img: Image.Image) -> Image.Image:
+    """A phone photo: smaller, warm uneven light, JPEG-compressed."""
+    rgb = img.convert("RGB").rotate(-2.0, expand=True, fillcolor=(235, 230, 220), resample=Image.BICUBIC)
+    rgb = rgb.resize((int(rgb.width * 0.85), int(rgb.height * 0.85)))
+    shade = Image.linear_gradient("L").resize(rgb.size).point(lambda p: 200 + p // 5)
+    rgb = Image.composite(rgb, Image.new("RGB", rgb.size, (120, 110, 100)), shade)
+    buf = io.BytesIO()
+    rgb.save(buf, "JPEG", quality=70)
+    return Image.open(io.BytesIO(buf.getvalue()))
+
+
+def text_pdf(path: Path, text: str, pages_hint: int = 0) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_SANS))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 60
+    c.setFont("DejaVuSans", 10)
+    for line in plain_lines(text, 95):
+        if y < 60:
+            c.showPage()
+            c.setFont("DejaVuSans", 10)
+            y = A4[1] - 60
+        c.drawString(50, y, line)
+        y -= 14
+    c.save()
+    return path
+
+
+def mixed_pdf(path: Path, text_part: str, scan: Image.Image) -> Path:
+    """Page 1 typed (text layer), page 2 a scanned image only."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_SANS))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVuSans", 10)
+    y = A4[1] - 60
+    for line in plain_lines(text_part, 95)[:50]:
+        c.drawString(50, y, line)
+        y -= 14
+    c.showPage()
+    c.drawImage(ImageReader(scan.convert("RGB")), 0, 0, width=A4[0], height=A4[1])
+    c.showPage()
+    c.save()
+    return path
+
+
+def encrypted_pdf(path: Path) -> Path:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+    enc = pdfencrypt.StandardEncryption("mat-khau", canPrint=0)
+    c = canvas.Canvas(str(path), encrypt=enc)
+    c.drawString(100, 700, "Van ban mat")
+    c.save()
+    return path
+
+
+def docx_file(path: Path, text: str, table_rows: list[list[str]] | None = None) -> Path:
+    import docx
+    d = docx.Document()
+    for para in text.replace("**", "").splitlines():
+        d.add_paragraph(para)
+    if table_rows:
+        t = d.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+        for i, row in enumerate(table_rows):
+            for j, cell in enumerate(row):
+                t.cell(i, j).text = cell
+    d.save(str(path))
+    return path

@@ -1,0 +1,114 @@
+"""`dondoc ingest`, `watch`, `show`, `extract`: what a clerk runs, with real corpus files."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from dondoc.cli import main
+from dondoc.ingest.watch import scan_once
+from dondoc.pipeline import ingest_file
+from dondoc.storage import models as m
+from dondoc.storage.db import session_scope
+
+from .conftest import CORPUS
+
+SEED = CORPUS / "seeds" / "000_1480374bd54b458c.txt"
+
+
+def _count(settings, model):
+    with session_scope(settings) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_a_folder_is_ingested_and_a_bad_file_does_not_stop_the_batch(settings, tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SEED, folder / "sub" / "a.txt")
+    shutil.copy(CORPUS / "dev" / "016.txt", folder / "b.txt")
+    (folder / "broken.txt").write_bytes(bytes(range(256)) * 10)
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--no-index"])
+    assert r.exit_code == 1
+    assert "broken.txt: " in r.stderr and "không phải văn bản" in r.stderr
+    assert _count(settings, m.Document) == 2
+    originals = list((settings.data_dir / "originals").rglob("*.*"))
+    assert len(originals) == 2          # nothing left behind for the broken file
+
+
+def test_the_same_content_is_stored_once(settings, tmp_path):
+    copy = tmp_path / "copy-of-seed.txt"
+    shutil.copy(SEED, copy)
+    first = ingest_file(SEED, settings, index=False)
+    second = ingest_file(copy, settings, index=False)
+    assert second.duplicate and second.document_id == first.document_id
+    assert _count(settings, m.Document) == 1
+
+
+def test_stored_record_keeps_pages_tasks_and_deadlines(settings):
+    out = ingest_file(SEED, settings, index=False)
+    with session_scope(settings) as s:
+        doc = s.get(m.Document, out.document_id)
+        assert doc.pages[0].method == "text"
+        assert doc.dispatch.number == "687/LĐTBXH-TTr"
+        last = doc.dispatch.tasks[-1]
+        assert last.names("lead") == ["Sở Lao động - Thương binh và Xã hội"]
+        assert [d.due.isoformat() for d in last.deadlines] == ["2024-11-20"]
+        assert (settings.data_dir / doc.stored_path).read_bytes() == SEED.read_bytes()
+
+
+def test_a_failed_write_leaves_nothing_half_stored(settings, monkeypatch):
+    import dondoc.pipeline as pipeline
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(pipeline, "store_record", boom)
+    try:
+        ingest_file(SEED, settings, index=False)
+    except RuntimeError:
+        pass
+    assert _count(settings, m.Document) == 0
+    assert not list((settings.data_dir / "originals").rglob("*.txt"))
+
+
+def test_show_prints_what_was_stored(settings):
+    out = ingest_file(SEED, settings, index=False)
+    r = CliRunner().invoke(main, ["show", str(out.document_id), "--json"])
+    data = json.loads(r.output)
+    assert data["number"] == "687/LĐTBXH-TTr" and data["pages"][0]["method"] == "text"
+
+
+def test_extract_json_prints_the_record_without_storing(settings):
+    r = CliRunner().invoke(main, ["extract", "--json", str(SEED)])
+    data = json.loads(r.output)
+    assert data["issued"] == "2024-02-23" and data["text"].startswith("BỘ LAO ĐỘNG")
+    assert _count(settings, m.Document) == 0
+
+
+def test_watch_moves_files_to_done_and_failed_with_a_reason(settings, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SEED, inbox / "cv.txt")
+    (inbox / "rac.txt").write_bytes(b"")
+    seen: dict = {}
+    ingest = lambda p: ingest_file(p, settings, index=False)  # noqa: E731
+    assert scan_once(inbox, ingest, seen, settle=0, report=lambda _: None) == 0   # first sight: wait
+    assert scan_once(inbox, ingest, seen, settle=0, report=lambda _: None) == 2
+    assert (inbox / "done" / "cv.txt").exists()
+    assert (inbox / "failed" / "rac.txt").exists()
+    assert "rỗng" in (inbox / "failed" / "rac.txt.reason.txt").read_text(encoding="utf-8")
+
+
+def test_a_file_still_being_written_is_not_taken(settings, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    f = inbox / "dang-ghi.txt"
+    f.write_text("Kính gửi: Sở Tư pháp\n", encoding="utf-8")
+    seen: dict = {}
+    ingest = lambda p: ingest_file(p, settings, index=False)  # noqa: E731
+    scan_once(inbox, ingest, seen, settle=0, report=lambda _: None)
+    with open(f, "a", encoding="utf-8") as fh:
+        fh.write("1. Sở Tư pháp báo cáo trước ngày 20/5/2024.\n")
+    assert scan_once(inbox, ingest, seen, settle=0, report=lambda _: None) == 0
+    assert f.exists()

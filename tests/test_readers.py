@@ -1,0 +1,126 @@
+"""Readers: each file type as it arrives, chosen by content, and the OCR path measured."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from dondoc.ingest.errors import IngestError
+from dondoc.ingest.registry import read
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+
+
+def test_born_digital_pdf_is_read_from_its_text_layer(generated, settings):
+    r = read(generated["text_pdf"], settings)
+    assert r.kind == "pdf" and all(p.method == "text" for p in r.pages)
+    text = _norm(r.text)
+    assert "Số: 687 /LĐTBXH-TTr" in text
+    # reading order: the addressee comes before the first numbered item
+    assert text.index("Kính gửi") < text.index("1. Chỉ đạo Sở LĐTBXH")
+
+
+def test_clean_scan_ocr_character_error_rate_is_under_two_percent(generated, settings):
+    r = read(generated["clean_scan"], settings)
+    assert r.pages[0].method == "ocr" and r.pages[0].confidence > 80
+    truth = _norm(" ".join(generated["lines"]))
+    got = _norm(r.text)
+    cer = Levenshtein.distance(truth, got) / len(truth)
+    assert cer < 0.02, f"CER {cer:.3%}"
+
+
+def test_skewed_noisy_scan_is_deskewed_and_read(generated, settings):
+    from dondoc.ingest.ocr import skew_angle
+    from PIL import Image
+    assert abs(skew_angle(Image.open(generated["noisy_scan"])) + 1.5) < 0.5
+    r = read(generated["noisy_scan"], settings)
+    assert "687" in r.text and "LĐTBXH" in r.text
+
+
+def test_photo_like_jpeg_is_read(generated, settings):
+    r = read(generated["photo"], settings)
+    assert r.kind == "image"
+    assert "Kính gửi" in r.text
+
+
+def test_mixed_pdf_ocrs_only_its_scanned_page(generated, settings):
+    r = read(generated["mixed_pdf"], settings)
+    assert [p.method for p in r.pages] == ["text", "ocr"]
+    assert r.pages[1].confidence is not None
+    assert "687" in r.pages[1].text
+
+
+def test_multipage_tiff_gives_one_page_per_frame(generated, settings):
+    r = read(generated["tiff"], settings)
+    assert len(r.pages) == 2 and all(p.text.strip() for p in r.pages)
+
+
+def test_docx_keeps_paragraphs_and_tables_in_order(generated, settings):
+    r = read(generated["docx"], settings)
+    assert r.kind == "docx"
+    assert "1 | Báo cáo kết quả | trước ngày 20/11/2024" in r.text
+    assert r.text.index("Kính gửi") < r.text.index("Báo cáo kết quả")
+
+
+def test_utf16_text_is_decoded(tmp_path, settings):
+    p = tmp_path / "a.txt"
+    p.write_bytes("Kính gửi: Sở Tư pháp".encode("utf-16"))
+    assert read(p, settings).text == "Kính gửi: Sở Tư pháp"
+
+
+def test_decomposed_unicode_is_normalised_to_nfc(tmp_path, settings):
+    p = tmp_path / "nfd.txt"
+    p.write_text(unicodedata.normalize("NFD", "Thực hiện Công văn số 69"), encoding="utf-8")
+    assert read(p, settings).text == "Thực hiện Công văn số 69"
+
+
+def test_tcvn3_legacy_encoding_is_recognised(tmp_path, settings):
+    from dondoc.ingest.vnlegacy import _TCVN3
+    enc = {v: k for k, v in _TCVN3.items()}
+    text = "Sở Tư pháp chủ trì, phối hợp với các sở, ngành thực hiện trước ngày 20/5."
+    data = bytes(enc[c] if c in enc else ord(c) for c in unicodedata.normalize("NFC", text))
+    p = tmp_path / "abc.txt"
+    p.write_bytes(data)
+    assert read(p, settings).text == text
+
+
+def test_type_comes_from_content_not_name(generated, tmp_path, settings):
+    renamed = tmp_path / "scan.pdf"
+    renamed.write_bytes(generated["clean_scan"].read_bytes())
+    assert read(renamed, settings).kind == "image"
+
+
+@pytest.mark.parametrize("case, message", [
+    ("truncated_pdf", "PDF bị hỏng"),
+    ("encrypted_pdf", "mã hóa"),
+    ("zero_byte", "rỗng"),
+    ("junk_txt", "không phải văn bản"),
+    ("unsupported", "không được hỗ trợ"),
+])
+def test_bad_files_get_a_clear_reason(case, message, generated, tmp_path, settings):
+    from . import fixtures as fx
+    p = tmp_path / case
+    if case == "truncated_pdf":
+        data = generated["text_pdf"].read_bytes()
+        p = p.with_suffix(".pdf")
+        p.write_bytes(data[: len(data) // 3])
+    elif case == "encrypted_pdf":
+        p = fx.encrypted_pdf(p.with_suffix(".pdf"))
+    elif case == "zero_byte":
+        p = p.with_suffix(".txt")
+        p.write_bytes(b"")
+    elif case == "junk_txt":
+        p = p.with_suffix(".txt")
+        p.write_bytes(bytes(range(256)) * 20)
+    elif case == "unsupported":
+        p = p.with_suffix(".zip")
+        import zipfile
+        with zipfile.ZipFile(p, "w") as z:
+            z.writestr("x.bin", b"\x00\x01")
+    with pytest.raises(IngestError) as exc:
+        read(p, settings)
+    assert message in exc.value.message

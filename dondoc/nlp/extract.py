@@ -10,7 +10,7 @@ from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, re
                      read_signer, _is_caps_title, _is_person_name)
 from .layout import iter_lines
 from .record import AgencyMention, Dispatch
-from .tasks import find_tasks
+from .tasks import DirectiveIndex, find_tasks
 from .ocrfix import looks_garbled, repair
 from .textprep import clean, collapse
 
@@ -83,7 +83,7 @@ def extract(raw: str) -> Dispatch:
     original = clean(raw)
     if looks_garbled(original):
         text, to_orig = repair(original)
-        record = _extract(text)
+        record = _extract(text, looks_garbled_flag=True)
         record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
         return _map_back(record, original, to_orig)
     return _extract(original)
@@ -109,7 +109,7 @@ def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
     return rec
 
 
-def _extract(text: str) -> Dispatch:
+def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
     folded = fold(text)
     g = gazetteer()
     doc_starts = split_documents(text, folded)
@@ -130,13 +130,14 @@ def _extract(text: str) -> Dispatch:
                 first.issuer = f.canonical
                 first.issuer_parts = [f.canonical]
                 break
+    directives = DirectiveIndex(text)
     tasks = []
     for (s, e), h in zip(bounds, headers):
         issued = date.fromisoformat(h.issued) if h.issued else None
         year = h.year or (first.year if first.year else None)
         if not h.issuer:
             h.issuer, h.issuer_parts = first.issuer, first.issuer_parts
-        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip))
+        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip, directives))
     sig_from = skip[0][0] if skip else first.header_end
     signer, _ = read_signer(text, folded, sig_from)
     mentions: dict[str, AgencyMention] = {}

@@ -1,7 +1,8 @@
 """Repairing text read by an OCR engine without Vietnamese (`Kinh gtri`, `ndm`, `t6 chirc`).
 
 Each word that is no Vietnamese syllable once folded is replaced by the nearest syllable of the
-vocabulary (data/syllables.tsv, built from underthesea's word list by scripts/build_syllables.py),
+vocabulary (the folded syllables of underthesea's Viet74K word list, weighted by how many words
+use each),
 with OCR's usual confusions made cheap (digits and symbols for letters, one vowel for another).
 The repaired text keeps a map to the original offsets, so what is found in it points back into
 the text as it was read.
@@ -29,8 +30,10 @@ _FUNCTION_WORDS = ("cac cua va co duoc la nhung trong cho voi de theo ve nay mot
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, int]:
-    text = resources.files("dondoc.nlp").joinpath("data", "syllables.tsv").read_text(encoding="utf-8")
-    vocab = {s: int(n) for s, n in (line.split("\t") for line in text.splitlines() if line)}
+    words = resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt").read_text(encoding="utf-8")
+    vocab: dict[str, int] = {}
+    for syl in re.findall(r"[^\W\d_]+", fold(words)):
+        vocab[syl] = vocab.get(syl, 0) + 1
     top = max(vocab.values())
     for w in _FUNCTION_WORDS:
         vocab[w] = vocab.get(w, 0) + top

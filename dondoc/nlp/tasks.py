@@ -28,7 +28,6 @@ from .textprep import collapse
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     data = json.loads(resources.files("dondoc.nlp").joinpath("data", "directives.json").read_text(encoding="utf-8"))
-    data["verbs_re"] = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, data["verbs"]), key=len, reverse=True)) + r")\b")
     data["not_task_re"] = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, data["not_task_openers"]), key=len, reverse=True)) + r")\b")
     titles = "|".join(sorted((re.escape(fold(t).replace("/", " ")) for t in gazetteer().titles), key=len, reverse=True))
     data["assign_re"] = re.compile(r"(?:^|[\s,;(])(?:" + "|".join(sorted(map(re.escape, data["assign"]), key=len, reverse=True)) + rf")\s+(?:(?:cac\s+)?(?:{titles})\s+)?$")
@@ -185,9 +184,20 @@ def _lead_in_is_directive(folded_text: str) -> bool:
     return bool(_LEAD_IN_DIRECTIVE.search(folded_text))
 
 
-def starts_with_directive(folded_sentence: str) -> bool:
-    s = re.sub(r"^[\s\-–+•*\d.)(\"“]+", "", folded_sentence)
-    return bool(lexicon()["verbs_re"].match(s))
+_LEADING = re.compile(r"[\s\-–+•*\d.)(\"“:]*")
+
+
+class DirectiveIndex:
+    """Where directive verbs begin in a text, as spaCy's Matcher marks them (spacy_rules)."""
+
+    def __init__(self, text: str):
+        from .spacy_rules import directive_offsets
+        self.text = text
+        self.offsets = directive_offsets(text)
+
+    def opens(self, start: int, end: int) -> bool:
+        m = _LEADING.match(self.text, start, end)
+        return (m.end() if m else start) in self.offsets
 
 
 def _not_task(folded_sentence: str) -> bool:
@@ -222,10 +232,12 @@ def _clip_marker(text: str, b: Block) -> int:
 
 
 def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_lead: list[str],
-               issued: date | None, year: int | None, skip_spans: list[tuple[int, int]] = ()) -> list[Task]:
+               issued: date | None, year: int | None, skip_spans: list[tuple[int, int]] = (),
+               directives: DirectiveIndex | None = None) -> list[Task]:
     """Tasks in text[body_start:body_end]. `skip_spans` are regions (signature, distribution
     list) that are never tasks."""
     lex = lexicon()
+    directives = directives or DirectiveIndex(text)
     scopes: list[Scope] = [Scope(0, "doc", list(default_lead), [], [], None)]
     section_mode: str | None = None
     drafts: list[_Draft] = []
@@ -317,10 +329,11 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
             m = re.search(r"(?:de nghi|yeu cau)\s+", cfold)
             if m and lead:
                 scope.lead = lead
-            text_after_colon = cfold.split(":", 1)[1].strip() if ":" in cfold[:-1] else ""
+            colon = folded.find(":", content_start, b.end - 1)
+            text_after_colon = folded[colon + 1:b.end].strip() if colon >= 0 else ""
             scopes.append(scope)
             seen_directive = seen_directive or bool(scope.directive)
-            if not text_after_colon or len(text_after_colon) < 25 or not starts_with_directive(text_after_colon):
+            if not text_after_colon or len(text_after_colon) < 25 or not directives.opens(colon + 1, b.end):
                 sents = sentences(text, content_start, b.end)
                 if len(sents) < 2:
                     continue
@@ -360,7 +373,7 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
                 continue
             if is_heading(text[s:e]) and len(body) < 120:
                 continue
-            has_verb = starts_with_directive(body)
+            has_verb = directives.opens(s, e)
             dls = find_deadlines(text[s:e], sf, issued, year)
             for dl in dls:
                 dl.span = (dl.span[0] + s, dl.span[1] + s)

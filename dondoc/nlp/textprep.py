@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:mailto:|https?://)[^)\s]+\)")
 _MD_EMPH = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
@@ -17,7 +18,23 @@ def clean(text: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_EMPH.sub(r"\1", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return text.strip("\n") + "\n"
+    return normalize_tone(text.strip("\n") + "\n")
+
+
+_OLD_TONE = re.compile(r"\w*[oOuU][àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]\w*")
+
+
+@lru_cache(maxsize=8192)
+def _new_style(word: str) -> str:
+    from underthesea import text_normalize
+    out = text_normalize(word)
+    return out if len(out) == len(word) else word
+
+
+def normalize_tone(text: str) -> str:
+    """Old tone placement to the standard one (`hoà` -> `hòa`, `Uỷ` -> `Ủy`) with underthesea's
+    text_normalize, word by word so that every offset stays where it was."""
+    return _OLD_TONE.sub(lambda m: _new_style(m.group(0)), text)
 
 
 def collapse(text: str) -> str:

@@ -1,0 +1,100 @@
+"""A spaCy pipeline of rule components over a dispatch, registered like spaCy's own:
+
+  dondoc_fold        every token's NORM is its folded form (no diacritics, lower case)
+  dondoc_directives  a Matcher on NORM marks directive verbs (`Tăng cường`, `Chủ trì`, ...) in
+                     doc.spans["directive"]; the task finder asks it whether a sentence opens
+                     with one
+  dondoc_agencies    gazetteer names as doc.ents (label AGENCY, kb_id the canonical name)
+  dondoc_deadlines   deadline phrases in doc.spans["deadline"]
+
+No trained Vietnamese model is needed: `spacy.blank("vi")` with spaCy's rule-based tokenizer
+(syllables, punctuation split off), the Vietnamese default tokenizer needing pyvi.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
+
+from .agency import gazetteer
+from .deadline import find_deadlines
+from .fold import fold
+
+
+@Language.component("dondoc_fold")
+def fold_norm(doc: Doc) -> Doc:
+    for t in doc:
+        t.norm_ = fold(t.text)
+    return doc
+
+
+@Language.factory("dondoc_directives")
+class DirectiveMarker:
+    def __init__(self, nlp: Language, name: str):
+        from .tasks import lexicon
+        self.matcher = Matcher(nlp.vocab)
+        patterns = [[{"NORM": w} for w in verb.split()] for verb in lexicon()["verbs"]]
+        self.matcher.add("DIRECTIVE", patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label="DIRECTIVE") for _, s, e in self.matcher(doc)]
+        doc.spans["directive"] = filter_spans(spans)
+        return doc
+
+
+@Language.factory("dondoc_agencies")
+class AgencyMarker:
+    def __init__(self, nlp: Language, name: str):
+        self.gazetteer = gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = []
+        for f in self.gazetteer.find(doc.text):
+            span = doc.char_span(f.start, f.end, label="AGENCY", kb_id=f.canonical, alignment_mode="expand")
+            if span is not None:
+                ents.append(span)
+        doc.ents = filter_spans(ents)
+        return doc
+
+
+@Language.factory("dondoc_deadlines")
+class DeadlineMarker:
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for d in find_deadlines(doc.text, fold(doc.text), None, doc.user_data.get("year")):
+            span = doc.char_span(d.span[0], d.span[1], label=d.kind, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans["deadline"] = filter_spans(spans)
+        return doc
+
+    def __init__(self, nlp: Language, name: str):
+        pass
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.vi.VietnameseTokenizer", "use_pyvi": False}}})
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        prefix_search=compile_prefix_regex(TOKENIZER_PREFIXES).search,
+        suffix_search=compile_suffix_regex(TOKENIZER_SUFFIXES).search,
+        infix_finditer=compile_infix_regex(TOKENIZER_INFIXES + [r"(?<=[\w])[/:;,](?=[\w])"]).finditer,
+    )
+    nlp.add_pipe("dondoc_fold")
+    nlp.add_pipe("dondoc_directives")
+    nlp.add_pipe("dondoc_agencies")
+    nlp.add_pipe("dondoc_deadlines")
+    return nlp
+
+
+def directive_offsets(text: str) -> set[int]:
+    """Character offsets where a directive verb begins (what the task finder consults)."""
+    doc = pipeline()(text)
+    return {sp.start_char for sp in doc.spans["directive"]}

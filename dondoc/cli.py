@@ -131,6 +131,27 @@ def show(settings, doc_id, as_json):
     _print_record(data)
 
 
+@main.command("eval", help="Chấm điểm trích xuất trên corpus/ (văn bản gốc, bỏ dấu, OCR tiếng Anh).")
+@click.argument("corpus", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(corpus, as_json):
+    from rich.console import Console
+    from rich.table import Table
+    from .config import PROJECT_ROOT
+    from .evaluate import evaluate
+    rows = evaluate(corpus or PROJECT_ROOT / "corpus")
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    t = Table("Tập", "Dạng", "VB", "Số/ngày/CQ/trích yếu", "NV P/R/F1", "Chủ trì", "Hạn F1", "(chủ trì, hạn) F1")
+    for r in rows:
+        h = r["header"]
+        t.add_row(r["set"], r["variant"], str(r["docs"]), f"{h['number']:.2f}/{h['issued']:.2f}/{h['issuer']:.2f}/{h['subject']:.2f}",
+                  f"{r['task_p']:.2f}/{r['task_r']:.2f}/{r['task_f1']:.2f}", f"{r['lead_acc']:.2f}",
+                  f"{r['deadline_f1']:.2f}", f"{r['obligation_f1']:.2f}")
+    Console().print(t)
+
+
 def _print_record(d: dict) -> None:
     from rich.console import Console
     from rich.table import Table

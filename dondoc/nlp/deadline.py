@@ -46,7 +46,7 @@ CELL_YEAR_RE = re.compile(rf"(?:^|\b{_NAM}\s+|[\s(])(?P<y>20\d\d)(?![\d/\-–]|\
 QUARTER_RE = re.compile(rf"\bqu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])\b\s*(?:/|{_NAM}|-)\s*(?P<y>\d{{4}})")
 HALF_RE = re.compile(rf"\b6 {_THANG} (?P<which>dau|cuoi) {_NAM}(?: (?P<y>\d{{4}}))?")
 RELATIVE_RE = re.compile(
-    rf"\b(?:trong\s+(?:th[o0][a-z0-9]i h[a-z0-9]n\s+|v[o0]ng\s+)?|ch[a-z0-9]m nh[a-z0-9]t\s+(?:l[a-z0-9]\s+)?|sau\s+)"
+    rf"\b(?:trong\s+(?:th[o0][a-z0-9]?i h[a-z0-9]n\s+|v[o0]ng\s+)?|ch[a-z0-9]m nh[a-z0-9]t\s+(?:l[a-z0-9]\s+)?|sau\s+)"
     rf"(?P<n>\d{{1,3}})\s+(?P<unit>{_NGAY}(?: l[a-z0-9]m vi[e3]c)?|tu[a-z0-9]n|{_THANG})"
     rf"(?:\s*,?\s*(?:k[e3] t[u]|t[i]nh t[u]|t[u]))?"
 )

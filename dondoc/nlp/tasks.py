@@ -204,7 +204,7 @@ def _not_task(folded_sentence: str) -> bool:
     s = re.sub(r"^[\s\-–+•*\d.)(\"“]+", "", folded_sentence)
     if lexicon()["not_task_re"].match(s):
         return True
-    if re.search(r"^can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu|van ban|y kien|de nghi|hien phap|thong bao)", s):
+    if re.search(r"^can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao)", s):
         return True
     if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|\bde\s.{0,90}\bbiet,?\s*(?:va\s+)?(?:thuc hien|chi dao|phoi hop)?\W*$", s):
         return True

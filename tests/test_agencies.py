@@ -1,0 +1,35 @@
+"""The gazetteer: written forms to one canonical name."""
+import pytest
+
+from dondoc.nlp.agency import gazetteer
+
+
+@pytest.mark.parametrize("written, canonical", [
+    ("Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
+    ("Sở TT&TT", "Sở Thông tin và Truyền thông"),
+    ("UBND tỉnh Thanh Hóa", "Ủy ban nhân dân tỉnh Thanh Hóa"),
+    ("Chủ tịch UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân các huyện, thị xã, thành phố"),
+    ("So Lao dong - Thuong binh va Xa hoi", "Sở Lao động - Thương binh và Xã hội"),
+    ("Uy ban nhan dan céc tinh, thanh phé truc thudc Trung wong", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"),
+    ("UBND cấp xã", "Ủy ban nhân dân cấp xã"),
+])
+def test_canonical_names(written, canonical):
+    assert gazetteer().canonical(written) == canonical
+
+
+def test_a_name_broken_over_two_lines_is_found():
+    found = gazetteer().find("Giám đốc Sở Lao động - Thương binh\nvà Xã hội tỉnh Kon Tum")
+    assert [f.canonical for f in found] == ["Sở Lao động - Thương binh và Xã hội tỉnh Kon Tum"]
+
+
+def test_merged_bodies_know_their_successor():
+    g = gazetteer()
+    assert g.successor_of("Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa") == "Sở Nội vụ tỉnh Thanh Hóa"
+    assert g.successor_of("Bộ Kế hoạch và Đầu tư") == "Bộ Tài chính"
+
+
+def test_all_provinces_old_and_new_are_known():
+    g = gazetteer()
+    assert len(g.provinces) == 34
+    assert len({o for p in g.provinces for o in p["old"] if o == o}) >= 63

@@ -1,0 +1,84 @@
+"""Header fields per Decree 30/2020, one variant per test, on corpus texts."""
+from dondoc.nlp.extract import extract
+
+from .conftest import CORPUS
+
+
+def doc(rel):
+    return extract((CORPUS / rel).read_text(encoding="utf-8"))
+
+
+def test_number_split_by_markup_is_joined():
+    assert doc("seeds/001_e16342c4faedd0ca.txt").number == "546/SLĐTBXH-TEBĐG"
+
+
+def test_draft_with_blank_number_and_day():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    assert d.number is None and d.issued is None
+
+
+def test_place_and_date_line():
+    d = doc("seeds/000_1480374bd54b458c.txt")
+    assert (d.place, d.issued) == ("Hà Nội", "2024-02-23")
+
+
+def test_issuer_over_two_lines():
+    assert doc("seeds/000_1480374bd54b458c.txt").issuer == "Bộ Lao động - Thương binh và Xã hội"
+
+
+def test_issuer_takes_the_locality_of_its_parent():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    assert d.issuer == "Sở Lao động - Thương binh và Xã hội tỉnh Đắk Lắk"
+    assert d.issuer_parent == "Ủy ban nhân dân tỉnh Đắk Lắk"
+
+
+def test_issuer_from_the_number_when_the_header_lacks_it():
+    assert doc("seeds/001_e16342c4faedd0ca.txt").issuer == "Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa"
+
+
+def test_text_without_a_header_block_takes_the_issuer_from_the_body():
+    d = doc("seeds/002_0ee92cbf0101893e.txt")
+    assert d.number is None and d.issuer == "Bộ Lao động - Thương binh và Xã hội"
+
+
+def test_joint_issuers():
+    assert doc("dev/007.txt").issuer == "Liên đoàn Lao động tỉnh An Giang - Sở Văn hóa, Thể thao và Du lịch tỉnh An Giang"
+
+
+def test_subject_over_several_lines():
+    assert doc("seeds/001_e16342c4faedd0ca.txt").subject == "hướng dẫn thực hiện công tác trẻ em năm 2020"
+
+
+def test_subject_of_a_resolution_is_its_title():
+    assert doc("dev/010.txt").subject.startswith("Về thanh toán các chi phí khám bệnh")
+
+
+def test_kind_from_the_title_line():
+    assert doc("dev/030.txt").kind == "Quyết định"
+
+
+def test_recipients_as_a_list():
+    assert doc("seeds/001_e16342c4faedd0ca.txt").recipients == [
+        "Các sở, ban, ngành, đoàn thể cấp tỉnh", "Chủ tịch UBND các huyện, thị xã, thành phố"]
+
+
+def test_signer_title_and_name():
+    s = doc("dev/002.txt").signer
+    assert (s.title, s.name) == ("KT. BỘ TRƯỞNG / THỨ TRƯỞNG", "Nguyễn Thị Xuyên")
+
+
+def test_cited_documents_with_date_and_issuer():
+    cites = doc("seeds/000_1480374bd54b458c.txt").cites
+    assert cites[0].__dict__ == {"kind": "Nghị quyết", "number": "121/2020/QH14", "date": "2020-06-19", "issuer": "Quốc hội"}
+
+
+def test_two_documents_in_one_file_give_the_tasks_of_both():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    assert d.subject.startswith("đề nghị ban hành Công văn")
+    assert any(t.lead == ["Sở Tư pháp"] for t in d.tasks)
+
+
+def test_garbled_ocr_header():
+    d = doc("seeds/003_35f16506bfe594bc.txt")
+    assert (d.number, d.issued) == ("478/LDTBXH-TE", "2022-02-28")
+    assert d.recipients and "Uy ban nhan dan" in d.recipients[0]

@@ -1,0 +1,112 @@
+"""Task forms, leads and supports, on corpus texts (and snippets written for the test)."""
+from dondoc.nlp.extract import extract
+
+from .conftest import CORPUS
+
+
+def doc(rel):
+    return extract((CORPUS / rel).read_text(encoding="utf-8"))
+
+
+def task_starting(d, words):
+    return next(t for t in d.tasks if t.text.startswith(words))
+
+
+def test_numbered_items_under_a_request_lead_by_the_addressee():
+    d = doc("seeds/002_0ee92cbf0101893e.txt")
+    t = task_starting(d, "Tăng cường giáo dục kiến thức")
+    assert t.lead == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+
+
+def test_giao_names_the_lead():
+    d = doc("seeds/000_1480374bd54b458c.txt")
+    t = task_starting(d, "Giao Sở LĐTBXH đầu mối")
+    assert t.lead == ["Sở Lao động - Thương binh và Xã hội"]
+    assert [x.date for x in t.deadlines] == ["2024-11-20"]
+
+
+def test_two_tasks_in_one_paragraph_split_at_a_second_assignment():
+    d = doc("seeds/000_1480374bd54b458c.txt")
+    t = task_starting(d, "chỉ đạo UBND cấp huyện")
+    assert t.lead[:2] == ["Ủy ban nhân dân cấp huyện", "Ủy ban nhân dân cấp xã"]
+
+
+def test_agency_section_gives_lead_and_support():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    t = task_starting(d, "Sở Thông tin và Truyền thông: Chủ trì")
+    assert t.lead == ["Sở Thông tin và Truyền thông"]
+    assert "Công an tỉnh" in t.support
+
+
+def test_paragraphs_under_an_agency_section_keep_its_lead():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    assert task_starting(d, "Chỉ đạo, hướng dẫn các cơ quan truyền thông").lead == ["Sở Thông tin và Truyền thông"]
+
+
+def test_sentence_subject_is_the_lead():
+    d = doc("seeds/004_aab771c767b14fb2.txt")
+    assert task_starting(d, "Công an tỉnh đẩy mạnh").lead == ["Công an tỉnh"]
+
+
+def test_preamble_salutation_closing_and_distribution_are_not_tasks():
+    d = doc("seeds/000_1480374bd54b458c.txt")
+    texts = " ".join(t.text for t in d.tasks)
+    for words in ("Triển khai thực hiện Nghị quyết số 121", "Trân trọng", "Như kính gửi", "Kính gửi"):
+        assert words not in texts
+
+
+def test_statements_of_fact_are_not_tasks():
+    d = doc("dev/021.txt")
+    assert d.tasks == []
+
+
+def test_action_programme_meta_lines_give_lead_and_deadline():
+    d = doc("dev/003.txt")
+    t = task_starting(d, "Căn cứ vào điều kiện thực tế của địa phương")
+    assert t.lead == ["Sở Lao động - Thương binh và Xã hội"]
+    assert [x.date for x in t.deadlines] == ["2020-09-30"]
+
+
+def test_table_rows_are_tasks_with_the_time_column_as_deadline():
+    d = doc("dev/023.txt")
+    t = task_starting(d, "2 | 31/03/2014 – 04/04/2014")
+    assert t.lead == ["Các Khoa"] and [x.date for x in t.deadlines] == ["2014-04-04"]
+
+
+def test_one_cell_a_line_table_rows():
+    d = doc("dev/026.txt")
+    t = task_starting(d, "Nghiên cứu giải pháp tạo đột phá")
+    assert t.lead == ["Bộ Tư pháp"] and [x.date for x in t.deadlines] == ["2026-08-31"]
+
+
+def test_lead_in_deadline_applies_to_its_items():
+    d = doc("dev/007.txt")
+    t = task_starting(d, "- 90% CNVCLĐ toàn tỉnh") if any(x.text.startswith("- 90%") for x in d.tasks) else task_starting(d, "90% CNVCLĐ")
+    assert [x.date for x in t.deadlines] == ["2021-12-31"]
+
+
+def test_without_a_named_agency_the_lead_is_the_addressees():
+    d = doc("dev/016.txt")
+    assert len(d.tasks) == 3 and len(d.tasks[0].lead) == 3
+
+
+def test_task_spans_point_into_the_text():
+    d = doc("dev/010.txt")
+    for t in d.tasks:
+        assert " ".join(d.text[t.span[0]:t.span[1]].split()) == t.text
+
+
+def test_spans_of_a_repaired_ocr_text_point_into_the_original():
+    raw = (CORPUS / "seeds-variants/ocr_eng/003_35f16506bfe594bc.txt").read_text(encoding="utf-8")
+    d = extract(raw)
+    assert d.tasks and d.warnings
+    for t in d.tasks:
+        assert " ".join(d.text[t.span[0]:t.span[1]].split()) == t.text
+
+
+def test_abbreviation_the_document_defines_is_expanded():  # written for the test
+    text = ("Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n\n"
+            "Bộ Lao động - Thương binh và Xã hội (sau đây viết tắt là LĐTBXH) đề nghị:\n\n"
+            "1. Giao Sở LĐTBXH tổng hợp, báo cáo trước ngày 20/11/2024.\n")
+    d = extract(text)
+    assert d.tasks[0].lead == ["Sở Lao động - Thương binh và Xã hội"]

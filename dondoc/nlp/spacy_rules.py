@@ -1,7 +1,8 @@
 """A spaCy pipeline of rule components over a dispatch, registered like spaCy's own:
 
-  dondoc_fold        every token's NORM is its folded form (no diacritics, lower case)
-  dondoc_directives  a Matcher on NORM marks directive verbs (`Tăng cường`, `Chủ trì`, ...) in
+  (vocab)            every lexeme's NORM is its folded form (no diacritics, lower case), set
+                     by a lexeme attribute getter so each distinct word is folded once
+  dondoc_directives  a PhraseMatcher on NORM marks directive verbs (`Tăng cường`, `Chủ trì`, ...) in
                      doc.spans["directive"]; the task finder asks it whether a sentence opens
                      with one
   dondoc_agencies    gazetteer names as doc.ents (label AGENCY, kb_id the canonical name)
@@ -16,8 +17,9 @@ from functools import lru_cache
 
 import spacy
 from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES
+from spacy.attrs import NORM
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
@@ -27,19 +29,17 @@ from .deadline import find_deadlines
 from .fold import fold
 
 
-@Language.component("dondoc_fold")
-def fold_norm(doc: Doc) -> Doc:
-    for t in doc:
-        t.norm_ = fold(t.text)
-    return doc
-
-
 @Language.factory("dondoc_directives")
 class DirectiveMarker:
     def __init__(self, nlp: Language, name: str):
         from .tasks import lexicon
-        self.matcher = Matcher(nlp.vocab)
-        patterns = [[{"NORM": w} for w in verb.split()] for verb in lexicon()["verbs"]]
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        patterns = []
+        for verb in lexicon()["verbs"]:
+            d = nlp.make_doc(verb)
+            for t in d:
+                t.norm_ = t.text
+            patterns.append(d)
         self.matcher.add("DIRECTIVE", patterns)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -87,7 +87,7 @@ def pipeline() -> Language:
         suffix_search=compile_suffix_regex(TOKENIZER_SUFFIXES).search,
         infix_finditer=compile_infix_regex(TOKENIZER_INFIXES + [r"(?<=[\w])[/:;,](?=[\w])"]).finditer,
     )
-    nlp.add_pipe("dondoc_fold")
+    nlp.vocab.lex_attr_getters[NORM] = fold
     nlp.add_pipe("dondoc_directives")
     nlp.add_pipe("dondoc_agencies")
     nlp.add_pipe("dondoc_deadlines")
@@ -96,5 +96,7 @@ def pipeline() -> Language:
 
 def directive_offsets(text: str) -> set[int]:
     """Character offsets where a directive verb begins (what the task finder consults)."""
-    doc = pipeline()(text)
+    nlp = pipeline()
+    with nlp.select_pipes(enable=["dondoc_directives"]):
+        doc = nlp(text)
     return {sp.start_char for sp in doc.spans["directive"]}

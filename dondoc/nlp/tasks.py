@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -58,8 +59,17 @@ class _Draft:
 PREAMBLE_ADV = re.compile(r"^(?:de\s|nham\s|trong do\b|qua do\b|dong thoi\b)")
 
 
+# The agencies of the text being worked on, found in one pass (set by find_tasks).
+_FOUND: ContextVar[tuple[str, list[Found]] | None] = ContextVar("dondoc_found_agencies", default=None)
+
+
 def _agencies_in(text: str, folded: str, start: int, end: int) -> list[Found]:
-    return [Found(f.start + start, f.end + start, f.canonical, f.kind) for f in gazetteer().find(text[start:end], folded[start:end])]
+    """Agencies named in text[start:end]."""
+    cur = _FOUND.get()
+    if cur is None or cur[0] is not text:
+        return [Found(f.start + start, f.end + start, f.canonical, f.kind)
+                for f in gazetteer().find(text[start:end], folded[start:end])]
+    return [f for f in cur[1] if start <= f.start and f.end <= end]
 
 
 def _dedupe(names):
@@ -238,6 +248,14 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
     list) that are never tasks."""
     lex = lexicon()
     directives = directives or DirectiveIndex(text)
+    token = _FOUND.set((text, gazetteer().find(text, folded)))
+    try:
+        return _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex)
+    finally:
+        _FOUND.reset(token)
+
+
+def _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex) -> list[Task]:
     scopes: list[Scope] = [Scope(0, "doc", list(default_lead), [], [], None)]
     section_mode: str | None = None
     drafts: list[_Draft] = []

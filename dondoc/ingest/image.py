@@ -13,12 +13,14 @@ MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
 
 
 def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
+    def frames(im):
+        for f in ImageSequence.Iterator(im):
+            yield f.convert("L") if f.mode not in ("L", "RGB") else f.copy()
     try:
         with Image.open(path) as im:
-            frames = [f.convert("RGB") for f in ImageSequence.Iterator(im)]
+            results = ocr_many(frames(im), workers)
     except (UnidentifiedImageError, OSError) as exc:
         raise IngestError(f"ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})", "corrupt") from exc
-    results = ocr_many(frames, workers)
     pages = [Page(i + 1, r.text, "ocr", r.confidence) for i, r in enumerate(results)]
     if not any(p.text.strip() for p in pages):
         raise IngestError("không nhận dạng được chữ nào trong ảnh", "empty")

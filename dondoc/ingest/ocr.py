@@ -5,9 +5,9 @@ Pages are OCR'd in separate processes, one per core; each Tesseract runs single-
 """
 from __future__ import annotations
 
-import io
 import os
 import re
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -40,40 +40,31 @@ def orientation(img: Image.Image) -> int:
     return int(m.group(1)) % 360
 
 
-def skew_angle(img: Image.Image, limit: float = 5.0, step: float = 0.25) -> float:
-    """The small rotation that makes text lines horizontal: maximises the row-profile variance."""
+def skew_angle(img: Image.Image, limit: float = 5.0) -> float:
+    """The small rotation that makes text lines horizontal: maximises the row-profile variance,
+    coarse (0.5°) then fine (0.1°), on a reduced copy of the page."""
     g = ImageOps.grayscale(img)
-    scale = 1000 / max(g.size)
+    scale = 800 / max(g.size)
     if scale < 1:
         g = g.resize((int(g.width * scale), int(g.height * scale)))
     ink = ImageOps.invert(g).point(lambda p: 255 if p > 100 else 0)
-    best, best_score = 0.0, -1.0
-    a = -limit
-    while a <= limit + 1e-9:
-        prof = np.asarray(ink.rotate(a, expand=False), dtype=np.float32).sum(axis=1)
-        score = float(np.var(prof))
-        if score > best_score:
-            best, best_score = a, score
-        a += step
-    return best
+
+    def score(a: float) -> float:
+        return float(np.var(np.asarray(ink.rotate(a), dtype=np.float32).sum(axis=1)))
+
+    coarse = max((a * 0.5 for a in range(int(-2 * limit), int(2 * limit) + 1)), key=score)
+    return round(max((coarse + d * 0.1 for d in range(-4, 5)), key=score), 2)
 
 
-def _prepare(img: Image.Image) -> tuple[Image.Image, int, float]:
-    img = ImageOps.exif_transpose(img).convert("RGB")
-    rot = orientation(img)
-    if rot:
-        img = img.rotate(-rot, expand=True, fillcolor="white")
-    skew = skew_angle(img)
-    if abs(skew) >= 0.3:
-        img = img.rotate(skew, expand=True, fillcolor="white", resample=Image.BICUBIC)
-    return img, rot, skew
+def _tesseract(img: Image.Image, lang: str) -> dict:
+    # A raw grayscale PGM handed to tesseract by path: encoding a full-colour PNG, as pytesseract
+    # does for an image object, costs nearly as much as reading the page.
+    with tempfile.NamedTemporaryFile(suffix=".pgm") as fh:
+        img.save(fh.name)
+        return pytesseract.image_to_data(fh.name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
 
 
-def ocr_image(img: Image.Image, lang: str = LANG, prepare: bool = True) -> OcrResult:
-    rot, skew = 0, 0.0
-    if prepare:
-        img, rot, skew = _prepare(img)
-    data = pytesseract.image_to_data(img, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+def _assemble(data: dict) -> tuple[str, float | None, int]:
     lines: dict[tuple, list[str]] = {}
     confs = []
     order = []
@@ -96,23 +87,46 @@ def ocr_image(img: Image.Image, lang: str = LANG, prepare: bool = True) -> OcrRe
         out.append(" ".join(lines[key]))
         prev_par = par
     conf = round(sum(confs) / len(confs), 1) if confs else None
-    return OcrResult("\n".join(out), conf, rot, skew)
+    return "\n".join(out), conf, len(confs)
 
 
-def _ocr_png(png: bytes) -> OcrResult:
-    return ocr_image(Image.open(io.BytesIO(png)))
+def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
+    """Deskew, read; a page that reads badly is asked of OSD whether it is turned, and read again."""
+    img = ImageOps.grayscale(ImageOps.exif_transpose(img))
+    skew = skew_angle(img)
+    if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
+        img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.BILINEAR)
+    text, conf, words = _assemble(_tesseract(img, lang))
+    rot = 0
+    if conf is None or conf < 60 or words < 20:
+        rot = orientation(img)
+        if rot:
+            turned = img.rotate(-rot, expand=True, fillcolor=255)
+            t2, c2, w2 = _assemble(_tesseract(turned, lang))
+            if (c2 or 0) > (conf or 0):
+                text, conf = t2, c2
+            else:
+                rot = 0
+    return OcrResult(text, conf, rot, skew)
 
 
-def ocr_many(images: list[Image.Image], workers: int) -> list[OcrResult]:
-    """OCR pages in parallel, results in page order."""
-    if not images:
+def _ocr_raw(args) -> OcrResult:
+    mode, size, raw = args
+    return ocr_image(Image.frombytes(mode, size, raw))
+
+
+def ocr_many(images, workers: int) -> list[OcrResult]:
+    """OCR pages in parallel, results in page order. `images` may be a lazy iterable: each page
+    is sent to a worker as soon as it is decoded, so decoding overlaps OCR."""
+    it = iter(images)
+    first = next(it, None)
+    if first is None:
         return []
-    blobs = []
-    for im in images:
-        buf = io.BytesIO()
-        im.save(buf, format="PNG")
-        blobs.append(buf.getvalue())
-    if workers <= 1 or len(blobs) == 1:
-        return [_ocr_png(b) for b in blobs]
-    with ProcessPoolExecutor(max_workers=min(workers, len(blobs))) as pool:
-        return list(pool.map(_ocr_png, blobs))
+    second = next(it, None)
+    if workers <= 1 or second is None:
+        return [ocr_image(im) for im in (first, second, *it) if im is not None]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = []
+        for im in (first, second, *it):
+            futures.append(pool.submit(_ocr_raw, (im.mode, im.size, im.tobytes())))
+        return [f.result() for f in futures]

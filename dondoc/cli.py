@@ -152,6 +152,55 @@ def eval_cmd(corpus, as_json):
     Console().print(t)
 
 
+@main.command(help="Tìm nhiệm vụ (hoặc văn bản với --van-ban) theo nội dung, cơ quan, hạn, trạng thái.")
+@click.argument("text", required=False, default="")
+@click.option("--agency", help="Cơ quan chủ trì hoặc phối hợp (tên đầy đủ hay viết tắt, ví dụ 'Sở LĐTBXH').")
+@click.option("--issuer", help="Cơ quan ban hành.")
+@click.option("--status", type=click.Choice(["chua_thuc_hien", "dang_thuc_hien", "hoan_thanh"]))
+@click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Hạn từ ngày (YYYY-MM-DD).")
+@click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Hạn đến ngày (YYYY-MM-DD).")
+@click.option("--issued-from", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--issued-to", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--overdue", is_flag=True, help="Chỉ nhiệm vụ quá hạn chưa hoàn thành.")
+@click.option("--sort", type=click.Choice(["relevance", "deadline", "issued"]), default="relevance", show_default=True)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=20, show_default=True)
+@click.option("--van-ban", "dispatches", is_flag=True, help="Tìm văn bản thay vì nhiệm vụ.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(settings, text, agency, issuer, status, due_after, due_before, issued_from, issued_to, overdue, sort,
+           page, per_page, dispatches, as_json):
+    from dataclasses import asdict
+    from .search.base import Query
+    from .search.service import search_dispatches, search_tasks
+    from .storage.db import upgrade
+    upgrade(settings)
+    q = Query(text=text, agency=agency, issuer=issuer, status=status,
+              due_from=due_after.date() if due_after else None, due_to=due_before.date() if due_before else None,
+              issued_from=issued_from.date() if issued_from else None, issued_to=issued_to.date() if issued_to else None,
+              overdue=overdue, sort=sort, page=page, per_page=per_page)
+    res = search_dispatches(settings, q) if dispatches else search_tasks(settings, q)
+    if as_json:
+        click.echo(json.dumps({"total": res.total, "hits": [asdict(h) for h in res.hits], "facets": res.facets},
+                              ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{res.total} kết quả")
+    for h in res.hits:
+        f = h.fields
+        due = f.get("next_due") or "—"
+        click.echo(f"[{h.id}] {f.get('number') or ''} hạn {due} — {h.snippet}")
+
+
+@main.command(help="Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (không gián đoạn tìm kiếm).")
+@click.pass_obj
+def reindex(settings):
+    from .search.service import reindex as run
+    from .storage.db import upgrade
+    upgrade(settings)
+    n = run(settings)
+    click.echo(f"Đã đánh chỉ mục lại {n} văn bản ({settings.search_backend}).")
+
+
 def _print_record(d: dict) -> None:
     from rich.console import Console
     from rich.table import Table

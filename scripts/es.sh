@@ -4,6 +4,8 @@
 #                         non-root user on a free loopback port, wait until it answers;
 #                         writes scripts/es.env with DONDOC_TEST_ES_URL for the tests
 #   scripts/es.sh stop    stop it and remove its data
+#   scripts/es.sh halt    stop it, keeping data and settings (tests of an index that goes down)
+#   scripts/es.sh resume  start the halted node again on the same port
 # ES refuses to run as root, so as root it runs as the system user `dondoc-es`.
 set -euo pipefail
 ES_VERSION="${ES_VERSION:-8.19.21}"
@@ -75,11 +77,33 @@ YML
   fail "Elasticsearch did not become ready in 120 s (see $RUN_DIR/logs)"
 }
 
-stop() {
+halt() {
+  # stop the server but keep its data and settings: `resume` brings the same node back
   if [ -f "$RUN_DIR/es.pid" ]; then
-    kill "$(cat "$RUN_DIR/es.pid")" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$(cat "$RUN_DIR/es.pid")" 2>/dev/null || break; sleep 1; done
+    local pid; pid=$(cat "$RUN_DIR/es.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
   fi
+}
+
+resume() {
+  local jh; jh=$(java_home) || fail "no JDK 17+ found"
+  local port; port=$(sed -n 's/^http.port: //p' "$HOME_DIR/config/elasticsearch.yml")
+  local cmd=(env ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/es.pid")
+  if [ "$(id -u)" = 0 ]; then
+    setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups "${cmd[@]}" >>"$RUN_DIR/stdout.log" 2>&1
+  else
+    "${cmd[@]}" >>"$RUN_DIR/stdout.log" 2>&1
+  fi
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$port/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1 && return
+    sleep 1
+  done
+  echo "es.sh: Elasticsearch did not come back" >&2; exit 1
+}
+
+stop() {
+  halt
   rm -rf "$RUN_DIR"
   rm -f "$ENV_FILE"
 }
@@ -87,5 +111,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  halt) halt ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|stop|halt|resume" >&2; exit 2 ;;
 esac

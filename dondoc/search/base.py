@@ -1,0 +1,101 @@
+"""The search contract both backends keep: what is indexed, how it is asked for, what comes back."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Protocol
+
+from ..nlp.fold import fold
+
+STATUSES = ("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh")
+
+
+@dataclass
+class Query:
+    text: str = ""
+    agency: str | None = None        # any written form: canonical name, alias or abbreviation
+    issuer: str | None = None
+    status: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+    overdue: bool = False
+    sort: str = "relevance"          # relevance | deadline | issued
+    page: int = 1
+    per_page: int = 20
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class Hit:
+    id: int
+    kind: str                        # task | dispatch
+    score: float
+    snippet: str                     # HTML-safe, matches in <mark>
+    fields: dict
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+
+
+class SearchBackend(Protocol):
+    name: str
+
+    def ensure(self) -> None: ...
+    def ping(self) -> bool: ...
+    def upsert(self, dispatches: list[dict]) -> None: ...
+    def delete(self, dispatch_ids: list[int]) -> None: ...
+    def search_tasks(self, q: Query) -> Results: ...
+    def search_dispatches(self, q: Query) -> Results: ...
+    def rebuild(self, dispatches: Iterable[dict]) -> int: ...
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+
+def terms(text: str) -> list[str]:
+    """Query words, folded."""
+    return [w for w in re.findall(r"[0-9a-z]+", fold(text or "")) if w]
+
+
+def raw_terms(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[^\W_]+", text or "")]
+
+
+def snippet(text: str, query: str, width: int = 220) -> str:
+    """A piece of `text` around the first match of the query, matches in <mark>, HTML escaped.
+    Matching is on the folded text, which has the same offsets as the original."""
+    from markupsafe import escape
+    words = terms(query)
+    if not text:
+        return ""
+    f = fold(text)
+    spans = []
+    for w in words:
+        for m in re.finditer(rf"(?<![0-9a-z]){re.escape(w)}(?![0-9a-z])", f):
+            spans.append(m.span())
+    spans.sort()
+    if not spans:
+        return str(escape(text[:width])) + ("…" if len(text) > width else "")
+    start = max(0, spans[0][0] - width // 3)
+    end = min(len(text), start + width)
+    out, pos = [], start
+    for s, e in spans:
+        if s < pos or e > end:
+            continue
+        out.append(str(escape(text[pos:s])))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(str(escape(text[pos:end])))
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+def next_open_due(deadlines: list[str], status: str) -> str | None:
+    """The deadline that matters for a task: its earliest date (None if it has none)."""
+    ds = sorted(d for d in deadlines if d)
+    return ds[0] if ds else None

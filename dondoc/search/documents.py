@@ -1,0 +1,36 @@
+"""Database rows -> the documents both backends index (one per dispatch, one per task)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..nlp.fold import fold
+from ..storage import models as m
+
+
+def dispatch_doc(d: m.Dispatch) -> dict:
+    tasks = []
+    for t in d.tasks:
+        dues = [x.due.isoformat() for x in t.deadlines if x.due]
+        tasks.append({
+            "id": t.id, "dispatch_id": d.id, "text": t.text, "folded": fold(t.text),
+            "lead": t.names("lead"), "support": t.names("support"), "status": t.status,
+            "deadlines": dues, "next_due": min(dues) if dues else None,
+            "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
+            "subject": d.subject or "",
+        })
+    return {
+        "id": d.id, "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
+        "kind": d.kind, "subject": d.subject or "", "text": d.text, "folded": fold(d.text or ""),
+        "subject_folded": fold(d.subject or ""), "tasks": tasks,
+    }
+
+
+def load_dispatches(session: Session, ids: list[int] | None = None):
+    stmt = select(m.Dispatch).options(
+        selectinload(m.Dispatch.tasks).selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
+        selectinload(m.Dispatch.tasks).selectinload(m.Task.deadlines))
+    if ids is not None:
+        stmt = stmt.where(m.Dispatch.id.in_(ids))
+    for d in session.scalars(stmt.order_by(m.Dispatch.id)).unique():
+        yield dispatch_doc(d)

@@ -1,0 +1,224 @@
+"""The Elasticsearch backend: same contract as the SQLite one, for deployments that outgrow a
+machine. Vietnamese is folded in Python and indexed beside the written text (the stripped-down
+server and a full cluster then behave alike; neither needs asciifolding). Indices sit behind
+aliases, so `rebuild` fills a new index and swaps the alias with no downtime."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from typing import Iterable
+
+from elasticsearch import Elasticsearch, NotFoundError, helpers
+
+from ..config import Settings
+from .base import Hit, Query, Results, raw_terms, snippet, terms
+
+TASK_MAPPING = {
+    "properties": {
+        "id": {"type": "long"}, "dispatch_id": {"type": "long"},
+        "text": {"type": "text"}, "folded": {"type": "text"},
+        "lead": {"type": "keyword"}, "support": {"type": "keyword"}, "agencies": {"type": "keyword"},
+        "status": {"type": "keyword"}, "deadlines": {"type": "date"}, "next_due": {"type": "date"},
+        "number": {"type": "keyword"}, "issuer": {"type": "keyword"}, "issued": {"type": "date"},
+        "subject": {"type": "text", "index": False},
+    }
+}
+DISPATCH_MAPPING = {
+    "properties": {
+        "id": {"type": "long"}, "number": {"type": "keyword"}, "issuer": {"type": "keyword"},
+        "issued": {"type": "date"}, "kind": {"type": "keyword"},
+        "subject": {"type": "text"}, "text": {"type": "text"}, "folded": {"type": "text"},
+        "subject_folded": {"type": "text"},
+    }
+}
+SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+
+class EsBackend:
+    name = "elasticsearch"
+
+    def __init__(self, settings: Settings, timeout: float = 10.0):
+        self.settings = settings
+        self.es = Elasticsearch(settings.es_url, request_timeout=timeout, retry_on_timeout=True, max_retries=2)
+        self.tasks_alias = f"{settings.es_index}-tasks"
+        self.disp_alias = f"{settings.es_index}-dispatches"
+        self._ensured = False
+
+    # -- writing ---------------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            self.es.options(request_timeout=2, max_retries=0).cluster.health(timeout="1s")
+            return True
+        except Exception:
+            return False
+
+    def _new_index(self, alias: str, mapping: dict) -> str:
+        name = f"{alias}-{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
+        self.es.indices.create(index=name, settings=SETTINGS, mappings=mapping)
+        return name
+
+    def ensure(self) -> None:
+        if self._ensured:
+            return
+        for alias, mapping in ((self.tasks_alias, TASK_MAPPING), (self.disp_alias, DISPATCH_MAPPING)):
+            if not self.es.indices.exists_alias(name=alias):
+                name = self._new_index(alias, mapping)
+                self.es.indices.put_alias(index=name, name=alias)
+        self._ensured = True
+
+    @staticmethod
+    def _task_source(t: dict) -> dict:
+        return {**{k: t[k] for k in ("id", "dispatch_id", "text", "folded", "lead", "support", "status",
+                                      "deadlines", "next_due", "number", "issuer", "issued", "subject")},
+                "agencies": sorted(set(t["lead"]) | set(t["support"]))}
+
+    @staticmethod
+    def _dispatch_source(d: dict) -> dict:
+        return {k: d[k] for k in ("id", "number", "issuer", "issued", "kind", "subject", "text", "folded", "subject_folded")}
+
+    def _actions(self, docs: Iterable[dict], tasks_index: str, disp_index: str):
+        for d in docs:
+            yield {"_index": disp_index, "_id": d["id"], "_source": self._dispatch_source(d)}
+            for t in d["tasks"]:
+                yield {"_index": tasks_index, "_id": t["id"], "_source": self._task_source(t)}
+
+    def _task_ids_of(self, dispatch_ids: list[int]) -> list[str]:
+        res = self.es.search(index=self.tasks_alias, query={"terms": {"dispatch_id": dispatch_ids}}, size=10000, source=False)
+        return [h["_id"] for h in res["hits"]["hits"]]
+
+    def upsert(self, dispatches: list[dict]) -> None:
+        self.ensure()
+        keep = {str(t["id"]) for d in dispatches for t in d["tasks"]}
+        stale = [i for i in self._task_ids_of([d["id"] for d in dispatches]) if i not in keep]
+        actions = list(self._actions(dispatches, self.tasks_alias, self.disp_alias))
+        actions += [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in stale]
+        helpers.bulk(self.es, actions, refresh="wait_for", max_retries=3, initial_backoff=1, raise_on_error=True)
+
+    def delete(self, dispatch_ids: list[int]) -> None:
+        self.ensure()
+        actions = [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in self._task_ids_of(dispatch_ids)]
+        actions += [{"_op_type": "delete", "_index": self.disp_alias, "_id": i} for i in dispatch_ids]
+        helpers.bulk(self.es, actions, refresh="wait_for", raise_on_error=False)
+
+    def rebuild(self, dispatches: Iterable[dict]) -> int:
+        """Fill new indices, then move both aliases in one request and drop the old indices."""
+        new_tasks = self._new_index(self.tasks_alias, TASK_MAPPING)
+        new_disp = self._new_index(self.disp_alias, DISPATCH_MAPPING)
+        count = 0
+
+        def counted():
+            nonlocal count
+            for d in dispatches:
+                count += 1
+                yield d
+        for ok, _ in helpers.streaming_bulk(self.es.options(request_timeout=120), self._actions(counted(), new_tasks, new_disp),
+                                            chunk_size=2000, max_retries=3, initial_backoff=1):
+            pass
+        self.es.indices.refresh(index=[new_tasks, new_disp])
+        old = []
+        for alias in (self.tasks_alias, self.disp_alias):
+            try:
+                old += list(self.es.indices.get_alias(name=alias).keys())
+            except NotFoundError:
+                pass
+        acts = [{"remove": {"index": i, "alias": a}} for a in (self.tasks_alias, self.disp_alias) for i in old if i.startswith(a + "-")]
+        acts += [{"add": {"index": new_tasks, "alias": self.tasks_alias}}, {"add": {"index": new_disp, "alias": self.disp_alias}}]
+        self.es.indices.update_aliases(actions=acts)
+        for i in old:
+            self.es.indices.delete(index=i)
+        self._ensured = True
+        return count
+
+    # -- reading ---------------------------------------------------------------------------
+    @staticmethod
+    def _text_clause(text: str, written: str, folded: str) -> dict | None:
+        words = terms(text)
+        if not words:
+            return None
+        return {"bool": {"should": [
+            {"match": {folded: {"query": " ".join(words), "operator": "and"}}},
+            {"match": {written: {"query": " ".join(raw_terms(text)), "operator": "and", "boost": 2.0}}},
+        ], "minimum_should_match": 1}}
+
+    @staticmethod
+    def _name_clause(field: str, names: list[str]) -> dict:
+        return {"bool": {"should": [c for n in names for c in ({"term": {field: n}}, {"prefix": {field: n + " "}})],
+                         "minimum_should_match": 1}}
+
+    def search_tasks(self, q: Query, agency_names: list[str] | None = None) -> Results:
+        self.ensure()
+        must, filt, must_not = [], [], []
+        tc = self._text_clause(q.text, "text", "folded")
+        if tc:
+            must.append(tc)
+        if agency_names:
+            filt.append(self._name_clause("agencies", agency_names))
+        if q.issuer:
+            filt.append(self._name_clause("issuer", [q.issuer]))
+        if q.status:
+            filt.append({"term": {"status": q.status}})
+        due = {k: v.isoformat() for k, v in (("gte", q.due_from), ("lte", q.due_to)) if v}
+        if due:
+            filt.append({"range": {"next_due": due}})
+        iss = {k: v.isoformat() for k, v in (("gte", q.issued_from), ("lte", q.issued_to)) if v}
+        if iss:
+            filt.append({"range": {"issued": iss}})
+        if q.overdue:
+            filt.append({"range": {"next_due": {"lt": q.today.isoformat()}}})
+            must_not.append({"term": {"status": "hoan_thanh"}})
+        query = {"bool": {"must": must or [{"match_all": {}}], "filter": filt, "must_not": must_not}}
+        sort = {
+            "deadline": [{"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
+            "issued": [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
+        }.get(q.sort, [{"_score": "desc"}, {"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}])
+        res = self.es.search(index=self.tasks_alias, query=query, sort=sort, from_=(q.page - 1) * q.per_page,
+                             size=q.per_page, track_total_hits=True, aggs={
+                                 "agency": {"terms": {"field": "agencies", "size": 20, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+                                 "status": {"terms": {"field": "status", "size": 10, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
+                                 "issuer": {"terms": {"field": "issuer", "size": 20, "order": [{"_count": "desc"}, {"_key": "asc"}]}}})
+        hits = []
+        for h in res["hits"]["hits"]:
+            s = h["_source"]
+            hits.append(Hit(int(h["_id"]), "task", float(h.get("_score") or 0), snippet(s["text"], q.text), {
+                k: s.get(k) for k in ("dispatch_id", "text", "status", "next_due", "deadlines", "lead", "support",
+                                      "number", "issuer", "issued", "subject")}))
+        facets = {k: [(b["key"], b["doc_count"]) for b in res["aggregations"][k]["buckets"]] for k in ("agency", "status", "issuer")}
+        return Results(res["hits"]["total"]["value"], hits, facets)
+
+    def search_dispatches(self, q: Query) -> Results:
+        self.ensure()
+        must, filt = [], []
+        words = terms(q.text)
+        if words:
+            must.append({"bool": {"should": [
+                {"multi_match": {"query": " ".join(words), "fields": ["folded", "subject_folded"], "operator": "and", "type": "cross_fields"}},
+                {"multi_match": {"query": " ".join(raw_terms(q.text)), "fields": ["text", "subject"], "operator": "and", "type": "cross_fields", "boost": 2.0}},
+            ], "minimum_should_match": 1}})
+        if q.issuer:
+            filt.append(self._name_clause("issuer", [q.issuer]))
+        iss = {k: v.isoformat() for k, v in (("gte", q.issued_from), ("lte", q.issued_to)) if v}
+        if iss:
+            filt.append({"range": {"issued": iss}})
+        sort = [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}] if q.sort in ("issued", "deadline") \
+            else [{"_score": "desc"}, {"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+        res = self.es.search(index=self.disp_alias, query={"bool": {"must": must or [{"match_all": {}}], "filter": filt}},
+                             sort=sort, from_=(q.page - 1) * q.per_page, size=q.per_page, track_total_hits=True,
+                             aggs={"issuer": {"terms": {"field": "issuer", "size": 20, "order": [{"_count": "desc"}, {"_key": "asc"}]}}})
+        hits = []
+        for h in res["hits"]["hits"]:
+            s = h["_source"]
+            body = f"{s['subject']} — {s['text']}" if s.get("subject") else s["text"]
+            hits.append(Hit(int(h["_id"]), "dispatch", float(h.get("_score") or 0), snippet(body, q.text),
+                            {k: s.get(k) for k in ("number", "issuer", "issued", "kind", "subject")}))
+        return Results(res["hits"]["total"]["value"], hits,
+                       {"issuer": [(b["key"], b["doc_count"]) for b in res["aggregations"]["issuer"]["buckets"]]})
+
+
+def wait_until_up(settings: Settings, seconds: float = 60) -> bool:
+    b = EsBackend(settings)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if b.ping():
+            return True
+        time.sleep(0.5)
+    return False

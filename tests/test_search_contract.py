@@ -1,0 +1,170 @@
+"""One contract, two backends: the same assertions on SQLite FTS5 and on a real Elasticsearch
+(started by `make test` through scripts/es.sh)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dondoc import config
+from dondoc.pipeline import ingest_file
+from dondoc.search import service
+from dondoc.search.base import Query
+from dondoc.storage import models as m
+from dondoc.storage.db import session_scope, upgrade
+
+from .conftest import CORPUS, ROOT, require
+
+TODAY = date(2024, 6, 1)
+FILES = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob("*.txt"))
+
+
+def _settings(tmp: Path, kind: str):
+    if kind == "es":
+        url = os.environ.get("DONDOC_TEST_ES_URL")
+        require(bool(url), "Elasticsearch (DONDOC_TEST_ES_URL, started by scripts/es.sh)")
+        return config.load(data_dir=tmp, search_backend="elasticsearch", es_url=url, es_index=f"t{uuid.uuid4().hex[:8]}")
+    return config.load(data_dir=tmp, search_backend="sqlite")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "es"])
+def register(request, tmp_path_factory):
+    """The corpus ingested and indexed; one task of the Sở LĐTBXH marked done."""
+    s = _settings(tmp_path_factory.mktemp(request.param), request.param)
+    upgrade(s)
+    for f in FILES:
+        ingest_file(f, s)
+    with session_scope(s) as sess:
+        t = sess.scalar(select(m.Task).where(m.Task.text.like("Giao Sở LĐTBXH đầu mối%")))
+        t.status = "hoan_thanh"
+        sess.add(m.IndexJob(entity="dispatch", entity_id=t.dispatch_id, op="upsert"))
+    service.drain(s)
+    return s
+
+
+def tasks(s, **kw):
+    kw.setdefault("today", TODAY)
+    return service.search_tasks(s, Query(**kw))
+
+
+def test_diacritics_and_case_do_not_matter(register):
+    totals = {tasks(register, text=t).total for t in ("trẻ em", "tre em", "TRẺ EM", "TRE EM")}
+    assert len(totals) == 1 and totals.pop() > 10
+
+
+def test_exact_diacritics_rank_first(register):
+    top = tasks(register, text="trẻ em", per_page=3).hits
+    assert all("trẻ em" in h.fields["text"].lower() for h in top)
+
+
+def test_agency_filter_accepts_any_alias(register):
+    totals = {tasks(register, agency=a).total for a in
+              ("Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội", "so lao dong thuong binh va xa hoi")}
+    assert len(totals) == 1 and totals.pop() >= 5
+
+
+def test_agency_filter_reaches_names_with_a_locality(register):
+    res = tasks(register, agency="Sở Văn hóa, Thể thao và Du lịch")
+    assert res.total >= 1
+    assert all(any(n.startswith("Sở Văn hóa, Thể thao và Du lịch") for n in h.fields["lead"] + h.fields["support"]) for h in res.hits)
+
+
+def test_issuer_filter(register):
+    res = tasks(register, issuer="Bộ Y tế")
+    assert res.total == 3 and {h.fields["number"] for h in res.hits} == {"6087/BYT-KCB"}
+
+
+def test_status_filter_and_facet(register):
+    done = tasks(register, status="hoan_thanh")
+    assert done.total == 1
+    allt = tasks(register)
+    assert dict(allt.facets["status"])["hoan_thanh"] == 1
+    assert sum(n for _, n in allt.facets["status"]) == allt.total
+
+
+def test_deadline_range(register):
+    res = tasks(register, due_from=date(2024, 1, 1), due_to=date(2024, 12, 31), per_page=50)
+    assert res.total >= 2
+    assert all("2024-01-01" <= h.fields["next_due"] <= "2024-12-31" for h in res.hits)
+
+
+def test_issue_date_range(register):
+    res = tasks(register, issued_from=date(2026, 1, 1), per_page=100)
+    assert res.total > 0 and all(h.fields["issued"] >= "2026-01-01" for h in res.hits)
+
+
+def test_overdue_only_leaves_out_done_and_future_tasks(register):
+    res = tasks(register, overdue=True, per_page=100)
+    assert res.total > 0
+    assert all(h.fields["status"] != "hoan_thanh" and h.fields["next_due"] < TODAY.isoformat() for h in res.hits)
+    assert not any(h.fields["text"].startswith("Giao Sở LĐTBXH đầu mối") for h in res.hits)
+
+
+def test_agency_facet_counts_match_the_filter(register):
+    res = tasks(register, agency="Sở Tư pháp")
+    assert dict(res.facets["agency"]).get("Sở Tư pháp") == res.total
+
+
+def test_issuer_facet(register):
+    res = tasks(register)
+    assert dict(res.facets["issuer"])["Chính phủ"] >= 30
+
+
+def test_sort_by_deadline(register):
+    dues = [h.fields["next_due"] for h in tasks(register, sort="deadline", per_page=30).hits]
+    dated = [d for d in dues if d]
+    assert dated == sorted(dated) and dues[: len(dated)] == dated
+
+
+def test_sort_by_issue_date(register):
+    issued = [h.fields["issued"] for h in tasks(register, sort="issued", per_page=50).hits if h.fields["issued"]]
+    assert issued == sorted(issued, reverse=True)
+
+
+def test_paging(register):
+    big = [h.id for h in tasks(register, sort="deadline", per_page=20).hits]
+    p1 = [h.id for h in tasks(register, sort="deadline", per_page=10, page=1).hits]
+    p2 = [h.id for h in tasks(register, sort="deadline", per_page=10, page=2).hits]
+    assert p1 + p2 == big
+
+
+def test_highlighted_snippet_escapes_html(register):
+    h = tasks(register, text="Tư pháp", per_page=1).hits[0]
+    assert "<mark>" in h.snippet and "<script" not in h.snippet
+
+
+def test_dispatch_search(register):
+    res = service.search_dispatches(register, Query(text="khám bệnh", today=TODAY))
+    assert {h.fields["number"] for h in res.hits} >= {"6087/BYT-KCB", "113/NQ-CP"}
+
+
+def test_reindex_rebuilds_the_same_index(register):
+    before = tasks(register).total
+    n = service.reindex(register)
+    assert n == len(FILES)
+    assert tasks(register).total == before
+
+
+def _es(cmd: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "es.sh"), cmd], check=True, timeout=300)
+
+
+@pytest.mark.parametrize("register", ["es"], indirect=True)
+def test_index_down_then_back(register, tmp_path):
+    """Stop the server mid-test, ingest, start it: the pending work is indexed."""
+    extra = tmp_path / "moi.txt"
+    extra.write_text("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp tổng hợp, báo cáo kết quả rà soát văn bản trước ngày 30/6/2024.\n", encoding="utf-8")
+    _es("halt")
+    try:
+        out = ingest_file(extra, register)        # the database takes it while the index is down
+        assert out.document_id and service.pending(register) >= 1
+    finally:
+        _es("resume")
+    res = tasks(register, text="rà soát văn bản", agency="Sở Tư pháp")
+    assert service.pending(register) == 0
+    assert any("rà soát văn bản" in h.fields["text"] for h in res.hits)

@@ -33,7 +33,7 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_issued ON {p}s_task(issued)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_disp ON {p}s_task(dispatch_id)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_name ON {p}s_task_agency(name, task_id)",
-    "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_task ON {p}s_task_agency(task_id)",
+    "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_task ON {p}s_task_agency(task_id, name)",
 ]
 
 
@@ -158,9 +158,10 @@ class SqliteBackend:
         if agency_names:
             ors = []
             for i, n in enumerate(agency_names):
-                params[f"a{i}"], params[f"ap{i}"] = n, n + " %"
-                ors.append(f"(a.name = :a{i} OR a.name LIKE :ap{i})")
-            where.append(f"EXISTS (SELECT 1 FROM s_task_agency a WHERE a.task_id = t.id AND ({' OR '.join(ors)}))")
+                # the name itself, or the name followed by a locality ("Sở Tư pháp tỉnh ...")
+                params[f"a{i}"], params[f"alo{i}"], params[f"ahi{i}"] = n, n + " ", n + "!"
+                ors.append(f"a.name = :a{i} OR (a.name >= :alo{i} AND a.name < :ahi{i})")
+            where.append(f"t.id IN (SELECT a.task_id FROM s_task_agency a WHERE {' OR '.join(ors)})")
         if q.issuer:
             where.append("(t.issuer = :issuer OR t.issuer LIKE :issuer_p)")
             params["issuer"], params["issuer_p"] = q.issuer, q.issuer + " %"
@@ -180,7 +181,7 @@ class SqliteBackend:
             where.append("t.issued <= :issued_to")
             params["issued_to"] = q.issued_to.isoformat()
         if q.overdue:
-            where.append("t.status != 'hoan_thanh' AND t.next_due < :today")
+            where.append("t.status IN ('chua_thuc_hien', 'dang_thuc_hien') AND t.next_due < :today")
             params["today"] = q.today.isoformat()
         return join, (" WHERE " + " AND ".join(where)) if where else "", params, score
 
@@ -188,24 +189,28 @@ class SqliteBackend:
         self.ensure()
         join, where, params, score = self._task_filter(q, agency_names or [])
         order = {
-            "deadline": "t.next_due IS NULL, t.next_due, t.id",
-            "issued": "t.issued IS NULL, t.issued DESC, t.id",
-        }.get(q.sort, "score, t.next_due IS NULL, t.next_due, t.id")
-        base = f"SELECT t.id AS id, {score} AS score FROM s_task t {join}{where}"
+            "deadline": "m.next_due IS NULL, m.next_due, m.id",
+            "issued": "m.issued IS NULL, m.issued DESC, m.id",
+        }.get(q.sort, "m.score, m.next_due IS NULL, m.next_due, m.id")
         params.update(limit=q.per_page, offset=(q.page - 1) * q.per_page)
         with self.engine.connect() as c:
-            total = c.execute(sql(f"SELECT count(*) FROM ({base})"), params).scalar()
-            rows = c.execute(sql(f"SELECT t.*, m.score FROM ({base}) m JOIN s_task t ON t.id = m.id ORDER BY {order} LIMIT :limit OFFSET :offset"), params).mappings().all()
+            # The match set once, in a temporary table: count, page and facets all read it.
+            c.execute(sql("DROP TABLE IF EXISTS temp.m"))
+            c.execute(sql(f"CREATE TEMP TABLE m AS SELECT t.id AS id, {score} AS score, t.status AS status,"
+                          f" t.issuer AS issuer, t.next_due AS next_due, t.issued AS issued FROM s_task t {join}{where}"), params)
+            total = c.execute(sql("SELECT count(*) FROM temp.m")).scalar()
+            rows = c.execute(sql(f"SELECT t.*, m.score FROM temp.m m JOIN s_task t ON t.id = m.id ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                             {"limit": q.per_page, "offset": (q.page - 1) * q.per_page}).mappings().all()
             facets = {
                 "agency": [tuple(r) for r in c.execute(sql(
-                    f"SELECT a.name, count(DISTINCT a.task_id) n FROM ({base}) m JOIN s_task_agency a ON a.task_id = m.id"
-                    f" GROUP BY a.name ORDER BY n DESC, a.name LIMIT 20"), params)],
+                    "SELECT a.name, count(*) n FROM temp.m m JOIN s_task_agency a ON a.task_id = m.id"
+                    " GROUP BY a.name ORDER BY n DESC, a.name LIMIT 20"))],
                 "status": [tuple(r) for r in c.execute(sql(
-                    f"SELECT t.status, count(*) n FROM ({base}) m JOIN s_task t ON t.id = m.id GROUP BY t.status ORDER BY n DESC, t.status"), params)],
+                    "SELECT status, count(*) n FROM temp.m GROUP BY status ORDER BY n DESC, status"))],
                 "issuer": [tuple(r) for r in c.execute(sql(
-                    f"SELECT t.issuer, count(*) n FROM ({base}) m JOIN s_task t ON t.id = m.id WHERE t.issuer IS NOT NULL"
-                    f" GROUP BY t.issuer ORDER BY n DESC, t.issuer LIMIT 20"), params)],
+                    "SELECT issuer, count(*) n FROM temp.m WHERE issuer IS NOT NULL GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"))],
             }
+            c.execute(sql("DROP TABLE temp.m"))
         hits = [Hit(r["id"], "task", -float(r["score"] or 0), snippet(r["text"], q.text), {
             "dispatch_id": r["dispatch_id"], "text": r["text"], "status": r["status"], "next_due": r["next_due"],
             "deadlines": json.loads(r["deadlines"]), "lead": json.loads(r["lead"]), "support": json.loads(r["support"]),

@@ -201,6 +201,52 @@ def reindex(settings):
     click.echo(f"Đã đánh chỉ mục lại {n} văn bản ({settings.search_backend}).")
 
 
+@main.group(help="Người dùng của ứng dụng web.")
+def user():
+    pass
+
+
+@user.command("add", help="Tạo người dùng (vai trò: clerk, manager, admin).")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["clerk", "manager", "admin"]), default="admin", show_default=True)
+@click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt=True)
+@click.option("--email")
+@click.option("--if-missing", is_flag=True, help="Không báo lỗi nếu người dùng đã có.")
+@click.pass_obj
+def user_add(settings, username, role, password, email, if_missing):
+    from sqlalchemy import select
+    from .storage import models as m
+    from .storage.db import session_scope, upgrade
+    from .web.auth import create_user
+    upgrade(settings)
+    with session_scope(settings) as s:
+        if s.scalar(select(m.User).where(m.User.username == username)):
+            if if_missing:
+                click.echo(f"Người dùng {username} đã có.")
+                return
+            click.echo(f"Lỗi: người dùng {username} đã có.", err=True)
+            sys.exit(1)
+        create_user(s, username, password, role, email)
+    click.echo(f"Đã tạo {username} ({role}).")
+
+
+@main.command(help="Chạy ứng dụng web cùng tiến trình xử lý nền.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_obj
+def serve(settings, host, port):
+    from waitress import serve as run
+    from .web import create_app
+    from .web.worker import start_consumer
+    app = create_app(settings)
+    consumer = start_consumer(app.extensions["huey"])
+    click.echo(f"dondoc đang chạy tại http://{host}:{port} (Ctrl+C để dừng)")
+    try:
+        run(app, host=host, port=port, threads=8)
+    finally:
+        consumer.stop(graceful=True)
+
+
 def _print_record(d: dict) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -123,7 +123,7 @@ def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings
     return rel, True
 
 
-def ingest_file(path: Path, settings: Settings, index: bool = True) -> IngestOutcome:
+def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None) -> IngestOutcome:
     """Read, extract and store one file. Raises IngestError with a message for the user."""
     path = Path(path)
     sha = sha256_of(path) if path.stat().st_size else ""
@@ -138,7 +138,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True) -> IngestOut
     rel, created = _store_original(path, sha, result, settings)
     try:
         with session_scope(settings) as s:
-            doc = m.Document(sha256=sha, filename=path.name, mime=result.mime, kind=result.kind,
+            doc = m.Document(sha256=sha, filename=display_name or path.name, mime=result.mime, kind=result.kind,
                              size=path.stat().st_size, stored_path=str(rel))
             for p in result.pages:
                 doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence))

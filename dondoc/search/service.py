@@ -37,10 +37,10 @@ def resolve_agency(settings: Settings, written: str) -> list[str]:
     return names
 
 
-def enqueue(settings: Settings, dispatch_ids: list[int], op: str = "upsert") -> None:
-    with session_scope(settings) as s:
-        for i in dispatch_ids:
-            s.add(m.IndexJob(entity="dispatch", entity_id=i, op=op))
+def enqueue(session, dispatch_ids: list[int], op: str = "upsert") -> None:
+    """Record index work in the caller's transaction: it is committed with the change it follows."""
+    for i in dispatch_ids:
+        session.add(m.IndexJob(entity="dispatch", entity_id=i, op=op))
 
 
 def pending(settings: Settings) -> int:

@@ -178,3 +178,16 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))          # clerk | manager | admin
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UploadJob(Base):
+    """A file uploaded in the web app, waiting for or done by the background worker."""
+    __tablename__ = "upload_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    stored_path: Mapped[str] = mapped_column(String(500))   # generated name under the data folder
+    status: Mapped[str] = mapped_column(String(20), default="queued")   # queued | running | done | failed
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,1 @@
+"""How tasks are followed up: status, the four reporting classes, extensions, evidence, history."""

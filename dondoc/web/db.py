@@ -1,0 +1,25 @@
+"""A database session per request."""
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..storage.db import engine_for
+
+
+def session() -> Session:
+    if "db" not in g:
+        settings = current_app.config["DONDOC"]
+        g.db = sessionmaker(engine_for(settings.db_url), expire_on_commit=False)()
+        current_app.teardown_appcontext_funcs.append(_close) if _close not in current_app.teardown_appcontext_funcs else None
+    return g.db
+
+
+def _close(exc):
+    db = g.pop("db", None)
+    if db is not None:
+        if exc is None:
+            db.commit()
+        else:
+            db.rollback()
+        db.close()

@@ -1,0 +1,171 @@
+"""Managers: search obligations, an agency's page, the dashboard, exports; admins: the digest
+recipients of each agency."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..search.base import Query
+from ..search.service import search_tasks
+from ..storage import models as m
+from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify, task_due
+from .auth import roles_required
+from .db import session
+
+bp = Blueprint("reports", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    return redirect(url_for("reports.dashboard"))
+
+
+def _query_from_args(a) -> Query:
+    def d(key):
+        return date.fromisoformat(a[key]) if a.get(key) else None
+    return Query(text=a.get("q", ""), agency=a.get("agency") or None, issuer=a.get("issuer") or None,
+                 status=a.get("status") or None, due_from=d("due_from"), due_to=d("due_to"),
+                 issued_from=d("issued_from"), issued_to=d("issued_to"), overdue=bool(a.get("overdue")),
+                 sort=a.get("sort", "relevance"), page=max(1, int(a.get("page", 1) or 1)), per_page=20)
+
+
+@bp.route("/search")
+@login_required
+def search():
+    try:
+        q = _query_from_args(request.args)
+    except ValueError:
+        flash("Ngày tháng không hợp lệ (dạng YYYY-MM-DD).", "error")
+        q = Query()
+    res = search_tasks(current_app.config["DONDOC"], q)
+    return render_template("search.html", q=q, res=res, args=request.args)
+
+
+def _all_tasks(db):
+    return db.scalars(select(m.Task).options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
+                                             selectinload(m.Task.dispatch))).all()
+
+
+@bp.route("/agencies")
+@login_required
+def agencies():
+    db = session()
+    counts = Counter(ta.agency_id for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.role == "lead")))
+    rows = sorted(db.scalars(select(m.Agency)), key=lambda a: (-counts[a.id], a.name))
+    return render_template("agencies.html", rows=[(a, counts[a.id]) for a in rows])
+
+
+@bp.route("/agencies/<int:agency_id>")
+@login_required
+def agency(agency_id: int):
+    db = session()
+    a = db.get(m.Agency, agency_id) or abort(404)
+    today = date.today()
+    tasks = [ta.task for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead"))]
+    by_class = defaultdict(list)
+    for t in tasks:
+        by_class[classify(t, today)].append(t)
+    done = len(by_class["dung_han"]) + len(by_class["qua_han_hoan_thanh"])
+    on_time = len(by_class["dung_han"]) / done if done else None
+    upcoming = sorted((t for t in tasks if t.status != "hoan_thanh" and task_due(t) and today <= task_due(t) <= today + timedelta(days=30)),
+                      key=task_due)
+    successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
+    return render_template("agency.html", a=a, by_class=by_class, on_time=on_time, upcoming=upcoming, today=today,
+                           successor=successor, task_due=task_due)
+
+
+@bp.route("/agencies/<int:agency_id>/recipients", methods=["POST"])
+@roles_required("admin")
+def recipients(agency_id: int):
+    db = session()
+    a = db.get(m.Agency, agency_id) or abort(404)
+    emails = [e.strip() for e in request.form.get("emails", "").replace(";", ",").split(",") if e.strip()]
+    bad = [e for e in emails if "@" not in e]
+    if bad:
+        flash(f"Địa chỉ không hợp lệ: {', '.join(bad)}", "error")
+    else:
+        a.emails = emails
+        db.commit()
+        flash("Đã lưu người nhận bản tin hạn.", "ok")
+    return redirect(url_for("reports.agency", agency_id=agency_id))
+
+
+def dashboard_data(db, today: date) -> dict:
+    tasks = [t for t in _all_tasks(db) if t.dispatch.confirmed or True]
+    classes = Counter(classify(t, today) for t in tasks)
+    weeks = []
+    for w in range(8):
+        start = today + timedelta(days=7 * w)
+        end = start + timedelta(days=6)
+        weeks.append({"label": f"{start:%d/%m}–{end:%d/%m}",
+                      "count": sum(1 for t in tasks if t.status != "hoan_thanh" and task_due(t) and start <= task_due(t) <= end)})
+    overdue = Counter()
+    for t in tasks:
+        if classify(t, today) == "qua_han":
+            for n in t.names("lead"):
+                overdue[n] += 1
+    return {"classes": {k: classes.get(k, 0) for k in CLASSES}, "class_labels": CLASS_LABELS, "weeks": weeks,
+            "overdue_by_agency": overdue.most_common(10), "total": len(tasks)}
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    data = dashboard_data(session(), date.today())
+    return render_template("dashboard.html", data=data)
+
+
+@bp.route("/dashboard.json")
+@login_required
+def dashboard_json():
+    return jsonify(dashboard_data(session(), date.today()))
+
+
+EXPORT_HEADER = ["Mã NV", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ", "Chủ trì",
+                 "Phối hợp", "Hạn", "Hạn gốc", "Trạng thái", "Phân loại", "Ngày hoàn thành"]
+
+
+def register_rows(db, today: date):
+    for t in _all_tasks(db):
+        d = t.dispatch
+        yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.text,
+               "; ".join(t.names("lead")), "; ".join(t.names("support")),
+               ", ".join(x.due.isoformat() for x in t.deadlines if x.due),
+               ", ".join(x.original_due.isoformat() for x in t.deadlines if x.original_due and x.original_due != x.due),
+               STATUS_LABELS[t.status], CLASS_LABELS[classify(t, today)], t.completed_on.isoformat() if t.completed_on else ""]
+
+
+@bp.route("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    db = session()
+    today = date.today()
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(EXPORT_HEADER)
+        w.writerows(register_rows(db, today))
+        data = io.BytesIO(("\ufeff" + buf.getvalue()).encode("utf-8"))
+        return send_file(data, mimetype="text/csv", as_attachment=True, download_name=f"so-theo-doi-{today}.csv")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Sổ theo dõi"
+        ws.append(EXPORT_HEADER)
+        for r in register_rows(db, today):
+            ws.append(r)
+        data = io.BytesIO()
+        wb.save(data)
+        data.seek(0)
+        return send_file(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         as_attachment=True, download_name=f"so-theo-doi-{today}.xlsx")
+    abort(404)

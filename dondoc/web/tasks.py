@@ -1,0 +1,94 @@
+"""Managers follow a task up: status, extensions, evidence, and its history."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..search.service import enqueue
+from ..search.sync import drain_quietly
+from ..storage import models as m
+from ..tracking.status import classify, extend_deadline, proposed_evidence, set_status, task_due
+from .auth import roles_required
+from .db import session
+
+bp = Blueprint("tasks", __name__)
+EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".xlsx", ".doc", ".xls"}
+
+
+@bp.route("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int):
+    db = session()
+    t = db.get(m.Task, task_id) or abort(404)
+    return render_template("task.html", t=t, due=task_due(t), cls=classify(t, date.today()),
+                           proposals=proposed_evidence(db, t) if t.status != "hoan_thanh" else [])
+
+
+@bp.route("/tasks/<int:task_id>/status", methods=["POST"])
+@roles_required("manager")
+def status(task_id: int):
+    db = session()
+    t = db.get(m.Task, task_id) or abort(404)
+    f = request.form
+    settings = current_app.config["DONDOC"]
+    evidence_path = None
+    up = request.files.get("evidence_file")
+    if up and up.filename:
+        suffix = Path(up.filename).suffix.lower()
+        if suffix not in EVIDENCE_SUFFIXES:
+            flash(f"Loại tệp minh chứng {suffix} không được hỗ trợ.", "error")
+            return redirect(url_for("tasks.show", task_id=task_id))
+        rel = Path("evidence") / f"{uuid.uuid4().hex}{suffix}"
+        (settings.data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        up.save(settings.data_dir / rel)
+        evidence_path = str(rel)
+    try:
+        set_status(t, f.get("status", ""), current_user.username, f.get("reason") or None,
+                   completed_on=date.fromisoformat(f["completed_on"]) if f.get("completed_on") else None,
+                   evidence_note=f.get("evidence_note") or None, evidence_path=evidence_path,
+                   evidence_dispatch_id=int(f["evidence_dispatch_id"]) if f.get("evidence_dispatch_id") else None)
+    except ValueError as exc:
+        db.rollback()
+        if evidence_path:
+            (settings.data_dir / evidence_path).unlink(missing_ok=True)
+        flash(f"Không cập nhật được: {exc}.", "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    enqueue(db, [t.dispatch_id])
+    db.commit()
+    drain_quietly(settings)
+    flash("Đã cập nhật trạng thái.", "ok")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/extend", methods=["POST"])
+@roles_required("manager")
+def extend(task_id: int):
+    db = session()
+    t = db.get(m.Task, task_id) or abort(404)
+    f = request.form
+    settings = current_app.config["DONDOC"]
+    try:
+        dl = next(d for d in t.deadlines if str(d.id) == f.get("deadline_id"))
+        extend_deadline(dl, date.fromisoformat(f.get("new_due", "")), current_user.username, f.get("reason", ""))
+    except (StopIteration, ValueError) as exc:
+        db.rollback()
+        flash(f"Không gia hạn được: {exc or 'không có hạn này'}.", "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    enqueue(db, [t.dispatch_id])
+    db.commit()
+    drain_quietly(settings)
+    flash("Đã gia hạn.", "ok")
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.route("/tasks/<int:task_id>/evidence")
+@login_required
+def evidence(task_id: int):
+    t = session().get(m.Task, task_id) or abort(404)
+    if not t.evidence_path:
+        abort(404)
+    return send_file(current_app.config["DONDOC"].data_dir / t.evidence_path, as_attachment=True)

@@ -1,0 +1,235 @@
+"""The web app through Flask's test client: pages, roles, CSRF, uploads, escaping, tracking."""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from dondoc.pipeline import ingest_file
+from dondoc.storage import models as m
+from dondoc.storage.db import session_scope
+from dondoc.web import create_app
+from dondoc.web.auth import create_user
+
+from .conftest import CORPUS
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings, {"TESTING": True, "HUEY_IMMEDIATE": True})
+    with session_scope(settings) as s:
+        for name, role in (("vanthu", "clerk"), ("lanhdao", "manager"), ("quantri", "admin")):
+            create_user(s, name, "matkhau", role)
+    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", settings)
+    return app
+
+
+def login(client, name):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = client.post("/login", data={"username": name, "password": "matkhau", "csrf_token": token})
+    assert r.status_code == 302
+    return token
+
+
+def csrf(client, path):
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def first_task_id(settings, startswith):
+    with session_scope(settings) as s:
+        return s.scalar(select(m.Task.id).where(m.Task.text.like(startswith + "%")))
+
+
+def test_pages_need_a_login(app):
+    c = app.test_client()
+    assert c.get("/dashboard").status_code == 302
+    assert c.get("/api/tasks").status_code == 401
+
+
+def test_every_main_page_renders_in_vietnamese(app, settings):
+    c = app.test_client()
+    login(c, "quantri")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    for path in ("/dashboard", "/search?q=tre+em", "/agencies", "/dispatches", "/dispatches/1", f"/tasks/{tid}", "/upload", "/admin/users"):
+        r = c.get(path)
+        assert r.status_code == 200, path
+        assert 'lang="vi"' in r.get_data(as_text=True)
+
+
+def test_review_page_marks_tasks_agencies_and_deadlines(app):
+    c = app.test_client()
+    login(c, "vanthu")
+    html = c.get("/dispatches/1").get_data(as_text=True)
+    assert '<span class="task"' in html and '<mark class="agency"' in html and '<mark class="deadline"' in html
+
+
+def test_html_in_a_dispatch_is_shown_as_text(app, settings, tmp_path):
+    f = tmp_path / "xss.txt"
+    f.write_text("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp báo cáo <script>alert(1)</script> trước ngày 20/5/2024.\n", encoding="utf-8")
+    out = ingest_file(f, settings)
+    c = app.test_client()
+    login(c, "vanthu")
+    html = c.get(f"/dispatches/{out.document_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_clerk_cannot_update_status_and_sees_no_status_form(app, settings):
+    c = app.test_client()
+    login(c, "vanthu")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    assert "status-form" not in c.get(f"/tasks/{tid}").get_data(as_text=True)
+    token = csrf(c, f"/tasks/{tid}")
+    r = c.post(f"/tasks/{tid}/status", data={"status": "dang_thuc_hien", "csrf_token": token})
+    assert r.status_code == 403
+
+
+def test_a_manager_cannot_upload_or_edit_a_dispatch(app):
+    c = app.test_client()
+    login(c, "lanhdao")
+    assert c.get("/upload").status_code == 403
+    assert 'name="confirm"' not in c.get("/dispatches/1").get_data(as_text=True)
+
+
+def test_only_an_admin_manages_users(app):
+    c = app.test_client()
+    login(c, "lanhdao")
+    assert c.get("/admin/users").status_code == 403
+
+
+def test_a_form_without_csrf_token_is_rejected(app, settings):
+    c = app.test_client()
+    login(c, "lanhdao")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    r = c.post(f"/tasks/{tid}/status", data={"status": "dang_thuc_hien"})
+    assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
+
+
+def test_upload_runs_in_the_worker_and_is_stored_under_a_generated_name(app, settings):
+    c = app.test_client()
+    token = login(c, "vanthu")
+    data = {"csrf_token": token, "files": (io.BytesIO((CORPUS / "dev" / "016.txt").read_bytes()), "cong van 172.txt")}
+    r = c.post("/upload", data=data, content_type="multipart/form-data")
+    assert r.status_code == 200
+    job = r.get_json()["jobs"][0]
+    state = c.get(f"/upload/jobs?ids={job}").get_json()["jobs"][0]
+    assert state["status"] == "done" and state["document_id"]
+    with session_scope(settings) as s:
+        j = s.get(m.UploadJob, job)
+        assert "cong van" not in j.stored_path and j.stored_path.startswith("uploads/")
+        assert s.get(m.Document, state["document_id"]).filename == "cong van 172.txt"
+
+
+def test_wrong_type_upload_is_refused(app):
+    c = app.test_client()
+    token = login(c, "vanthu")
+    r = c.post("/upload", data={"csrf_token": token, "files": (io.BytesIO(b"MZ\x90\x00"), "virus.exe")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and "không được hỗ trợ" in r.get_json()["refused"][0]["error"]
+
+
+def test_oversize_upload_is_refused(settings):
+    from dondoc import config
+    small = config.load(data_dir=settings.data_dir, max_file_mb=1)
+    app = create_app(small, {"TESTING": True, "HUEY_IMMEDIATE": True})
+    with session_scope(small) as s:
+        create_user(s, "vanthu", "matkhau", "clerk")
+    c = app.test_client()
+    token = login(c, "vanthu")
+    r = c.post("/upload", data={"csrf_token": token, "files": (io.BytesIO(b"a" * (2 * 1024 * 1024)), "lon.txt")}, content_type="multipart/form-data")
+    assert r.status_code == 413 and "quá lớn" in r.get_data(as_text=True)
+
+
+def test_correcting_a_deadline_is_kept_in_the_history(app, settings):
+    c = app.test_client()
+    login(c, "vanthu")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    token = csrf(c, "/dispatches/1")
+    r = c.post("/dispatches/1/edit", data={"csrf_token": token, f"t{tid}_deadlines": "2024-11-30", "confirm": "1"})
+    assert r.status_code == 302
+    with session_scope(settings) as s:
+        t = s.get(m.Task, tid)
+        assert [d.due for d in t.deadlines] == [date(2024, 11, 30)] and t.corrected and t.dispatch.confirmed
+        assert t.history[-1].field == "hạn" and t.history[-1].old == "2024-11-20"
+
+
+def test_a_bad_correction_changes_nothing(app, settings):
+    c = app.test_client()
+    login(c, "vanthu")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    token = csrf(c, "/dispatches/1")
+    r = c.post("/dispatches/1/edit", data={"csrf_token": token, f"t{tid}_deadlines": "30/11", "number": "SAI"}, follow_redirects=True)
+    assert "Không lưu được" in r.get_data(as_text=True)
+    with session_scope(settings) as s:
+        assert s.get(m.Task, tid).dispatch.number == "687/LĐTBXH-TTr"
+
+
+def test_completing_asks_for_evidence_then_records_who_when_what_why(app, settings):
+    c = app.test_client()
+    login(c, "lanhdao")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    token = csrf(c, f"/tasks/{tid}")
+    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": "hoan_thanh"}, follow_redirects=True)
+    assert "cần minh chứng" in r.get_data(as_text=True)
+    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": "hoan_thanh", "completed_on": "2024-11-15",
+                                             "evidence_note": "Báo cáo số 12/BC-SLĐTBXH", "reason": "đã nhận báo cáo",
+                                             "evidence_file": (io.BytesIO(b"%PDF-1.4 bao cao"), "baocao.pdf")},
+               content_type="multipart/form-data", follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "Hoàn thành đúng hạn" in html and "lanhdao" in html and "đã nhận báo cáo" in html
+    assert c.get(f"/tasks/{tid}/evidence").status_code == 200
+
+
+def test_extension_keeps_the_original_date(app, settings):
+    c = app.test_client()
+    login(c, "lanhdao")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    with session_scope(settings) as s:
+        did = s.get(m.Task, tid).deadlines[0].id
+    token = csrf(c, f"/tasks/{tid}")
+    c.post(f"/tasks/{tid}/extend", data={"csrf_token": token, "deadline_id": did, "new_due": "2024-12-15", "reason": "Sở xin gia hạn"})
+    with session_scope(settings) as s:
+        d = s.get(m.Deadline, did)
+        assert (d.due, d.original_due) == (date(2024, 12, 15), date(2024, 11, 20))
+
+
+def test_search_page_finds_by_agency_alias_with_facets(app):
+    c = app.test_client()
+    login(c, "lanhdao")
+    html = c.get("/search?agency=S%E1%BB%9F+L%C4%90TBXH").get_data(as_text=True)
+    assert re.search(r'id="total">(\d+) nhiệm vụ', html).group(1) != "0"
+    assert "Sở Lao động - Thương binh và Xã hội" in html
+
+
+def test_exports(app):
+    c = app.test_client()
+    login(c, "lanhdao")
+    csv = c.get("/export.csv")
+    assert csv.status_code == 200 and "Số ký hiệu" in csv.get_data(as_text=True)
+    xlsx = c.get("/export.xlsx")
+    from openpyxl import load_workbook
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    assert ws.cell(1, 2).value == "Số ký hiệu" and ws.max_row > 1
+
+
+def test_api_with_basic_auth_and_openapi(app, settings):
+    import base64
+    c = app.test_client()
+    h = {"Authorization": "Basic " + base64.b64encode(b"lanhdao:matkhau").decode()}
+    r = c.get("/api/tasks?agency=S%E1%BB%9F+T%C6%B0+ph%C3%A1p", headers=h)
+    assert r.status_code == 200 and "facets" in r.get_json()
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    r = c.patch(f"/api/tasks/{tid}", json={"status": "dang_thuc_hien", "reason": "đã giao chuyên viên"}, headers=h)
+    assert r.status_code == 200 and r.get_json()["status"] == "dang_thuc_hien"
+    spec = c.get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.") and "/api/tasks/{id}" in spec["paths"]
+
+
+def test_api_status_update_needs_a_manager(app, settings):
+    import base64
+    c = app.test_client()
+    h = {"Authorization": "Basic " + base64.b64encode(b"vanthu:matkhau").decode()}
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    assert c.patch(f"/api/tasks/{tid}", json={"status": "dang_thuc_hien"}, headers=h).status_code == 403

@@ -238,13 +238,20 @@ def serve(settings, host, port):
     from waitress import serve as run
     from .web import create_app
     from .web.worker import start_consumer
+    import signal
     app = create_app(settings)
     consumer = start_consumer(app.extensions["huey"])
+
+    def stop(signum, frame):   # huey's consumer takes SIGTERM for itself; stop the whole server
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
     click.echo(f"dondoc đang chạy tại http://{host}:{port} (Ctrl+C để dừng)")
     try:
         run(app, host=host, port=port, threads=8)
+    except KeyboardInterrupt:
+        pass
     finally:
-        consumer.stop(graceful=True)
+        consumer.stop(graceful=False)
 
 
 def _print_record(d: dict) -> None:

@@ -1,0 +1,161 @@
+"""The real pages in headless Chromium (Debian chromium + chromedriver) against `dondoc serve`
+with its background worker: log in, upload a scanned PDF, wait for extraction, correct a
+deadline, confirm, mark the task done with evidence, find it by agency, see the dashboard
+change. Screenshots of the main pages go to docs/screenshots/."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, require
+
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("webdata")
+    env = {**os.environ, "DONDOC_DATA_DIR": str(data), "DONDOC_SEARCH": "sqlite", "DONDOC_OCR_WORKERS": "2"}
+    dondoc = [sys.executable, "-m", "dondoc.cli"]
+    subprocess.run(dondoc + ["user", "add", "admin", "--role", "admin", "--password", "matkhau"], env=env, check=True,
+                   capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen(dondoc + ["serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(60):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(shutil.which("chromium") is not None and shutil.which("chromedriver") is not None, "chromium and chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--window-size=1400,1000", f"--user-data-dir={tempfile.mkdtemp(prefix='dondoc-chrome-')}"):
+        opts.add_argument(a)
+    drv = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    drv.implicitly_wait(2)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="module")
+def scanned_pdf(tmp_path_factory, tesseract):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    from . import fixtures as fx
+    lines = fx.plain_lines(fx.seed_text(), width=100)
+    img = fx.degrade(fx.render_page(lines[:60], font_pt=8.5, margin_in=0.6), angle=0.8)
+    path = tmp_path_factory.mktemp("scan") / "cong-van-687-scan.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(ImageReader(img.convert("RGB")), 0, 0, width=A4[0], height=A4[1])
+    c.save()
+    return path
+
+
+def shot(drv, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    drv.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def wait_for(fn, timeout=120, step=0.5):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(step)
+    raise AssertionError("timed out")
+
+
+def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    d = browser
+    d.get(server + "/login")
+    shot(d, "login")
+    d.find_element(By.NAME, "username").send_keys("admin")
+    d.find_element(By.NAME, "password").send_keys("matkhau")
+    d.find_element(By.CSS_SELECTOR, "#login-form button").click()
+    d.get(server + "/dashboard")
+    before = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
+
+    # upload a scanned PDF and wait for the worker
+    d.get(server + "/upload")
+    d.find_element(By.ID, "files").send_keys(str(scanned_pdf))
+    d.find_element(By.ID, "send").click()
+    def done_link():
+        try:
+            a = next((a for a in d.find_elements(By.CSS_SELECTOR, "#jobs td a")), None)
+            return (a.text, a.get_attribute("href")) if a else None
+        except StaleElementReferenceException:   # the row is redrawn as the job moves on
+            return None
+    text, href = wait_for(done_link, timeout=180)
+    assert "nhiệm vụ" in text
+    shot(d, "upload")
+    d.get(href)
+
+    # review: the task handed to the Sở LĐTBXH, its deadline corrected, then confirmed
+    field = wait_for(lambda: next((i for i in d.find_elements(By.CSS_SELECTOR, "input.deadlines") if "2024-11-20" in i.get_attribute("value")), None), 10)
+    fs = field.find_element(By.XPATH, "./ancestor::fieldset")
+    assert "Sở Lao động - Thương binh và Xã hội" in fs.find_element(By.CSS_SELECTOR, "input[name$='_lead']").get_attribute("value")
+    task_href = fs.find_element(By.LINK_TEXT, "theo dõi").get_attribute("href")
+    field.clear()
+    field.send_keys("2024-11-25")
+    shot(d, "review")
+    d.find_element(By.ID, "confirm").click()
+    assert "đưa vào theo dõi" in d.find_element(By.CSS_SELECTOR, ".flash.ok").text
+
+    # the task: done, with evidence, on time against the corrected date
+    d.get(task_href)
+    assert "2024-11-25" in d.find_element(By.CSS_SELECTOR, "dl.meta").text
+    Select(d.find_element(By.ID, "status")).select_by_value("hoan_thanh")
+    d.execute_script("document.querySelector('[name=completed_on]').value = '2024-11-22'")
+    d.find_element(By.ID, "evidence_note").send_keys("Báo cáo số 101/BC-SLĐTBXH ngày 22/11/2024")
+    d.find_element(By.ID, "save-status").click()
+    assert d.find_element(By.ID, "task-class").text == "Hoàn thành đúng hạn"
+    assert "Báo cáo số 101" in d.find_element(By.ID, "history").text
+    shot(d, "task")
+
+    # found by agency (abbreviation), and counted on the dashboard
+    d.get(server + "/search?agency=Sở+LĐTBXH")
+    assert int(d.find_element(By.ID, "total").text.split()[0]) >= 1
+    assert task_href.split(server)[1] in d.page_source
+    shot(d, "search")
+    d.get(server + "/dashboard")
+    wait_for(lambda: d.execute_script("return typeof Chart !== 'undefined' && document.querySelector('#weeks').width > 0"), 10)
+    after = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
+    assert after == before + 1
+    shot(d, "dashboard")
+    d.find_element(By.LINK_TEXT, "Cơ quan").click()
+    d.find_element(By.PARTIAL_LINK_TEXT, "Sở Lao động - Thương binh và Xã hội").click()
+    shot(d, "agency")

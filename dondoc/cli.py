@@ -254,6 +254,41 @@ def serve(settings, host, port):
         consumer.stop(graceful=False)
 
 
+@main.command(help="Gửi bản tin hạn: nhiệm vụ sắp đến hạn và quá hạn tới từng cơ quan và người đăng ký.")
+@click.option("--days", default=7, show_default=True, help="Số ngày tới được coi là sắp đến hạn.")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path), help="Ghi thư ra thư mục này thay vì gửi.")
+@click.option("--every", help="Chạy theo lịch, ví dụ 'mon-fri 07:00' (giờ Việt Nam).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Ngày coi là hôm nay (mặc định: hôm nay).")
+@click.pass_obj
+def digest(settings, days, dry_run, every, today):
+    from .digest.send import parse_every, run
+    from .storage.db import upgrade
+    upgrade(settings)
+
+    def once():
+        out = run(settings, today.date() if today else None, days, dry_run)
+        for key, addr in out.sent:
+            click.echo(f"Đã gửi {key} tới {addr}")
+        for key, addr in out.skipped:
+            click.echo(f"Đã gửi hôm nay, bỏ qua: {key} tới {addr}")
+        for f in out.written:
+            click.echo(f"Đã ghi {f}")
+        for key, addr, err in out.failed:
+            click.echo(f"Lỗi gửi {key} tới {addr}: {err} (sẽ gửi lại lần chạy sau)", err=True)
+        return out
+    if not every:
+        sys.exit(1 if once().failed else 0)
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    sched = BlockingScheduler(timezone=settings.timezone)
+    sched.add_job(once, CronTrigger(timezone=settings.timezone, **parse_every(every)), max_instances=1, coalesce=True)
+    click.echo(f"Bản tin hạn sẽ được gửi theo lịch '{every}' ({settings.timezone}). Ctrl+C để dừng.")
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
 def _print_record(d: dict) -> None:
     from rich.console import Console
     from rich.table import Table

@@ -191,3 +191,26 @@ class UploadJob(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
     username: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Subscription(Base):
+    """A user who wants the digest of an agency."""
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("user_id", "agency_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+
+
+class DigestLog(Base):
+    """One digest to one address on one day: sent once, a failure retried on the next run."""
+    __tablename__ = "digest_log"
+    __table_args__ = (UniqueConstraint("day", "key", "address"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    key: Mapped[str] = mapped_column(String(80))            # agency:<id> | user:<id>
+    address: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))         # sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -78,8 +78,14 @@ def agency(agency_id: int):
     upcoming = sorted((t for t in tasks if t.status != "hoan_thanh" and task_due(t) and today <= task_due(t) <= today + timedelta(days=30)),
                       key=task_due)
     successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
+    from flask_login import current_user
+    from ..digest.ics import token
+    secret = current_app.config["SECRET_KEY"]
+    ics = url_for("reports.agency_ics", agency_id=a.id, token=token(secret, f"agency:{a.id}"), _external=True)
+    my_ics = url_for("reports.user_ics", user_id=int(current_user.id), token=token(secret, f"user:{current_user.id}"), _external=True)
+    subscribed = db.scalar(select(m.Subscription).where(m.Subscription.user_id == int(current_user.id), m.Subscription.agency_id == a.id)) is not None
     return render_template("agency.html", a=a, by_class=by_class, on_time=on_time, upcoming=upcoming, today=today,
-                           successor=successor, task_due=task_due)
+                           successor=successor, task_due=task_due, ics=ics, my_ics=my_ics, subscribed=subscribed)
 
 
 @bp.route("/agencies/<int:agency_id>/recipients", methods=["POST"])
@@ -169,3 +175,47 @@ def export(fmt: str):
         return send_file(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          as_attachment=True, download_name=f"so-theo-doi-{today}.xlsx")
     abort(404)
+
+
+@bp.route("/agencies/<int:agency_id>/deadlines.ics")
+def agency_ics(agency_id: int):
+    """Calendar feed of an agency's deadlines; the secret token in the URL is the credential."""
+    from ..digest.ics import check, feed
+    db = session()
+    a = db.get(m.Agency, agency_id) or abort(404)
+    if not check(current_app.config["SECRET_KEY"], f"agency:{a.id}", request.args.get("token", "")):
+        abort(403)
+    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id))]
+    s = current_app.config["DONDOC"]
+    return current_app.response_class(feed(a.name, links, s.base_url, s.timezone), mimetype="text/calendar")
+
+
+@bp.route("/users/<int:user_id>/deadlines.ics")
+def user_ics(user_id: int):
+    from ..digest.ics import check, feed
+    db = session()
+    u = db.get(m.User, user_id) or abort(404)
+    if not check(current_app.config["SECRET_KEY"], f"user:{u.id}", request.args.get("token", "")):
+        abort(403)
+    ids = [x.agency_id for x in db.scalars(select(m.Subscription).where(m.Subscription.user_id == u.id))]
+    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(ids)))] if ids else []
+    s = current_app.config["DONDOC"]
+    return current_app.response_class(feed(u.username, links, s.base_url, s.timezone), mimetype="text/calendar")
+
+
+@bp.route("/agencies/<int:agency_id>/subscribe", methods=["POST"])
+@login_required
+def subscribe(agency_id: int):
+    from flask_login import current_user
+    db = session()
+    a = db.get(m.Agency, agency_id) or abort(404)
+    uid = int(current_user.id)
+    row = db.scalar(select(m.Subscription).where(m.Subscription.user_id == uid, m.Subscription.agency_id == a.id))
+    if row:
+        db.delete(row)
+        flash("Đã thôi nhận bản tin của cơ quan này.", "ok")
+    else:
+        db.add(m.Subscription(user_id=uid, agency_id=a.id))
+        flash("Đã đăng ký nhận bản tin hạn của cơ quan này (gửi tới thư điện tử của bạn).", "ok")
+    db.commit()
+    return redirect(url_for("reports.agency", agency_id=agency_id))

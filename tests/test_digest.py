@@ -1,0 +1,174 @@
+"""Deadline digests through a real SMTP server on loopback (aiosmtpd), and calendar feeds."""
+from __future__ import annotations
+
+import email
+import socket
+from datetime import date, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from dondoc import config
+from dondoc.digest.send import parse_every, run
+from dondoc.pipeline import ingest_file
+from dondoc.storage import models as m
+from dondoc.storage.db import session_scope, upgrade
+from dondoc.web.auth import create_user
+
+from .conftest import CORPUS
+
+TODAY = date(2024, 11, 25)
+
+
+class Mailbox:
+    def __init__(self):
+        self.messages = []          # (recipient, email.message.Message)
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        for r in envelope.rcpt_tos:
+            self.messages.append((r, msg))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp():
+    box = Mailbox()
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    ctl = Controller(box, hostname="127.0.0.1", port=port)
+    ctl.start()
+    yield box, port
+    ctl.stop()
+
+
+@pytest.fixture
+def register(tmp_path, smtp):
+    box, port = smtp
+    s = config.load(data_dir=tmp_path / "data", smtp_host="127.0.0.1", smtp_port=port, mail_from="dondoc@so-tu-phap.vn",
+                    base_url="https://dondoc.example.vn")
+    upgrade(s)
+    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", s, index=False)
+    with session_scope(s) as db:
+        ld = db.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        ld.emails = ["so.ldtbxh@example.vn", "hong@example.vn"]
+        huyen = db.scalar(select(m.Agency).where(m.Agency.name == "Ủy ban nhân dân cấp huyện"))
+        huyen.emails = ["huyen@example.vn"]
+        u = create_user(db, "lanhdao", "matkhau", "manager", "lanhdao@example.vn")
+        db.add(m.Subscription(user_id=u.id, agency_id=huyen.id))
+        # a done task is never in a digest
+        done = db.scalar(select(m.Task).where(m.Task.text.like("Chỉ đạo Sở LĐTBXH%")))
+        done.deadlines.append(m.Deadline(due=date(2024, 11, 10), original_due=date(2024, 11, 10), source="thử", kind="absolute"))
+        done.status = "hoan_thanh"
+    return s
+
+
+def by_rcpt(box):
+    return {r: msg for r, msg in box.messages}
+
+
+def parts(msg):
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    return text, html
+
+
+def test_each_agency_gets_its_due_and_overdue_tasks_in_both_parts(register, smtp):
+    box, _ = smtp
+    out = run(register, TODAY, days=40)
+    assert not out.failed
+    got = by_rcpt(box)
+    assert set(got) == {"so.ldtbxh@example.vn", "hong@example.vn", "huyen@example.vn", "lanhdao@example.vn"}
+    text, html = parts(got["so.ldtbxh@example.vn"])
+    assert "QUÁ HẠN CHƯA HOÀN THÀNH (1)" in text and "quá 5 ngày" in text and "687/LĐTBXH-TTr" in text
+    assert "ĐẾN HẠN TRONG 40 NGÀY TỚI (1)" in text and "31/12/2024" in text and "còn 36 ngày" in text
+    assert "https://dondoc.example.vn/tasks/" in text
+    assert "Quá hạn chưa hoàn thành (1)" in html and "quá 5 ngày" in html and 'href="https://dondoc.example.vn/tasks/' in html
+    assert "Chỉ đạo Sở LĐTBXH" not in text         # done: not in the digest
+    text, _ = parts(got["huyen@example.vn"])
+    assert "QUÁ HẠN" not in text and "chỉ đạo UBND cấp huyện" in text
+    assert got["lanhdao@example.vn"]["Subject"].endswith("Ủy ban nhân dân cấp huyện")
+
+
+def test_overdue_comes_first_and_items_sort_by_deadline(register, smtp):
+    box, _ = smtp
+    run(register, TODAY, days=40)
+    text, _ = parts(by_rcpt(box)["so.ldtbxh@example.vn"])
+    assert text.index("20/11/2024") < text.index("31/12/2024")
+
+
+def test_running_twice_the_same_day_sends_nothing_twice(register, smtp):
+    box, _ = smtp
+    run(register, TODAY, days=40)
+    n = len(box.messages)
+    second = run(register, TODAY, days=40)
+    assert len(box.messages) == n and not second.sent and len(second.skipped) == 4
+
+
+def test_a_refused_address_is_reported_does_not_stop_others_and_is_retried(register, smtp):
+    box, _ = smtp
+    box.refuse.add("hong@example.vn")
+    out = run(register, TODAY, days=40)
+    assert [(k, a) for k, a, _ in out.failed] == [(out.failed[0][0], "hong@example.vn")]
+    assert {r for r, _ in box.messages} == {"so.ldtbxh@example.vn", "huyen@example.vn", "lanhdao@example.vn"}
+    box.refuse.clear()
+    again = run(register, TODAY, days=40)
+    assert [a for _, a in again.sent] == ["hong@example.vn"]
+    with session_scope(register) as s:
+        row = s.scalar(select(m.DigestLog).where(m.DigestLog.address == "hong@example.vn"))
+        assert row.status == "sent" and row.attempts == 2
+
+
+def test_dry_run_writes_the_messages_instead(register, smtp, tmp_path):
+    box, _ = smtp
+    out = run(register, TODAY, days=40, dry_run=tmp_path / "thu")
+    assert len(out.written) == 4 and not box.messages
+    msg = email.message_from_bytes(out.written[0].read_bytes(), policy=email.policy.default)
+    assert msg.get_body(("html",)) is not None
+
+
+def test_schedule_spec():
+    assert parse_every("mon-fri 07:00") == {"day_of_week": "mon-fri", "hour": 7, "minute": 0}
+    with pytest.raises(ValueError):
+        parse_every("07:00")
+
+
+def test_ics_feed_parses_and_round_trips_all_day_dates(register):
+    from icalendar import Calendar
+    from dondoc.digest.ics import check, feed, token
+    with session_scope(register) as s:
+        a = s.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        links = [(ta.task, ta.role) for ta in s.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id))]
+        expected = sorted({d.due for t, _ in links for d in t.deadlines if d.due})
+        cal = Calendar.from_ical(feed(a.name, links, register.base_url, register.timezone))
+    events = list(cal.walk("VEVENT"))
+    starts = sorted(e.decoded("dtstart") for e in events)
+    assert starts == expected and all(type(x) is date for x in starts)
+    assert all(e.decoded("dtend") - e.decoded("dtstart") == timedelta(days=1) for e in events)
+    assert str(cal["x-wr-timezone"]) == "Asia/Ho_Chi_Minh"
+    open_ev = next(e for e in events if "đã hoàn thành" not in str(e["summary"]))
+    assert open_ev.walk("VALARM")[0].decoded("trigger") == timedelta(days=-3)
+    assert "687/LĐTBXH-TTr" in str(open_ev["description"])
+    assert check("k", "agency:1", token("k", "agency:1")) and not check("k", "agency:1", "doan-bua")
+
+
+def test_ics_url_needs_its_token(register):
+    from dondoc.web import create_app
+    from dondoc.digest.ics import token
+    app = create_app(register, {"TESTING": True, "HUEY_IMMEDIATE": True})
+    c = app.test_client()
+    with session_scope(register) as s:
+        aid = s.scalar(select(m.Agency.id).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+    assert c.get(f"/agencies/{aid}/deadlines.ics?token=sai").status_code == 403
+    r = c.get(f"/agencies/{aid}/deadlines.ics?token={token(app.config['SECRET_KEY'], f'agency:{aid}')}")
+    assert r.status_code == 200 and r.mimetype == "text/calendar" and b"BEGIN:VEVENT" in r.data

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .base import Page, ReadResult
 from .errors import IngestError
@@ -13,12 +13,11 @@ MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
 
 
 def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
-    def frames(im):
-        for f in ImageSequence.Iterator(im):
-            yield f.convert("L") if f.mode not in ("L", "RGB") else f.copy()
     try:
         with Image.open(path) as im:
-            results = ocr_many(frames(im), workers)
+            im.load()
+            frames = getattr(im, "n_frames", 1)
+        results = ocr_many([("image", str(path), i) for i in range(frames)], workers)
     except (UnidentifiedImageError, OSError) as exc:
         raise IngestError(f"ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})", "corrupt") from exc
     pages = [Page(i + 1, r.text, "ocr", r.confidence) for i, r in enumerate(results)]

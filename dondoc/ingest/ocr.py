@@ -44,7 +44,7 @@ def skew_angle(img: Image.Image, limit: float = 5.0) -> float:
     """The small rotation that makes text lines horizontal: maximises the row-profile variance,
     coarse (0.5°) then fine (0.1°), on a reduced copy of the page."""
     g = ImageOps.grayscale(img)
-    scale = 800 / max(g.size)
+    scale = 600 / max(g.size)
     if scale < 1:
         g = g.resize((int(g.width * scale), int(g.height * scale)))
     ink = ImageOps.invert(g).point(lambda p: 255 if p > 100 else 0)
@@ -95,7 +95,7 @@ def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
     img = ImageOps.grayscale(ImageOps.exif_transpose(img))
     skew = skew_angle(img)
     if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
-        img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.BILINEAR)
+        img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST)
     text, conf, words = _assemble(_tesseract(img, lang))
     rot = 0
     if conf is None or conf < 60 or words < 20:
@@ -110,23 +110,29 @@ def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
     return OcrResult(text, conf, rot, skew)
 
 
-def _ocr_raw(args) -> OcrResult:
-    mode, size, raw = args
-    return ocr_image(Image.frombytes(mode, size, raw))
+def load_page(src) -> Image.Image:
+    """A page from its source: ("image", path, frame) or ("pdf", path, index, dpi). Workers load
+    their own pages, so decoding and rendering run in parallel too."""
+    kind, path = src[0], src[1]
+    if kind == "image":
+        with Image.open(path) as im:
+            im.seek(src[2])
+            return im.convert("L") if im.mode not in ("L", "RGB") else im.copy()
+    import pdfplumber
+    with pdfplumber.open(path) as pdf:
+        return pdf.pages[src[2]].to_image(resolution=src[3]).original.convert("L")
 
 
-def ocr_many(images, workers: int) -> list[OcrResult]:
-    """OCR pages in parallel, results in page order. `images` may be a lazy iterable: each page
-    is sent to a worker as soon as it is decoded, so decoding overlaps OCR."""
-    it = iter(images)
-    first = next(it, None)
-    if first is None:
+def _ocr_source(src) -> OcrResult:
+    return ocr_image(load_page(src))
+
+
+def ocr_many(sources: list, workers: int) -> list[OcrResult]:
+    """OCR pages in parallel (one process a core), results in page order. A source is what
+    `load_page` takes; each worker loads its own page."""
+    if not sources:
         return []
-    second = next(it, None)
-    if workers <= 1 or second is None:
-        return [ocr_image(im) for im in (first, second, *it) if im is not None]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = []
-        for im in (first, second, *it):
-            futures.append(pool.submit(_ocr_raw, (im.mode, im.size, im.tobytes())))
-        return [f.result() for f in futures]
+    if workers <= 1 or len(sources) == 1:
+        return [_ocr_source(src) for src in sources]
+    with ProcessPoolExecutor(max_workers=min(workers, len(sources))) as pool:
+        return list(pool.map(_ocr_source, sources))

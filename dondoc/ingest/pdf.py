@@ -55,14 +55,14 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
                     texts.append(t)
                 else:
                     texts.append(None)
-                    to_ocr.append((i, page.to_image(resolution=DPI).original.convert("RGB")))
+                    to_ocr.append(i)
     except IngestError:
         raise
     except Exception as exc:
         if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
-    results = dict(zip((i for i, _ in to_ocr), ocr_many([im for _, im in to_ocr], workers)))
+    results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, DPI) for i in to_ocr], workers)))
     pages = []
     for i, t in enumerate(texts):
         if t is not None:

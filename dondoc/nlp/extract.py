@@ -8,6 +8,8 @@ from .agency import gazetteer
 from .fold import diacritic_ratio, fold
 from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, read_header,
                      read_signer, _is_caps_title, _is_person_name)
+from .abbrev import definitions, merge
+from .abbrev import mentions as abbreviation_mentions
 from .layout import iter_lines
 from .record import AgencyMention, Dispatch
 from .tasks import DirectiveIndex, find_tasks
@@ -141,7 +143,7 @@ def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
     sig_from = skip[0][0] if skip else first.header_end
     signer, _ = read_signer(text, folded, sig_from)
     mentions: dict[str, AgencyMention] = {}
-    for f in g.find(text, folded):
+    for f in merge(g.find(text, folded), abbreviation_mentions(text, folded, definitions(text, folded))):
         m = mentions.setdefault(f.canonical, AgencyMention(text[f.start:f.end], f.canonical, []))
         m.spans.append((f.start, f.end))
     if not tasks:

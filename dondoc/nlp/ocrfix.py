@@ -107,7 +107,7 @@ def repair(text: str) -> tuple[str, list[int]]:
         fixed = word
         glued = (s > 0 and text[s - 1] in "/-") or (e < len(text) and text[e:e + 1] in "/-" and e + 1 < len(text) and not text[e + 1].isspace())
         mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
-        keep = glued or mixed or f in vocab or word.isdigit() or (word.isupper() and len(word) > 2 and word.isalpha()) \
+        keep = glued or mixed or f in vocab or word.isdigit() or (word.isupper() and len(word) > 1) \
             or re.fullmatch(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*", f) and not re.fullmatch(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}", f)
         if not keep:
             cand = nearest(f)

@@ -248,7 +248,9 @@ def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_l
     list) that are never tasks."""
     lex = lexicon()
     directives = directives or DirectiveIndex(text)
-    token = _FOUND.set((text, gazetteer().find(text, folded)))
+    from .abbrev import definitions, mentions, merge
+    found = merge(gazetteer().find(text, folded), mentions(text, folded, definitions(text, folded)))
+    token = _FOUND.set((text, found))
     try:
         return _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex)
     finally:

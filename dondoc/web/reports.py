@@ -69,7 +69,8 @@ def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
     today = date.today()
-    tasks = [ta.task for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead"))]
+    tasks = db.scalars(select(m.Task).join(m.TaskAgency).where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead")
+                       .options(selectinload(m.Task.deadlines))).all()
     by_class = defaultdict(list)
     for t in tasks:
         by_class[classify(t, today)].append(t)

@@ -96,6 +96,17 @@ def _split_lead_support(text: str, folded: str, start: int, end: int) -> tuple[l
     return _dedupe([f.canonical for f in found]), []
 
 
+def _listed_with(found: list[Found], i: int, folded: str) -> list[Found]:
+    """found[i] and the agencies listed right after it ("X, Y và Z")."""
+    group = [found[i]]
+    for g in found[i + 1:]:
+        if re.fullmatch(r"\s*(?:,|;|va|và|\s)\s*", folded[group[-1].end:g.start]):
+            group.append(g)
+        else:
+            break
+    return group
+
+
 def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[str], list[str], bool]:
     """Who a sentence names as doing the work, if anyone: ([lead], [support], is_directive).
 
@@ -114,17 +125,8 @@ def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[st
         after = folded[f.end:min(end, f.end + 40)]
         if lex["assign_re"].search(before):
             # "Giao X, Y ..." names every agency listed right after the verb
-            group = [f]
-            for g in found[i + 1:]:
-                if re.fullmatch(r"\s*(?:,|;|va|và|\s)\s*", folded[group[-1].end:g.start]):
-                    group.append(g)
-                else:
-                    break
-            names = [g.canonical for g in group]
-            if re.search(r"chi dao\s+$", before):
-                lead.extend(names)
-            else:
-                lead.extend(names)
+            group = _listed_with(found, i, folded)
+            lead.extend(g.canonical for g in group)
             directive = True
             tail_start = group[-1].end
             ls, sup = _split_lead_support(text, folded, tail_start, end)
@@ -137,12 +139,7 @@ def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[st
             directive = True   # the issuer speaking: the work falls to whom it asks
             continue
         if at_start:
-            group = [f]
-            for g in found[i + 1:]:
-                if re.fullmatch(r"\s*(?:,|;|va|và|\s)\s*", folded[group[-1].end:g.start]):
-                    group.append(g)
-                else:
-                    break
+            group = _listed_with(found, i, folded)
             after = folded[group[-1].end:min(end, group[-1].end + 40)]
             if re.match(r"\s*:", after) or lex["agency_verb_re"].match(after):
                 lead.extend(g.canonical for g in group)

@@ -63,22 +63,8 @@ class SqliteBackend:
         return True
 
     def _write(self, c, docs: list[dict], p: str = "") -> None:
-        for d in docs:
-            self._delete(c, [d["id"]], p)
-            c.execute(sql(f"INSERT INTO {p}s_dispatch (id, number, issuer, issued, kind, subject, text) VALUES (:id, :number, :issuer, :issued, :kind, :subject, :text)"),
-                      {k: d[k] for k in ("id", "number", "issuer", "issued", "kind", "subject", "text")})
-            c.execute(sql(f"INSERT INTO {p}s_dispatch_fts (rowid, text, folded) VALUES (:id, :t, :f)"),
-                      {"id": d["id"], "t": f"{d['subject']}\n{d['text']}", "f": f"{d['subject_folded']}\n{d['folded']}"})
-            for t in d["tasks"]:
-                c.execute(sql(f"INSERT INTO {p}s_task VALUES (:id, :dispatch_id, :status, :next_due, :issued, :issuer, :number, :subject, :text, :lead, :support, :deadlines)"),
-                          {**{k: t[k] for k in ("id", "dispatch_id", "status", "next_due", "issued", "issuer", "number", "subject", "text")},
-                           "lead": json.dumps(t["lead"], ensure_ascii=False), "support": json.dumps(t["support"], ensure_ascii=False),
-                           "deadlines": json.dumps(t["deadlines"])})
-                c.execute(sql(f"INSERT INTO {p}s_task_fts (rowid, text, folded) VALUES (:id, :t, :f)"),
-                          {"id": t["id"], "t": t["text"], "f": t["folded"]})
-                rows = [{"t": t["id"], "n": n, "r": "lead"} for n in t["lead"]] + [{"t": t["id"], "n": n, "r": "support"} for n in t["support"]]
-                if rows:
-                    c.execute(sql(f"INSERT INTO {p}s_task_agency (task_id, name, role) VALUES (:t, :n, :r)"), rows)
+        self._delete(c, [d["id"] for d in docs], p)
+        self._write_fresh(c, docs, p)
 
     def _delete(self, c, ids: list[int], p: str = "") -> None:
         for i in ids:

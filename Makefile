@@ -27,7 +27,7 @@ venv: $(STAMP)
 
 demo: system venv
 	$(BIN)/dondoc db upgrade
-	$(BIN)/dondoc ingest corpus/seeds corpus/dev || true
+	$(BIN)/dondoc ingest --confirm corpus/seeds corpus/dev || true
 	$(BIN)/dondoc user add demo --role admin --password demo --if-missing
 	@echo "Đăng nhập thử: tên demo, mật khẩu demo"
 	$(BIN)/dondoc serve --host 127.0.0.1 --port 5000

@@ -51,8 +51,9 @@ def db_upgrade(settings):
 @main.command(help="Tiếp nhận tệp hoặc thư mục (đệ quy): đọc, trích xuất, lưu và đánh chỉ mục.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--no-index", is_flag=True, help="Không cập nhật chỉ mục tìm kiếm.")
+@click.option("--confirm", is_flag=True, help="Đưa ngay nhiệm vụ vào theo dõi (sổ đã được soát xét), không chờ văn thư xác nhận.")
 @click.pass_obj
-def ingest(settings, paths, no_index):
+def ingest(settings, paths, no_index, confirm):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from .ingest.errors import IngestError
@@ -71,7 +72,7 @@ def ingest(settings, paths, no_index):
             try:
                 if not f.exists():
                     raise IngestError("không tìm thấy tệp", "missing")
-                out = ingest_file(f, settings, index=not no_index)
+                out = ingest_file(f, settings, index=not no_index, confirm=confirm)
                 pages += out.pages
                 if out.duplicate:
                     dup += 1

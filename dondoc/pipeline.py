@@ -123,8 +123,11 @@ def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings
     return rel, True
 
 
-def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None) -> IngestOutcome:
-    """Read, extract and store one file. Raises IngestError with a message for the user."""
+def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None,
+                confirm: bool = False) -> IngestOutcome:
+    """Read, extract and store one file. Raises IngestError with a message for the user.
+    `confirm` puts its tasks under tracking at once (a register already reviewed elsewhere);
+    otherwise a clerk confirms them after review."""
     path = Path(path)
     sha = sha256_of(path) if path.stat().st_size else ""
     if sha:
@@ -144,6 +147,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence))
             s.add(doc)
             disp = store_record(s, doc, rec)
+            disp.confirmed = confirm
             s.flush()
             if index:
                 s.add(m.IndexJob(entity="dispatch", entity_id=disp.id, op="upsert"))

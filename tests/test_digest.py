@@ -58,7 +58,7 @@ def register(tmp_path, smtp):
     s = config.load(data_dir=tmp_path / "data", smtp_host="127.0.0.1", smtp_port=port, mail_from="dondoc@so-tu-phap.vn",
                     base_url="https://dondoc.example.vn")
     upgrade(s)
-    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", s, index=False)
+    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", s, index=False, confirm=True)
     with session_scope(s) as db:
         ld = db.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
         ld.emails = ["so.ldtbxh@example.vn", "hong@example.vn"]
@@ -127,6 +127,15 @@ def test_a_refused_address_is_reported_does_not_stop_others_and_is_retried(regis
     with session_scope(register) as s:
         row = s.scalar(select(m.DigestLog).where(m.DigestLog.address == "hong@example.vn"))
         assert row.status == "sent" and row.attempts == 2
+
+
+def test_tasks_not_yet_confirmed_are_not_in_digests(register, smtp):
+    box, _ = smtp
+    with session_scope(register) as s:
+        for d in s.scalars(select(m.Dispatch)):
+            d.confirmed = False
+    out = run(register, TODAY, days=40)
+    assert not out.sent and not box.messages
 
 
 def test_dry_run_writes_the_messages_instead(register, smtp, tmp_path):

@@ -23,7 +23,7 @@ def app(settings):
     with session_scope(settings) as s:
         for name, role in (("vanthu", "clerk"), ("lanhdao", "manager"), ("quantri", "admin")):
             create_user(s, name, "matkhau", role)
-    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", settings)
+    ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", settings, confirm=True)
     return app
 
 
@@ -201,6 +201,16 @@ def test_search_page_finds_by_agency_alias_with_facets(app):
     html = c.get("/search?agency=S%E1%BB%9F+L%C4%90TBXH").get_data(as_text=True)
     assert re.search(r'id="total">(\d+) nhiệm vụ', html).group(1) != "0"
     assert "Sở Lao động - Thương binh và Xã hội" in html
+
+
+def test_only_confirmed_dispatches_are_under_tracking(app, settings):
+    ingest_file(CORPUS / "dev" / "016.txt", settings)          # not confirmed yet
+    c = app.test_client()
+    login(c, "lanhdao")
+    total = c.get("/dashboard.json").get_json()["total"]
+    with session_scope(settings) as s:
+        confirmed = s.scalar(select(m.Dispatch).where(m.Dispatch.number == "687/LĐTBXH-TTr"))
+        assert total == len(confirmed.tasks)
 
 
 def test_exports(app):

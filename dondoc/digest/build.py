@@ -41,7 +41,7 @@ def _items(tasks_roles, today: date, days: int, base_url: str) -> tuple[list[Ite
     overdue, soon = [], []
     seen = set()
     for t, role in tasks_roles:
-        if t.id in seen or t.status == "hoan_thanh":
+        if t.id in seen or t.status == "hoan_thanh" or not t.dispatch.confirmed:   # only tasks under tracking
             continue
         due = task_due(t)
         if due is None:

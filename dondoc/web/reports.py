@@ -50,7 +50,8 @@ def search():
 
 
 def _all_tasks(db):
-    return db.scalars(select(m.Task).options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
+    """The tasks under tracking: those of confirmed dispatches."""
+    return db.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed).options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
                                              selectinload(m.Task.dispatch))).all()
 
 
@@ -69,7 +70,8 @@ def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
     today = date.today()
-    tasks = db.scalars(select(m.Task).join(m.TaskAgency).where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead")
+    tasks = db.scalars(select(m.Task).join(m.TaskAgency).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
+                       .where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead", m.Dispatch.confirmed)
                        .options(selectinload(m.Task.deadlines))).all()
     by_class = defaultdict(list)
     for t in tasks:
@@ -106,7 +108,7 @@ def recipients(agency_id: int):
 
 
 def dashboard_data(db, today: date) -> dict:
-    tasks = [t for t in _all_tasks(db) if t.dispatch.confirmed or True]
+    tasks = _all_tasks(db)
     classes = Counter(classify(t, today) for t in tasks)
     weeks = []
     for w in range(8):
@@ -186,7 +188,7 @@ def agency_ics(agency_id: int):
     a = db.get(m.Agency, agency_id) or abort(404)
     if not check(current_app.config["SECRET_KEY"], f"agency:{a.id}", request.args.get("token", "")):
         abort(403)
-    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id))]
+    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id)) if ta.task.dispatch.confirmed]
     s = current_app.config["DONDOC"]
     return current_app.response_class(feed(a.name, links, s.base_url, s.timezone), mimetype="text/calendar")
 
@@ -199,7 +201,8 @@ def user_ics(user_id: int):
     if not check(current_app.config["SECRET_KEY"], f"user:{u.id}", request.args.get("token", "")):
         abort(403)
     ids = [x.agency_id for x in db.scalars(select(m.Subscription).where(m.Subscription.user_id == u.id))]
-    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(ids)))] if ids else []
+    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(ids)))
+             if ta.task.dispatch.confirmed] if ids else []
     s = current_app.config["DONDOC"]
     return current_app.response_class(feed(u.username, links, s.base_url, s.timezone), mimetype="text/calendar")
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
 from ..storage import models as m
-from ..tracking.status import task_due
 
 
 def token(secret: str, key: str) -> str:

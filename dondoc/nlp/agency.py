@@ -170,8 +170,7 @@ def strip_title(name: str, titles: list[str]) -> str:
         ft = fold(t)
         for prefix in ("", "cac "):
             if f.startswith(prefix + ft + " "):
-                rest = name[len(prefix) + len(t) + 1:]
-                return ("các " if prefix and fold(rest)[:3] != "cac" and False else "") + rest
+                return name[len(prefix) + len(t) + 1:]
     return name
 
 

@@ -154,7 +154,6 @@ def parse_relative(folded: str, issued: date | None) -> list[Deadline]:
     """A period counted from receipt or signature, counted here from the date of issue."""
     out = []
     for m in RELATIVE_RE.finditer(folded):
-        tail = folded[m.end(): m.end() + 60]
         anchored = bool(re.search(r"k[e3] t[u]|t[i]nh t[u]|nh[a-z0-9]n d[u][a-z0-9]{0,2}c|ban h[a-z0-9]nh|k[y]\b", folded[m.start(): m.end() + 60]))
         if not anchored:
             continue
@@ -173,7 +172,6 @@ def parse_relative(folded: str, issued: date | None) -> list[Deadline]:
         else:
             dt = issued + timedelta(days=n)
         out.append(Deadline(dt.isoformat(), "", "relative", None, m.span()))
-        del tail
     return out
 
 

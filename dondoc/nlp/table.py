@@ -88,7 +88,6 @@ def _collect_rows(lines, j):
 
 def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int | None) -> Task | None:
     g = gazetteer()
-    cells = []
     first = _ROW_START.match(row.lines[0][2])
     body_lines = row.lines[1:]
     if first and first.group("rest"):
@@ -102,7 +101,6 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     found = g.find(text[rs:re_], folded[rs:re_])
     found = [type(f)(f.start + rs, f.end + rs, f.canonical, f.kind) for f in found]
     line_starts = {s + (len(l) - len(l.lstrip())): i for i, (s, e, l) in enumerate(body_lines)}
-    line_ends = {e: i for i, (s, e, l) in enumerate(body_lines)}
 
     def ends_cell(f) -> bool:
         tail = text[f.end:]
@@ -146,7 +144,6 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
             if not any(x.date == d.date for x in deadlines) and not any(x.span[0] <= d.span[0] < x.span[1] for x in deadlines):
                 deadlines.append(d)
     span = (name_span[0], row.end)
-    del cells
     return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
 
 

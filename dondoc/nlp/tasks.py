@@ -20,7 +20,7 @@ from importlib import resources
 from .agency import Found, gazetteer
 from .deadline import find_deadlines
 from .fold import fold
-from .layout import Block, blocks, is_heading, sentences
+from .layout import blocks, is_heading, sentences
 from .record import Deadline, Task
 from .table import find_line_tables, pipe_row_task, row_task
 from .textprep import collapse
@@ -234,10 +234,6 @@ def split_clauses(folded: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return out
 
 
-def _clip_marker(text: str, b: Block) -> int:
-    return b.body_start(text)
-
-
 def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_lead: list[str],
                issued: date | None, year: int | None, skip_spans: list[tuple[int, int]] = (),
                directives: DirectiveIndex | None = None) -> list[Task]:
@@ -276,7 +272,7 @@ def _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, 
             continue
         btext = text[b.start:b.end]
         bfold = folded[b.start:b.end]
-        content_start = _clip_marker(text, b)
+        content_start = b.body_start(text)
         cfold = folded[content_start:b.end].strip()
         if not cfold:
             continue

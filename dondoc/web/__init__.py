@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from flask import Flask, render_template
 from flask_login import LoginManager
@@ -45,6 +44,8 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
         app.config.update(test_config)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import db
+    app.teardown_appcontext(db.close)
     from . import worker
     app.extensions["huey"] = worker.make_huey(settings, immediate=app.config["HUEY_IMMEDIATE"])
     from . import api, auth, dispatches, reports, tasks

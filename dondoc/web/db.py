@@ -11,11 +11,11 @@ def session() -> Session:
     if "db" not in g:
         settings = current_app.config["DONDOC"]
         g.db = sessionmaker(engine_for(settings.db_url), expire_on_commit=False)()
-        current_app.teardown_appcontext_funcs.append(_close) if _close not in current_app.teardown_appcontext_funcs else None
     return g.db
 
 
-def _close(exc):
+def close(exc):
+    """Registered as an app-context teardown by create_app."""
     db = g.pop("db", None)
     if db is not None:
         if exc is None:

@@ -95,7 +95,7 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
     for t in tasks:
         if t.span_start is not None and t.span_end is not None:
             events.append((t.span_start, t.span_end, t.seq))
-    out, pos = [], 0
+    out = []
     opens = {s: seq for s, _, seq in events}
     closes = {e for _, e, _ in events}
     cuts = sorted({0, len(text)} | {s for s, *_ in inner} | {e for _, e, *_ in inner} | set(opens) | closes)
@@ -115,7 +115,6 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
         if open_inner_end == nxt:
             out.append(Markup("</mark>"))
             open_inner_end = None
-        pos = nxt
     if len(text) in closes:
         out.append(Markup("</span>"))
     return Markup("").join(out)

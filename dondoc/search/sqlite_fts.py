@@ -31,6 +31,7 @@ INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_due ON {p}s_task(next_due)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_status ON {p}s_task(status, next_due)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_issued ON {p}s_task(issued)",
+    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_issuer ON {p}s_task(issuer)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_disp ON {p}s_task(dispatch_id)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_name ON {p}s_task_agency(name, task_id)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_task ON {p}s_task_agency(task_id, name)",
@@ -179,6 +180,8 @@ class SqliteBackend:
             "issued": "m.issued IS NULL, m.issued DESC, m.id",
         }.get(q.sort, "m.score, m.next_due IS NULL, m.next_due, m.id")
         params.update(limit=q.per_page, offset=(q.page - 1) * q.per_page)
+        if not join and not where:
+            return self._all_tasks(q, order.replace("m.score, ", "").replace("m.", "t."))
         with self.engine.connect() as c:
             # The match set once, in a temporary table: count, page and facets all read it.
             c.execute(sql("DROP TABLE IF EXISTS temp.m"))
@@ -197,11 +200,29 @@ class SqliteBackend:
                     "SELECT issuer, count(*) n FROM temp.m WHERE issuer IS NOT NULL GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"))],
             }
             c.execute(sql("DROP TABLE temp.m"))
-        hits = [Hit(r["id"], "task", -float(r["score"] or 0), snippet(r["text"], q.text), {
+        return Results(total, [self._hit(r, q) for r in rows], facets)
+
+    def _all_tasks(self, q: Query, order: str) -> Results:
+        """The whole register, unfiltered: counts straight from the indexes, no match set."""
+        with self.engine.connect() as c:
+            total = c.execute(sql("SELECT count(*) FROM s_task")).scalar()
+            rows = c.execute(sql(f"SELECT t.*, 0.0 AS score FROM s_task t ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                             {"limit": q.per_page, "offset": (q.page - 1) * q.per_page}).mappings().all()
+            facets = {
+                "agency": [tuple(r) for r in c.execute(sql(
+                    "SELECT name, count(*) n FROM s_task_agency GROUP BY name ORDER BY n DESC, name LIMIT 20"))],
+                "status": [tuple(r) for r in c.execute(sql("SELECT status, count(*) n FROM s_task GROUP BY status ORDER BY n DESC, status"))],
+                "issuer": [tuple(r) for r in c.execute(sql(
+                    "SELECT issuer, count(*) n FROM s_task WHERE issuer IS NOT NULL GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"))],
+            }
+        return Results(total, [self._hit(r, q) for r in rows], facets)
+
+    @staticmethod
+    def _hit(r, q: Query) -> Hit:
+        return Hit(r["id"], "task", -float(r["score"] or 0), snippet(r["text"], q.text), {
             "dispatch_id": r["dispatch_id"], "text": r["text"], "status": r["status"], "next_due": r["next_due"],
             "deadlines": json.loads(r["deadlines"]), "lead": json.loads(r["lead"]), "support": json.loads(r["support"]),
-            "number": r["number"], "issuer": r["issuer"], "issued": r["issued"], "subject": r["subject"]}) for r in rows]
-        return Results(total, hits, facets)
+            "number": r["number"], "issuer": r["issuer"], "issued": r["issued"], "subject": r["subject"]})
 
     def search_dispatches(self, q: Query) -> Results:
         self.ensure()

@@ -243,3 +243,41 @@ def test_api_status_update_needs_a_manager(app, settings):
     h = {"Authorization": "Basic " + base64.b64encode(b"vanthu:matkhau").decode()}
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
     assert c.patch(f"/api/tasks/{tid}", json={"status": "dang_thuc_hien"}, headers=h).status_code == 403
+
+
+def test_each_period_of_a_recurring_report_is_tracked_on_its_own(app, settings):
+    out = ingest_file(CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", settings, confirm=True)
+    with session_scope(settings) as s:
+        t = s.scalar(select(m.Task).where(m.Task.text.like("Thực hiện đầy đủ chế độ thông tin%")))
+        tid, first, second = t.id, t.deadlines[0].id, t.deadlines[1].id
+        assert [d.due for d in t.deadlines] == [date(2020, 5, 20), date(2020, 11, 15)]
+    c = app.test_client()
+    login(c, "lanhdao")
+    token = csrf(c, f"/tasks/{tid}")
+    c.post(f"/tasks/{tid}/occurrences/{first}", data={"csrf_token": token, "done_on": "2020-05-18", "note": "Báo cáo 6 tháng số 45/BC"})
+    with session_scope(settings) as s:
+        t = s.get(m.Task, tid)
+        assert t.status == "dang_thuc_hien" and s.get(m.Deadline, first).done_on == date(2020, 5, 18)
+    c.post(f"/tasks/{tid}/occurrences/{second}", data={"csrf_token": token, "done_on": "2020-11-20", "note": "Báo cáo năm số 99/BC"})
+    with session_scope(settings) as s:
+        t = s.get(m.Task, tid)
+        assert t.status == "hoan_thanh" and t.completed_on == date(2020, 11, 20)
+    html = c.get(f"/tasks/{tid}").get_data(as_text=True)
+    assert "Hoàn thành đúng hạn" in html and "Hoàn thành quá hạn" in html   # the first period on time, the second late
+    del out
+
+
+def test_a_dispatch_citing_a_tracked_one_is_proposed_as_evidence(app, settings, tmp_path):
+    reply = tmp_path / "bao-cao.txt"
+    reply.write_text(
+        "UBND TỈNH THANH HÓA\nSỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\n\nSố: 1201/SLĐTBXH-TTr\n"
+        "V/v báo cáo kết quả thanh tra\n\nThanh Hóa, ngày 15 tháng 11 năm 2024\n\n"
+        "Kính gửi: Bộ Lao động - Thương binh và Xã hội\n\n"
+        "Thực hiện Công văn số 687/LĐTBXH-TTr ngày 23/02/2024 của Bộ Lao động - Thương binh và Xã hội, "
+        "Sở Lao động - Thương binh và Xã hội báo cáo kết quả thanh tra như sau.\n", encoding="utf-8")
+    ingest_file(reply, settings)
+    c = app.test_client()
+    login(c, "lanhdao")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    html = c.get(f"/tasks/{tid}").get_data(as_text=True)
+    assert "Văn bản có thể là minh chứng" in html and "1201/SLĐTBXH-TTr" in html

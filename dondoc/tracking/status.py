@@ -70,6 +70,26 @@ def set_status(task: m.Task, status: str, actor: str, reason: str | None = None,
     _event(task, actor, "trạng thái", STATUS_LABELS.get(old, old), STATUS_LABELS[status], reason)
 
 
+def complete_occurrence(deadline: m.Deadline, done_on: date, actor: str, note: str) -> None:
+    """One period of a recurring task done (a report sent for that period); the task stays open
+    for the periods ahead and is complete when the last one is."""
+    if not note or not note.strip():
+        raise ValueError("cần minh chứng cho kỳ này (ví dụ số báo cáo đã gửi)")
+    task = deadline.task
+    deadline.done_on = done_on
+    _event(task, actor, "hoàn thành kỳ", deadline.due.isoformat() if deadline.due else None, done_on.isoformat(), note)
+    if all(d.done_on for d in task.deadlines):
+        set_status(task, "hoan_thanh", actor, "đã xong mọi kỳ", completed_on=done_on, evidence_note=note)
+    elif task.status == "chua_thuc_hien":
+        task.status = "dang_thuc_hien"
+        _event(task, actor, "trạng thái", STATUS_LABELS["chua_thuc_hien"], STATUS_LABELS["dang_thuc_hien"], note)
+
+
+def occurrence_class(deadline: m.Deadline, today: date) -> str:
+    """The reporting class of one period of a recurring task."""
+    return report_class("hoan_thanh" if deadline.done_on else "dang_thuc_hien", deadline.due, deadline.done_on, today)
+
+
 def extend_deadline(deadline: m.Deadline, new_due: date, actor: str, reason: str) -> None:
     """Gia hạn: the due date moves, the original stays."""
     if not reason or not reason.strip():

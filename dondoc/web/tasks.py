@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from ..search.service import enqueue
 from ..search.sync import drain_quietly
 from ..storage import models as m
-from ..tracking.status import classify, extend_deadline, proposed_evidence, set_status, task_due
+from ..tracking.status import (classify, complete_occurrence, extend_deadline, occurrence_class, proposed_evidence,
+                               set_status, task_due)
 from .auth import roles_required
 from .db import session
 
@@ -24,8 +25,32 @@ EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", 
 def show(task_id: int):
     db = session()
     t = db.get(m.Task, task_id) or abort(404)
-    return render_template("task.html", t=t, due=task_due(t), cls=classify(t, date.today()),
+    today = date.today()
+    return render_template("task.html", t=t, due=task_due(t), cls=classify(t, today), today=today,
+                           occurrence_class=occurrence_class, recurring=len(t.deadlines) > 1,
                            proposals=proposed_evidence(db, t) if t.status != "hoan_thanh" else [])
+
+
+@bp.route("/tasks/<int:task_id>/occurrences/<int:deadline_id>", methods=["POST"])
+@roles_required("manager")
+def occurrence(task_id: int, deadline_id: int):
+    """Mark one period of a recurring task done."""
+    db = session()
+    t = db.get(m.Task, task_id) or abort(404)
+    dl = next((d for d in t.deadlines if d.id == deadline_id), None) or abort(404)
+    settings = current_app.config["DONDOC"]
+    try:
+        complete_occurrence(dl, date.fromisoformat(request.form.get("done_on") or date.today().isoformat()),
+                            current_user.username, request.form.get("note", ""))
+    except ValueError as exc:
+        db.rollback()
+        flash(f"Không cập nhật được: {exc}.", "error")
+        return redirect(url_for("tasks.show", task_id=task_id))
+    enqueue(db, [t.dispatch_id])
+    db.commit()
+    drain_quietly(settings)
+    flash("Đã ghi nhận hoàn thành kỳ.", "ok")
+    return redirect(url_for("tasks.show", task_id=task_id))
 
 
 @bp.route("/tasks/<int:task_id>/status", methods=["POST"])

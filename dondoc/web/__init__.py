@@ -37,6 +37,10 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
         MAX_CONTENT_LENGTH=settings.max_file_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # served over HTTPS (as the configured address says): cookies never travel in clear
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        REMEMBER_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         HUEY_IMMEDIATE=False,
     )

@@ -31,6 +31,25 @@ def show(task_id: int):
                            proposals=proposed_evidence(db, t) if t.status != "hoan_thanh" else [])
 
 
+def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nhật được", cleanup=None):
+    """Apply a change to a task: on a bad value nothing is kept and the reason is shown; on
+    success the change is committed, its dispatch re-indexed and the task page shown again."""
+    db = session()
+    try:
+        change()
+    except (ValueError, StopIteration) as exc:
+        db.rollback()
+        if cleanup:
+            cleanup()
+        flash(f"{failed}: {str(exc) or 'không có hạn này'}.", "error")
+        return redirect(url_for("tasks.show", task_id=t.id))
+    enqueue(db, [t.dispatch_id])
+    db.commit()
+    drain_quietly(current_app.config["DONDOC"])
+    flash(done, "ok")
+    return redirect(url_for("tasks.show", task_id=t.id))
+
+
 @bp.route("/tasks/<int:task_id>/occurrences/<int:deadline_id>", methods=["POST"])
 @roles_required("manager")
 def occurrence(task_id: int, deadline_id: int):
@@ -38,19 +57,9 @@ def occurrence(task_id: int, deadline_id: int):
     db = session()
     t = db.get(m.Task, task_id) or abort(404)
     dl = next((d for d in t.deadlines if d.id == deadline_id), None) or abort(404)
-    settings = current_app.config["DONDOC"]
-    try:
-        complete_occurrence(dl, date.fromisoformat(request.form.get("done_on") or date.today().isoformat()),
-                            current_user.username, request.form.get("note", ""))
-    except ValueError as exc:
-        db.rollback()
-        flash(f"Không cập nhật được: {exc}.", "error")
-        return redirect(url_for("tasks.show", task_id=task_id))
-    enqueue(db, [t.dispatch_id])
-    db.commit()
-    drain_quietly(settings)
-    flash("Đã ghi nhận hoàn thành kỳ.", "ok")
-    return redirect(url_for("tasks.show", task_id=task_id))
+    return _tracked_change(t, lambda: complete_occurrence(
+        dl, date.fromisoformat(request.form.get("done_on") or date.today().isoformat()),
+        current_user.username, request.form.get("note", "")), "Đã ghi nhận hoàn thành kỳ.")
 
 
 @bp.route("/tasks/<int:task_id>/status", methods=["POST"])
@@ -71,22 +80,13 @@ def status(task_id: int):
         (settings.data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         up.save(settings.data_dir / rel)
         evidence_path = str(rel)
-    try:
-        set_status(t, f.get("status", ""), current_user.username, f.get("reason") or None,
-                   completed_on=date.fromisoformat(f["completed_on"]) if f.get("completed_on") else None,
-                   evidence_note=f.get("evidence_note") or None, evidence_path=evidence_path,
-                   evidence_dispatch_id=int(f["evidence_dispatch_id"]) if f.get("evidence_dispatch_id") else None)
-    except ValueError as exc:
-        db.rollback()
-        if evidence_path:
-            (settings.data_dir / evidence_path).unlink(missing_ok=True)
-        flash(f"Không cập nhật được: {exc}.", "error")
-        return redirect(url_for("tasks.show", task_id=task_id))
-    enqueue(db, [t.dispatch_id])
-    db.commit()
-    drain_quietly(settings)
-    flash("Đã cập nhật trạng thái.", "ok")
-    return redirect(url_for("tasks.show", task_id=task_id))
+    return _tracked_change(t, lambda: set_status(
+        t, f.get("status", ""), current_user.username, f.get("reason") or None,
+        completed_on=date.fromisoformat(f["completed_on"]) if f.get("completed_on") else None,
+        evidence_note=f.get("evidence_note") or None, evidence_path=evidence_path,
+        evidence_dispatch_id=int(f["evidence_dispatch_id"]) if f.get("evidence_dispatch_id") else None),
+        "Đã cập nhật trạng thái.",
+        cleanup=(lambda: (settings.data_dir / evidence_path).unlink(missing_ok=True)) if evidence_path else None)
 
 
 @bp.route("/tasks/<int:task_id>/extend", methods=["POST"])
@@ -95,19 +95,11 @@ def extend(task_id: int):
     db = session()
     t = db.get(m.Task, task_id) or abort(404)
     f = request.form
-    settings = current_app.config["DONDOC"]
-    try:
+
+    def change():
         dl = next(d for d in t.deadlines if str(d.id) == f.get("deadline_id"))
         extend_deadline(dl, date.fromisoformat(f.get("new_due", "")), current_user.username, f.get("reason", ""))
-    except (StopIteration, ValueError) as exc:
-        db.rollback()
-        flash(f"Không gia hạn được: {exc or 'không có hạn này'}.", "error")
-        return redirect(url_for("tasks.show", task_id=task_id))
-    enqueue(db, [t.dispatch_id])
-    db.commit()
-    drain_quietly(settings)
-    flash("Đã gia hạn.", "ok")
-    return redirect(url_for("tasks.show", task_id=task_id))
+    return _tracked_change(t, change, "Đã gia hạn.", "Không gia hạn được")
 
 
 @bp.route("/tasks/<int:task_id>/evidence")

@@ -130,8 +130,7 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     tail_from = len(body_lines)
     if last_end is not None:
         tail_from = next((i for i, (s, e, l) in enumerate(body_lines) if s >= last_end), len(body_lines))
-    rest = body_lines
-    tail = rest[tail_from:]
+    tail = body_lines[tail_from:]
     deadlines: list[Deadline] = []
     if tail:
         ts, te = tail[0][0], tail[-1][1]

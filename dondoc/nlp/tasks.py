@@ -29,7 +29,7 @@ from .textprep import collapse
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     data = json.loads(resources.files("dondoc.nlp").joinpath("data", "directives.json").read_text(encoding="utf-8"))
-    data["not_task_re"] = re.compile(r"^(?:" + "|".join(sorted(map(re.escape, data["not_task_openers"]), key=len, reverse=True)) + r")\b")
+    data["not_task_re"] = re.compile(r"^(?:" + "|".join(sorted(data["not_task_openers"], key=len, reverse=True)) + r")\b")
     titles = "|".join(sorted((re.escape(fold(t).replace("/", " ")) for t in gazetteer().titles), key=len, reverse=True))
     data["assign_re"] = re.compile(r"(?:^|[\s,;(])(?:" + "|".join(sorted(map(re.escape, data["assign"]), key=len, reverse=True)) + rf")\s+(?:(?:cac\s+)?(?:{titles})\s+)?$")
     data["agency_verb_re"] = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:" + "|".join(sorted(map(re.escape, data["agency_verbs"]), key=len, reverse=True)) + r")\b")

@@ -281,3 +281,25 @@ def test_a_dispatch_citing_a_tracked_one_is_proposed_as_evidence(app, settings, 
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
     html = c.get(f"/tasks/{tid}").get_data(as_text=True)
     assert "Văn bản có thể là minh chứng" in html and "1201/SLĐTBXH-TTr" in html
+
+
+def test_the_database_classifies_tasks_as_the_tracking_rule_does(app, settings):
+    """report.classified (SQL, for pages over thousands of tasks) == status.classify (one task)."""
+    from dondoc.tracking.report import classified
+    from dondoc.tracking.status import classify
+    ingest_file(CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", settings, confirm=True)
+    today = date(2020, 12, 1)
+    with session_scope(settings) as s:
+        tasks = s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.number == "546/SLĐTBXH-TEBĐG")).all()
+        undated = [t for t in tasks if not t.deadlines]
+        undated[0].status, undated[0].completed_on = "hoan_thanh", date(2020, 5, 1)                 # on time (no deadline)
+        year_end = next(t for t in tasks if [d.due for d in t.deadlines] == [date(2020, 12, 31)])
+        year_end.status, year_end.completed_on = "hoan_thanh", date(2021, 1, 5)                    # late
+        recurring = next(t for t in tasks if len(t.deadlines) == 2)
+        recurring.deadlines[0].done_on = date(2020, 5, 19)                                          # 2nd period overdue
+        s.flush()
+        c = classified(today)
+        sql_cls = dict(s.execute(select(c.c.task_id, c.c.cls)).all())
+        all_tasks = s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed)).all()
+        assert {t.id: classify(t, today) for t in all_tasks} == sql_cls
+        assert set(sql_cls.values()) == {"dung_han", "qua_han_hoan_thanh", "trong_han", "qua_han"}

@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from ..search.base import Query
 from ..search.service import search_tasks
 from ..storage import models as m
-from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify, task_due
+from ..tracking.report import class_counts, overdue_by_agency, tasks_in_class, weeks_ahead
+from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify
 from .auth import roles_required
 from .db import session
 
@@ -70,16 +71,11 @@ def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
     today = date.today()
-    tasks = db.scalars(select(m.Task).join(m.TaskAgency).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
-                       .where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead", m.Dispatch.confirmed)
-                       .options(selectinload(m.Task.deadlines))).all()
-    by_class = defaultdict(list)
-    for t in tasks:
-        by_class[classify(t, today)].append(t)
-    done = len(by_class["dung_han"]) + len(by_class["qua_han_hoan_thanh"])
-    on_time = len(by_class["dung_han"]) / done if done else None
-    upcoming = sorted((t for t in tasks if t.status != "hoan_thanh" and task_due(t) and today <= task_due(t) <= today + timedelta(days=30)),
-                      key=task_due)
+    counts = class_counts(db, today, a.id)
+    done = counts.get("dung_han", 0) + counts.get("qua_han_hoan_thanh", 0)
+    on_time = counts.get("dung_han", 0) / done if done else None
+    lists = {k: tasks_in_class(db, today, k, a.id) for k in CLASSES}
+    upcoming = tasks_in_class(db, today, "trong_han", a.id, due_from=today, due_to=today + timedelta(days=30))
     successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
     from flask_login import current_user
     from ..digest.ics import token
@@ -87,8 +83,8 @@ def agency(agency_id: int):
     ics = url_for("reports.agency_ics", agency_id=a.id, token=token(secret, f"agency:{a.id}"), _external=True)
     my_ics = url_for("reports.user_ics", user_id=int(current_user.id), token=token(secret, f"user:{current_user.id}"), _external=True)
     subscribed = db.scalar(select(m.Subscription).where(m.Subscription.user_id == int(current_user.id), m.Subscription.agency_id == a.id)) is not None
-    return render_template("agency.html", a=a, by_class=by_class, on_time=on_time, upcoming=upcoming, today=today,
-                           successor=successor, task_due=task_due, ics=ics, my_ics=my_ics, subscribed=subscribed)
+    return render_template("agency.html", a=a, counts=counts, lists=lists, on_time=on_time, upcoming=upcoming,
+                           successor=successor, ics=ics, my_ics=my_ics, subscribed=subscribed)
 
 
 @bp.route("/agencies/<int:agency_id>/recipients", methods=["POST"])
@@ -108,21 +104,10 @@ def recipients(agency_id: int):
 
 
 def dashboard_data(db, today: date) -> dict:
-    tasks = _all_tasks(db)
-    classes = Counter(classify(t, today) for t in tasks)
-    weeks = []
-    for w in range(8):
-        start = today + timedelta(days=7 * w)
-        end = start + timedelta(days=6)
-        weeks.append({"label": f"{start:%d/%m}–{end:%d/%m}",
-                      "count": sum(1 for t in tasks if t.status != "hoan_thanh" and task_due(t) and start <= task_due(t) <= end)})
-    overdue = Counter()
-    for t in tasks:
-        if classify(t, today) == "qua_han":
-            for n in t.names("lead"):
-                overdue[n] += 1
-    return {"classes": {k: classes.get(k, 0) for k in CLASSES}, "class_labels": CLASS_LABELS, "weeks": weeks,
-            "overdue_by_agency": overdue.most_common(10), "total": len(tasks)}
+    classes = class_counts(db, today)
+    return {"classes": {k: classes.get(k, 0) for k in CLASSES}, "class_labels": CLASS_LABELS,
+            "weeks": weeks_ahead(db, today), "overdue_by_agency": overdue_by_agency(db, today),
+            "total": sum(classes.values())}
 
 
 @bp.route("/dashboard")

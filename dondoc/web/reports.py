@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..search.base import Query
@@ -60,7 +60,8 @@ def _all_tasks(db):
 @login_required
 def agencies():
     db = session()
-    counts = Counter(ta.agency_id for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.role == "lead")))
+    counts = Counter(dict(db.execute(select(m.TaskAgency.agency_id, func.count()).where(m.TaskAgency.role == "lead")
+                                     .group_by(m.TaskAgency.agency_id)).all()))
     rows = sorted(db.scalars(select(m.Agency)), key=lambda a: (-counts[a.id], a.name))
     return render_template("agencies.html", rows=[(a, counts[a.id]) for a in rows])
 

@@ -11,16 +11,21 @@ from sqlalchemy.orm import Session
 from ..storage import models as m
 
 
-def _due_subquery():
+def _due_subquery(task_ids=None):
     """Per task: its earliest deadline not yet done, else its last one (see status.task_due)."""
     open_due = func.min(case((m.Deadline.done_on.is_(None), m.Deadline.due)))
-    return (select(m.Deadline.task_id.label("task_id"), func.coalesce(open_due, func.max(m.Deadline.due)).label("due"))
-            .group_by(m.Deadline.task_id).subquery())
+    stmt = select(m.Deadline.task_id.label("task_id"), func.coalesce(open_due, func.max(m.Deadline.due)).label("due"))
+    if task_ids is not None:
+        stmt = stmt.where(m.Deadline.task_id.in_(task_ids))
+    return stmt.group_by(m.Deadline.task_id).subquery()
 
 
 def classified(today: date, agency_id: int | None = None, role: str = "lead"):
     """A select of (task_id, cls, due) over tasks under tracking (confirmed dispatches)."""
-    due = _due_subquery()
+    mine = None
+    if agency_id is not None:
+        mine = select(m.TaskAgency.task_id).where(m.TaskAgency.agency_id == agency_id, m.TaskAgency.role == role)
+    due = _due_subquery(mine)
     cls = case(
         (m.Task.status == "hoan_thanh",
          case((or_(due.c.due.is_(None), m.Task.completed_on.is_(None), m.Task.completed_on <= due.c.due), literal("dung_han")),

@@ -19,7 +19,9 @@ SCHEMA = {
     "s_task": "CREATE TABLE IF NOT EXISTS {p}s_task (id INTEGER PRIMARY KEY, dispatch_id INTEGER, status TEXT,"
               " next_due TEXT, issued TEXT, issuer TEXT, number TEXT, subject TEXT, text TEXT,"
               " lead TEXT, support TEXT, deadlines TEXT)",
-    "s_task_agency": "CREATE TABLE IF NOT EXISTS {p}s_task_agency (task_id INTEGER, name TEXT, role TEXT)",
+    # status and next_due repeated from s_task, so a listing by status and deadline ("what is
+    # late") counts its agencies from one index
+    "s_task_agency": "CREATE TABLE IF NOT EXISTS {p}s_task_agency (task_id INTEGER, name TEXT, role TEXT, status TEXT, next_due TEXT)",
     "s_task_fts": "CREATE VIRTUAL TABLE IF NOT EXISTS {p}s_task_fts USING fts5(text, folded,"
                   " tokenize='unicode61 remove_diacritics 0')",
     "s_dispatch": "CREATE TABLE IF NOT EXISTS {p}s_dispatch (id INTEGER PRIMARY KEY, number TEXT, issuer TEXT,"
@@ -29,7 +31,8 @@ SCHEMA = {
 }
 INDEXES = [
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_due ON {p}s_task(next_due)",
-    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_status ON {p}s_task(status, next_due)",
+    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_status ON {p}s_task(status, next_due, issuer)",
+    "CREATE INDEX IF NOT EXISTS {p}ix_s_ta_status ON {p}s_task_agency(status, next_due, name)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_issued ON {p}s_task(issued)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_issuer ON {p}s_task(issuer)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_task_disp ON {p}s_task(dispatch_id)",
@@ -129,9 +132,10 @@ class SqliteBackend:
                     "deadlines": json.dumps(t["deadlines"])} for t in tasks])
         c.execute(sql(f"INSERT INTO {p}s_task_fts (rowid, text, folded) VALUES (:id, :t, :f)"),
                   [{"id": t["id"], "t": t["text"], "f": t["folded"]} for t in tasks])
-        rows = [{"t": t["id"], "n": n, "r": r} for t in tasks for r in ("lead", "support") for n in t[r]]
+        rows = [{"t": t["id"], "n": n, "r": r, "s": t["status"], "d": t["next_due"]}
+                for t in tasks for r in ("lead", "support") for n in t[r]]
         if rows:
-            c.execute(sql(f"INSERT INTO {p}s_task_agency (task_id, name, role) VALUES (:t, :n, :r)"), rows)
+            c.execute(sql(f"INSERT INTO {p}s_task_agency (task_id, name, role, status, next_due) VALUES (:t, :n, :r, :s, :d)"), rows)
 
     # -- reading ---------------------------------------------------------------------------
     def _task_filter(self, q: Query, agency_names: list[str]):
@@ -180,8 +184,8 @@ class SqliteBackend:
             "issued": "m.issued IS NULL, m.issued DESC, m.id",
         }.get(q.sort, "m.score, m.next_due IS NULL, m.next_due, m.id")
         params.update(limit=q.per_page, offset=(q.page - 1) * q.per_page)
-        if not join and not where:
-            return self._all_tasks(q, order.replace("m.score, ", "").replace("m.", "t."))
+        if not join and not agency_names and not q.issuer and not q.issued_from and not q.issued_to:
+            return self._by_status_and_deadline(q, where, params, order.replace("m.score, ", "").replace("m.", "t."))
         with self.engine.connect() as c:
             # The match set once, in a temporary table: count, page and facets all read it.
             c.execute(sql("DROP TABLE IF EXISTS temp.m"))
@@ -202,18 +206,29 @@ class SqliteBackend:
             c.execute(sql("DROP TABLE temp.m"))
         return Results(total, [self._hit(r, q) for r in rows], facets)
 
-    def _all_tasks(self, q: Query, order: str) -> Results:
-        """The whole register, unfiltered: counts straight from the indexes, no match set."""
+    def _by_status_and_deadline(self, q: Query, where: str, params: dict, order: str) -> Results:
+        """Listings filtered only by status and deadline (the whole register, what is late, what
+        is due this month): counts straight from covering indexes, no match set."""
+        ta_where = where.replace("t.", "a.")
+        # SQLite's planner prefers the name/issuer indexes here and scans; the (status, next_due, ...)
+        # covering indexes answer these counts from a range when the listing is by status
+        by_status = "t.status" in where
+        t_idx = " INDEXED BY ix_s_task_status" if by_status else ""
+        a_idx = " INDEXED BY ix_s_ta_status" if by_status else ""
+        if "t.next_due" in where:          # every row has a deadline: the deadline index gives the order
+            order = order.replace("t.next_due IS NULL, ", "")
         with self.engine.connect() as c:
-            total = c.execute(sql("SELECT count(*) FROM s_task")).scalar()
-            rows = c.execute(sql(f"SELECT t.*, 0.0 AS score FROM s_task t ORDER BY {order} LIMIT :limit OFFSET :offset"),
-                             {"limit": q.per_page, "offset": (q.page - 1) * q.per_page}).mappings().all()
+            total = c.execute(sql(f"SELECT count(*) FROM s_task t{where}"), params).scalar()
+            rows = c.execute(sql(f"SELECT t.*, 0.0 AS score FROM s_task t{where} ORDER BY {order} LIMIT :limit OFFSET :offset"),
+                             params).mappings().all()
             facets = {
                 "agency": [tuple(r) for r in c.execute(sql(
-                    "SELECT name, count(*) n FROM s_task_agency GROUP BY name ORDER BY n DESC, name LIMIT 20"))],
-                "status": [tuple(r) for r in c.execute(sql("SELECT status, count(*) n FROM s_task GROUP BY status ORDER BY n DESC, status"))],
+                    f"SELECT a.name, count(*) n FROM s_task_agency a{a_idx}{ta_where} GROUP BY a.name ORDER BY n DESC, a.name LIMIT 20"), params)],
+                "status": [tuple(r) for r in c.execute(sql(
+                    f"SELECT t.status, count(*) n FROM s_task t{where} GROUP BY t.status ORDER BY n DESC, t.status"), params)],
                 "issuer": [tuple(r) for r in c.execute(sql(
-                    "SELECT issuer, count(*) n FROM s_task WHERE issuer IS NOT NULL GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"))],
+                    f"SELECT t.issuer, count(*) n FROM s_task t{t_idx}{where}{' AND' if where else ' WHERE'} t.issuer IS NOT NULL"
+                    f" GROUP BY t.issuer ORDER BY n DESC, t.issuer LIMIT 20"), params)],
             }
         return Results(total, [self._hit(r, q) for r in rows], facets)
 

@@ -29,7 +29,7 @@ def definitions(text: str, folded: str) -> list[tuple[str, str]]:
         if found:
             full = found[-1].canonical
         else:
-            heads = [h.start() for h in _HEAD.finditer(before) if before[h.start() - 1: h.start()] != "Ủ"]
+            heads = [h.start() for h in _HEAD.finditer(before)]
             if not heads:
                 continue
             full = re.sub(r"\s+", " ", before[heads[-1]:]).strip(" ,;")
@@ -65,3 +65,9 @@ def merge(found: list[Found], extra: list[Found]) -> list[Found]:
     taken = [(f.start, f.end) for f in found]
     keep = [e for e in extra if not any(s < e.end and e.start < t for s, t in taken)]
     return sorted(found + keep, key=lambda f: f.start)
+
+
+def agencies_of(text: str, folded: str) -> list[Found]:
+    """Every agency named in a text: the gazetteer's names and the document's own abbreviations,
+    found once for all the stages that need them."""
+    return merge(gazetteer().find(text, folded), mentions(text, folded, definitions(text, folded)))

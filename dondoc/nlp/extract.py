@@ -8,8 +8,7 @@ from .agency import gazetteer
 from .fold import diacritic_ratio, fold
 from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, read_header,
                      read_signer, _is_caps_title, _is_person_name)
-from .abbrev import definitions, merge
-from .abbrev import mentions as abbreviation_mentions
+from .abbrev import agencies_of
 from .layout import iter_lines
 from .record import AgencyMention, Dispatch
 from .tasks import DirectiveIndex, find_tasks
@@ -113,7 +112,7 @@ def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
 
 def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
     folded = fold(text)
-    g = gazetteer()
+    found = agencies_of(text, folded)
     doc_starts = split_documents(text, folded)
     bounds = list(zip(doc_starts, doc_starts[1:] + [len(text)]))
     headers = [read_header(text, folded, s, e) for s, e in bounds]
@@ -122,12 +121,12 @@ def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
     for (s, e), h in list(zip(bounds, headers))[1:]:
         skip.append((s, h.header_end))
     warnings: list[str] = []
-    if diacritic_ratio(text) < 0.05 and not looks_garbled(text):
+    if diacritic_ratio(text) < 0.05 and not looks_garbled_flag:
         warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
     # an issuer named only in the body ("Bộ ... đề nghị Ủy ban ...")
     if not first.issuer:
-        for f in g.find(text[first.header_end:], folded[first.header_end:]):
-            after = folded[first.header_end + f.end: first.header_end + f.end + 30]
+        for f in (x for x in found if x.start >= first.header_end):
+            after = folded[f.end: f.end + 30]
             if _ISSUER_IN_BODY.match(after.strip()):
                 first.issuer = f.canonical
                 first.issuer_parts = [f.canonical]
@@ -139,11 +138,11 @@ def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
         year = h.year or (first.year if first.year else None)
         if not h.issuer:
             h.issuer, h.issuer_parts = first.issuer, first.issuer_parts
-        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip, directives))
+        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip, directives, found))
     sig_from = skip[0][0] if skip else first.header_end
     signer, _ = read_signer(text, folded, sig_from)
     mentions: dict[str, AgencyMention] = {}
-    for f in merge(g.find(text, folded), abbreviation_mentions(text, folded, definitions(text, folded))):
+    for f in found:
         m = mentions.setdefault(f.canonical, AgencyMention(text[f.start:f.end], f.canonical, []))
         m.spans.append((f.start, f.end))
     if not tasks:

@@ -68,7 +68,7 @@ class DeadlineMarker:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for d in find_deadlines(doc.text, fold(doc.text), None, doc.user_data.get("year")):
-            span = doc.char_span(d.span[0], d.span[1], label=d.kind, alignment_mode="expand")
+            span = doc.char_span(d.span[0], d.span[1], label=d.kind, kb_id=d.date or "", alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         doc.spans["deadline"] = filter_spans(spans)

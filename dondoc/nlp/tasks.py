@@ -236,14 +236,13 @@ def split_clauses(folded: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
 
 def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_lead: list[str],
                issued: date | None, year: int | None, skip_spans: list[tuple[int, int]] = (),
-               directives: DirectiveIndex | None = None) -> list[Task]:
+               directives: DirectiveIndex | None = None, agencies: list[Found] | None = None) -> list[Task]:
     """Tasks in text[body_start:body_end]. `skip_spans` are regions (signature, distribution
     list) that are never tasks."""
     lex = lexicon()
     directives = directives or DirectiveIndex(text)
-    from .abbrev import definitions, mentions, merge
-    found = merge(gazetteer().find(text, folded), mentions(text, folded, definitions(text, folded)))
-    token = _FOUND.set((text, found))
+    from .abbrev import agencies_of
+    token = _FOUND.set((text, agencies if agencies is not None else agencies_of(text, folded)))
     try:
         return _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex)
     finally:

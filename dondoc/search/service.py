@@ -50,15 +50,16 @@ def pending(settings: Settings) -> int:
 
 def drain(settings: Settings, limit: int = 500) -> int:
     """Index what is pending. On failure the jobs stay (with their error) and the error rises."""
+    with session_scope(settings) as s:
+        jobs = s.scalars(select(m.IndexJob).order_by(m.IndexJob.id).limit(limit)).all()
+        if not jobs:
+            return 0      # nothing pending: no round trip to the index on every search
+        ids = sorted({j.entity_id for j in jobs})
+        job_ids = [j.id for j in jobs]
     b = backend(settings)
     if not b.ping():
         raise ConnectionError(f"chỉ mục tìm kiếm ({b.name}) không phản hồi")
     with session_scope(settings) as s:
-        jobs = s.scalars(select(m.IndexJob).order_by(m.IndexJob.id).limit(limit)).all()
-        if not jobs:
-            return 0
-        ids = sorted({j.entity_id for j in jobs})
-        job_ids = [j.id for j in jobs]
         docs = list(load_dispatches(s, ids))
     found = {d["id"] for d in docs}
     try:

@@ -50,6 +50,20 @@ def _fts_query(text: str) -> str | None:
     return f"folded : ({f}) OR text : ({exact})" if exact else f"folded : ({f})"
 
 
+def _facets(c, agencies_from: str, tasks_from: str, tasks_where: str, params: dict) -> dict:
+    """Counts by agency, status and issuer: `agencies_from` yields agency rows (`name`), the
+    tasks source with its condition yields task rows (`status`, `issuer`)."""
+    issuer_where = f"{tasks_where} AND issuer IS NOT NULL" if tasks_where else " WHERE issuer IS NOT NULL"
+    return {
+        "agency": [tuple(r) for r in c.execute(sql(
+            f"SELECT name, count(*) n FROM {agencies_from} GROUP BY name ORDER BY n DESC, name LIMIT 20"), params)],
+        "status": [tuple(r) for r in c.execute(sql(
+            f"SELECT status, count(*) n FROM {tasks_from}{tasks_where} GROUP BY status ORDER BY n DESC, status"), params)],
+        "issuer": [tuple(r) for r in c.execute(sql(
+            f"SELECT issuer, count(*) n FROM {tasks_from}{issuer_where} GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"), params)],
+    }
+
+
 class SqliteBackend:
     name = "sqlite"
 
@@ -194,15 +208,7 @@ class SqliteBackend:
             total = c.execute(sql("SELECT count(*) FROM temp.m")).scalar()
             rows = c.execute(sql(f"SELECT t.*, m.score FROM temp.m m JOIN s_task t ON t.id = m.id ORDER BY {order} LIMIT :limit OFFSET :offset"),
                              {"limit": q.per_page, "offset": (q.page - 1) * q.per_page}).mappings().all()
-            facets = {
-                "agency": [tuple(r) for r in c.execute(sql(
-                    "SELECT a.name, count(*) n FROM temp.m m JOIN s_task_agency a ON a.task_id = m.id"
-                    " GROUP BY a.name ORDER BY n DESC, a.name LIMIT 20"))],
-                "status": [tuple(r) for r in c.execute(sql(
-                    "SELECT status, count(*) n FROM temp.m GROUP BY status ORDER BY n DESC, status"))],
-                "issuer": [tuple(r) for r in c.execute(sql(
-                    "SELECT issuer, count(*) n FROM temp.m WHERE issuer IS NOT NULL GROUP BY issuer ORDER BY n DESC, issuer LIMIT 20"))],
-            }
+            facets = _facets(c, "temp.m m JOIN s_task_agency a ON a.task_id = m.id", "temp.m", "", {})
             c.execute(sql("DROP TABLE temp.m"))
         return Results(total, [self._hit(r, q) for r in rows], facets)
 
@@ -221,15 +227,7 @@ class SqliteBackend:
             total = c.execute(sql(f"SELECT count(*) FROM s_task t{where}"), params).scalar()
             rows = c.execute(sql(f"SELECT t.*, 0.0 AS score FROM s_task t{where} ORDER BY {order} LIMIT :limit OFFSET :offset"),
                              params).mappings().all()
-            facets = {
-                "agency": [tuple(r) for r in c.execute(sql(
-                    f"SELECT a.name, count(*) n FROM s_task_agency a{a_idx}{ta_where} GROUP BY a.name ORDER BY n DESC, a.name LIMIT 20"), params)],
-                "status": [tuple(r) for r in c.execute(sql(
-                    f"SELECT t.status, count(*) n FROM s_task t{where} GROUP BY t.status ORDER BY n DESC, t.status"), params)],
-                "issuer": [tuple(r) for r in c.execute(sql(
-                    f"SELECT t.issuer, count(*) n FROM s_task t{t_idx}{where}{' AND' if where else ' WHERE'} t.issuer IS NOT NULL"
-                    f" GROUP BY t.issuer ORDER BY n DESC, t.issuer LIMIT 20"), params)],
-            }
+            facets = _facets(c, f"s_task_agency a{a_idx}{ta_where}", f"s_task t{t_idx}", where, params)
         return Results(total, [self._hit(r, q) for r in rows], facets)
 
     @staticmethod

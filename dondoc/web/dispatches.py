@@ -14,8 +14,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from ..nlp.agency import gazetteer
-from ..nlp.deadline import find_deadlines
-from ..nlp.fold import fold
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for
 from ..search.service import enqueue
 from ..storage import models as m
@@ -79,13 +77,10 @@ def index():
 
 def highlighted(text: str, tasks: list[m.Task]) -> Markup:
     """The dispatch text, escaped, with tasks, agencies and deadlines marked where found."""
-    folded = fold(text)
-    marks: list[tuple[int, int, str, str]] = []
-    for f in gazetteer().find(text, folded):
-        marks.append((f.start, f.end, "agency", f.canonical))
-    for d in find_deadlines(text, folded, None, None):
-        marks.append((d.span[0], d.span[1], "deadline", d.date or ""))
-    marks.sort()
+    from ..nlp.spacy_rules import pipeline
+    doc = pipeline()(text)            # the rule components mark agencies and deadlines
+    marks = sorted([(e.start_char, e.end_char, "agency", e.kb_id_) for e in doc.ents]
+                   + [(sp.start_char, sp.end_char, "deadline", sp.kb_id_) for sp in doc.spans["deadline"]])
     inner, last = [], -1
     for s, e, kind, title in marks:
         if s >= last:

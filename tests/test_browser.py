@@ -95,6 +95,19 @@ def wait_for(fn, timeout=120, step=0.5):
     raise AssertionError("timed out")
 
 
+def click_and_load(drv, element, timeout=30):
+    """Click something that loads a new page and wait until that page has replaced the old one:
+    Chromium may return from the click before the navigation it starts, and an element read then
+    belongs to the page being thrown away."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = drv.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(drv, timeout).until(EC.staleness_of(old))
+    WebDriverWait(drv, timeout).until(lambda x: x.execute_script("return document.readyState") == "complete")
+
+
 def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
@@ -104,7 +117,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     shot(d, "login")
     d.find_element(By.NAME, "username").send_keys("admin")
     d.find_element(By.NAME, "password").send_keys("matkhau")
-    d.find_element(By.CSS_SELECTOR, "#login-form button").click()
+    click_and_load(d, d.find_element(By.CSS_SELECTOR, "#login-form button"))
     d.get(server + "/dashboard")
     before = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
 
@@ -131,7 +144,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     field.clear()
     field.send_keys("2024-11-25")
     shot(d, "review")
-    d.find_element(By.ID, "confirm").click()
+    click_and_load(d, d.find_element(By.ID, "confirm"))
     assert "đưa vào theo dõi" in d.find_element(By.CSS_SELECTOR, ".flash.ok").text
 
     # the task: done, with evidence, on time against the corrected date
@@ -140,7 +153,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     Select(d.find_element(By.ID, "status")).select_by_value("hoan_thanh")
     d.execute_script("document.querySelector('[name=completed_on]').value = '2024-11-22'")
     d.find_element(By.ID, "evidence_note").send_keys("Báo cáo số 101/BC-SLĐTBXH ngày 22/11/2024")
-    d.find_element(By.ID, "save-status").click()
+    click_and_load(d, d.find_element(By.ID, "save-status"))
     assert d.find_element(By.ID, "task-class").text == "Hoàn thành đúng hạn"
     assert "Báo cáo số 101" in d.find_element(By.ID, "history").text
     shot(d, "task")
@@ -155,6 +168,6 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     after = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
     assert after == before + 1
     shot(d, "dashboard")
-    d.find_element(By.LINK_TEXT, "Cơ quan").click()
-    d.find_element(By.PARTIAL_LINK_TEXT, "Sở Lao động - Thương binh và Xã hội").click()
+    click_and_load(d, d.find_element(By.LINK_TEXT, "Cơ quan"))
+    click_and_load(d, d.find_element(By.PARTIAL_LINK_TEXT, "Sở Lao động - Thương binh và Xã hội"))
     shot(d, "agency")

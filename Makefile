@@ -47,9 +47,14 @@ test: system venv
 eval: venv
 	$(BIN)/dondoc eval corpus
 
-bench: venv
+bench: system venv
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/web.py
+	@scripts/es.sh start; \
+	. scripts/es.env; \
+	$(BIN)/python benchmarks/search.py; rc=$$?; \
+	scripts/es.sh stop; exit $$rc
 
 clean:
 	rm -rf $(VENV) .es build *.egg-info

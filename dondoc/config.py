@@ -88,5 +88,5 @@ def load(**overrides) -> Settings:
     for name, var in _ENV.items():
         if var in os.environ and os.environ[var] != "":
             values[name] = _coerce(name, os.environ[var])
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.update({k: _coerce(k, v) if isinstance(v, str) else v for k, v in overrides.items() if v is not None})
     return replace(Settings(), **values)

@@ -8,6 +8,8 @@ Keys (environment / file):
   DONDOC_ES_INDEX      es_index         index name prefix (default "dondoc")
   DONDOC_MAX_FILE_MB   max_file_mb      larger files are refused (default 50)
   DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
+  DONDOC_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl), _USER, _PASSWORD, _CAFILE, DONDOC_MAIL_FROM
+                       smtp_* / mail_from  where digests are sent; _CAFILE trusts an office's own CA
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
 """
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Settings:
     smtp_security: str = "none"  # none | starttls | ssl
     smtp_user: str = ""
     smtp_password: str = ""
+    smtp_cafile: str = ""        # CA certificates to trust for an office's own mail server
     mail_from: str = "dondoc@localhost"
     base_url: str = "http://127.0.0.1:5000"
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import email
 import socket
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -25,6 +26,7 @@ class Mailbox:
     def __init__(self):
         self.messages = []          # (recipient, email.message.Message)
         self.refuse = set()
+        self.sessions = []          # per message: over TLS?, logged in as
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -36,19 +38,88 @@ class Mailbox:
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         for r in envelope.rcpt_tos:
             self.messages.append((r, msg))
+        tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None   # STARTTLS or TLS throughout
+        self.sessions.append({"tls": tls, "login": session.auth_data})
         return "250 Message accepted"
+
+
+def _free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 @pytest.fixture
 def smtp():
     box = Mailbox()
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = _free_port()
     ctl = Controller(box, hostname="127.0.0.1", port=port)
     ctl.start()
     yield box, port
+    ctl.stop()
+
+
+@pytest.fixture(scope="module")
+def office_ca(tmp_path_factory):
+    """An office's own certificate authority and the mail server certificate it signed."""
+    from datetime import datetime, timezone
+    from ipaddress import ip_address
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    d = tmp_path_factory.mktemp("ca")
+    now = datetime.now(timezone.utc)
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA Văn phòng UBND tỉnh (thử)")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+          .not_valid_after(now + timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+                                       key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                       encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.example.vn")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (d / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (d / "server.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (d / "server.key").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+    return d
+
+
+def _login(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"dondoc", b"mat-khau-thu")
+    return AuthResult(success=ok, handled=False, auth_data=auth_data.login.decode() if ok else None)
+
+
+@pytest.fixture(params=["starttls", "ssl"])
+def secure_smtp(request, office_ca):
+    """A mail server that takes mail only over TLS (STARTTLS or TLS from the first byte) and
+    only from a logged-in sender."""
+    import ssl
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(office_ca / "server.pem", office_ca / "server.key")
+    box, port = Mailbox(), _free_port()
+    if request.param == "starttls":
+        ctl = Controller(box, hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True,
+                         auth_required=True, authenticator=_login)
+    else:
+        ctl = Controller(box, hostname="127.0.0.1", port=port, ssl_context=ctx, auth_required=True,
+                         auth_require_tls=False, authenticator=_login)
+    ctl.start()
+    yield request.param, box, port
     ctl.stop()
 
 
@@ -144,6 +215,35 @@ def test_dry_run_writes_the_messages_instead(register, smtp, tmp_path):
     assert len(out.written) == 4 and not box.messages
     msg = email.message_from_bytes(out.written[0].read_bytes(), policy=email.policy.default)
     assert msg.get_body(("html",)) is not None
+
+
+def _through(register, secure_smtp, office_ca, **kw):
+    security, _, port = secure_smtp
+    return replace(register, **{"smtp_port": port, "smtp_security": security, "smtp_user": "dondoc",
+                                 "smtp_password": "mat-khau-thu", "smtp_cafile": str(office_ca / "ca.pem"), **kw})
+
+
+def test_digests_go_over_tls_with_a_login(register, secure_smtp, office_ca):
+    _, box, _ = secure_smtp
+    out = run(_through(register, secure_smtp, office_ca), TODAY, days=40)
+    assert not out.failed and len(out.sent) == 4
+    assert {r for r, _ in box.messages} == {"so.ldtbxh@example.vn", "hong@example.vn", "huyen@example.vn", "lanhdao@example.vn"}
+    assert all(s == {"tls": True, "login": "dondoc"} for s in box.sessions)
+
+
+def test_a_wrong_password_is_reported_and_the_digest_retried(register, secure_smtp, office_ca):
+    _, box, _ = secure_smtp
+    out = run(_through(register, secure_smtp, office_ca, smtp_password="sai"), TODAY, days=40)
+    assert not out.sent and len(out.failed) == 4 and not box.messages
+    again = run(_through(register, secure_smtp, office_ca), TODAY, days=40)
+    assert len(again.sent) == 4
+
+
+def test_a_server_certificate_nobody_vouches_for_is_refused(register, secure_smtp, office_ca):
+    _, box, _ = secure_smtp
+    out = run(_through(register, secure_smtp, office_ca, smtp_cafile=""), TODAY, days=40)
+    assert not out.sent and len(out.failed) == 4 and not box.messages
+    assert "certificate" in out.failed[0][2].lower()
 
 
 def test_schedule_spec():

@@ -10,6 +10,8 @@ from rapidfuzz.distance import Levenshtein
 from dondoc.ingest.errors import IngestError
 from dondoc.ingest.registry import read
 
+from .conftest import CORPUS
+
 
 def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
@@ -86,6 +88,29 @@ def test_tcvn3_legacy_encoding_is_recognised(tmp_path, settings):
     p = tmp_path / "abc.txt"
     p.write_bytes(data)
     assert read(p, settings).text == text
+
+
+def test_vni_legacy_encoding_is_recognised(tmp_path, settings):
+    # the national motto as VNI-Windows fonts store it: base letters followed by mark bytes
+    p = tmp_path / "vni.txt"
+    p.write_bytes("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nÑoäc laäp - Töï do - Haïnh phuùc\n".replace(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM").encode("cp1252"))
+    assert read(p, settings).text.strip() == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+
+
+def test_a_whole_dispatch_in_vni_reads_as_its_unicode_text(tmp_path, settings):
+    from dondoc.ingest.vnlegacy import _VNI
+    enc = {v: k for k, v in _VNI.items()}
+    text = unicodedata.normalize("NFC", (CORPUS / "seeds" / "000_1480374bd54b458c.txt").read_text(encoding="utf-8"))
+    p = tmp_path / "vni.txt"
+    p.write_bytes("".join(enc.get(c, c) for c in text).encode("cp1252", "replace"))
+    assert read(p, settings).text == text.strip()
+
+
+def test_western_text_in_cp1252_is_not_taken_for_vietnamese(tmp_path, settings):
+    p = tmp_path / "fr.txt"
+    p.write_bytes("Le café crème à la française coûte très cher à Genève, où l'été est doux.".encode("cp1252"))
+    assert read(p, settings).text.startswith("Le café crème à la française")
 
 
 def test_type_comes_from_content_not_name(generated, tmp_path, settings):

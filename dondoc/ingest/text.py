@@ -8,7 +8,7 @@ from charset_normalizer import from_bytes
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .vnlegacy import looks_legacy, decode_legacy
+from .vnlegacy import decode_legacy
 
 MIMES = ("text/plain", "text/x-c", "text/csv", "text/html", "text/x-python", "application/csv", "text/markdown")
 
@@ -22,8 +22,9 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if looks_legacy(data):
-        return decode_legacy(data)
+    legacy = decode_legacy(data)
+    if legacy is not None:
+        return legacy
     best = from_bytes(data, cp_isolation=["cp1258", "utf_16", "cp1252", "latin_1"]).best()
     if best is None:
         raise IngestError("không đọc được bảng mã của tệp văn bản", "encoding")

@@ -33,3 +33,33 @@ def test_all_provinces_old_and_new_are_known():
     g = gazetteer()
     assert len(g.provinces) == 34
     assert len({o for p in g.provinces for o in p["old"] if o == o}) >= 63
+
+
+# -- names as an OCR engine without Vietnamese reads them -----------------------------------------
+
+OCR_LINE = "- Co quan thuc hién: S6.Lao dong - Thuong binh va x hdéi cht tri, phéi hop véi Lién doan Lao déng tinh"
+
+
+def test_a_name_a_letter_or_two_off_is_found_in_ocr_text():
+    from dondoc.nlp.agency import tolerant_of_ocr
+    with tolerant_of_ocr():
+        found = gazetteer().find(OCR_LINE)
+    assert found[0].canonical == "Sở Lao động - Thương binh và Xã hội"
+
+
+def test_names_a_letter_off_are_not_guessed_in_typed_text():
+    assert "Sở Lao động - Thương binh và Xã hội" not in [f.canonical for f in gazetteer().find(OCR_LINE)]
+
+
+def test_the_misread_vowel_of_bo_and_so_is_forgiven():
+    from dondoc.nlp.agency import tolerant_of_ocr
+    with tolerant_of_ocr():
+        found = gazetteer().find("Thu tuong Chinh phi giao Bé Ké hoach va Dau tu theo chttc nang")
+    assert "Bộ Kế hoạch và Đầu tư" in [f.canonical for f in found]
+
+
+def test_short_names_a_letter_off_are_not_guessed_even_in_ocr_text():
+    from dondoc.nlp.agency import tolerant_of_ocr
+    with tolerant_of_ocr():
+        found = gazetteer().find("Giao Sở Tu phep tổng hợp")     # Tư pháp or Tài chính? no guess
+    assert not found

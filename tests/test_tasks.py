@@ -119,3 +119,15 @@ def test_a_defined_field_abbreviation_serves_with_bo_and_so():  # written for th
             "1. Giao Sở QPANBG báo cáo trước ngày 20/11/2024.\n")
     d = extract(text)
     assert d.tasks[0].lead == ["Sở Quốc phòng và An ninh biên giới"]
+
+
+def test_ocr_meta_lines_give_the_lead_despite_misread_names():
+    raw = (CORPUS / "dev-variants/ocr_eng/003.txt").read_text(encoding="utf-8")
+    t = next(t for t in extract(raw).tasks if t.text.startswith("Ra soat, kién nghi"))
+    assert t.lead == ["Sở Lao động - Thương binh và Xã hội"]
+    assert "Liên đoàn Lao động tỉnh" in t.support
+
+
+def test_a_closing_formula_wrapped_over_two_lines_is_not_a_task():
+    raw = (CORPUS / "dev-variants/ocr_eng/013.txt").read_text(encoding="utf-8")
+    assert not any("thong bao dé" in t.text for t in extract(raw).tasks)

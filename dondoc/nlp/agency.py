@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +21,19 @@ from rapidfuzz import fuzz, process
 from .fold import fold, fold_key
 
 _GAP = r"[\W_]+"
+# what an OCR engine without Vietnamese puts for letters it cannot read (`S6`, `x@`)
+_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "@": "a", "&": "o", "€": "e", "$": "s"})
+_OCR: ContextVar[bool] = ContextVar("dondoc_tolerant_of_ocr", default=False)
+
+
+@contextmanager
+def tolerant_of_ocr():
+    """Within this block, agency names a letter or two off are found too (text read by OCR)."""
+    token = _OCR.set(True)
+    try:
+        yield
+    finally:
+        _OCR.reset(token)
 
 
 @dataclass(frozen=True)
@@ -92,22 +107,81 @@ class Gazetteer:
 
     # -- finding -------------------------------------------------------------------------------
     def find(self, text: str, folded: str | None = None) -> list[Found]:
-        """Every agency named in `text`, longest match first, with its locality."""
+        """Every agency named in `text`, longest match first, with its locality. Inside
+        `tolerant_of_ocr()`, names a few letters off (`Sở Lao động - Thương binh và x hội`) too."""
         folded = folded if folded is not None else fold(text)
         out: list[Found] = []
         for m in self._re.finditer(folded):
             key = re.sub(r"[\W_]+", " ", m.group(0)).strip()
-            name, kind = self.alias_to_name[key]
-            start, end = m.span()
-            if kind in ("domain", "local", "body") and not _looks_like_name(text, start, key):
+            found = self._found(text, folded, m.start(), m.end(), key)
+            if found:
+                out.append(found)
+        if _OCR.get():
+            taken = [(f.start, f.end) for f in out]
+            for start, end, key in self._near_misses(folded, taken):
+                found = self._found(text, folded, start, end, key)
+                if found:
+                    out.append(found)
+            out.sort(key=lambda f: f.start)
+        return out
+
+    def _found(self, text: str, folded: str, start: int, end: int, key: str) -> Found | None:
+        name, kind = self.alias_to_name[key]
+        if kind in ("domain", "local", "body") and not _looks_like_name(text, start, key):
+            return None
+        canonical = name
+        if kind in ("domain", "local") or (kind == "body" and name.startswith("Ban ")):
+            loc = self._locality_re.match(folded, end)
+            if loc:
+                canonical = f"{name} {self._locality_text(text[loc.start():loc.end()])}"
+                end = loc.end()
+        return Found(start, end, canonical, kind)
+
+    @property
+    def _by_head(self) -> dict[tuple[str, str], dict[int, list[str]]]:
+        """Aliases of three words or more by the consonants of their first two words, then by
+        the window length they are held against: OCR misreads the vowels of `Bộ`, `Sở` (`Bé`,
+        `S6`) more often than anything else in a name."""
+        if not hasattr(self, "_heads"):
+            heads: dict[tuple[str, str], dict[int, list[str]]] = {}
+            for key in self.alias_to_name:
+                words = key.split()
+                if len(words) >= 3:
+                    by_len = heads.setdefault((_skeleton(words[0]), _skeleton(words[1])), {})
+                    by_len.setdefault(len(words), []).append(key)
+            # a window of k words is held against the aliases of k-1, k and k+1 words
+            self._heads = {h: {k: [a for n in (k - 1, k, k + 1) for a in by_len.get(n, ())] for k in range(3, max(by_len) + 2)}
+                           for h, by_len in heads.items()}
+        return self._heads
+
+    def _near_misses(self, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """(start, end, alias) of names that OCR misread by a letter or two: a window of words
+        starting with an alias's first word and nearly equal to it (long aliases only: in
+        short ones a letter changes the agency)."""
+        words = [(m.start(), m.end(), m.group().translate(_LOOKALIKE)) for m in re.finditer(r"[0-9a-z@&€$]+", folded)]
+        out = []
+        busy_until = -1
+        taken = sorted(taken)
+        t = 0
+        for i, (s, _, w) in enumerate(words):
+            by_len = self._by_head.get((_skeleton(w), _skeleton(words[i + 1][2]))) if i + 1 < len(words) else None
+            if not by_len or s < busy_until:
                 continue
-            canonical = name
-            if kind in ("domain", "local") or (kind == "body" and name.startswith("Ban ")):
-                loc = self._locality_re.match(folded, end)
-                if loc:
-                    canonical = f"{name} {self._locality_text(text[loc.start():loc.end()])}"
-                    end = loc.end()
-            out.append(Found(start, end, canonical, kind))
+            while t < len(taken) and taken[t][1] <= s:
+                t += 1
+            if t < len(taken) and taken[t][0] <= s:      # inside a name already found
+                continue
+            best = None
+            for k, keys in by_len.items():
+                if i + k > len(words) or not keys:
+                    continue
+                window = " ".join(x[2] for x in words[i:i + k])
+                hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=90)
+                if hit and (len(hit[0]) >= 15 or hit[1] >= 100) and (best is None or hit[1] > best[0]):
+                    best = (hit[1], hit[0], words[i + k - 1][1])
+            if best and not any(s < b and a < best[2] for a, b in taken):
+                out.append((s, best[2], best[1]))
+                busy_until = best[2]
         return out
 
     def _locality_text(self, written: str) -> str:
@@ -155,6 +229,10 @@ class Gazetteer:
             if canonical == old or canonical.startswith(old + " "):
                 return new + canonical[len(old):]
         return None
+
+
+def _skeleton(word: str) -> str:
+    return re.sub(r"[aeiouy0-9@&€]", "*", word)
 
 
 def _looks_like_name(text: str, start: int, key: str) -> bool:

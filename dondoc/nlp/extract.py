@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .agency import gazetteer
+from .agency import gazetteer, tolerant_of_ocr
 from .fold import diacritic_ratio, fold
 from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, read_header,
                      read_signer, _is_caps_title, _is_person_name)
@@ -84,7 +84,8 @@ def extract(raw: str) -> Dispatch:
     original = clean(raw)
     if looks_garbled(original):
         text, to_orig = repair(original)
-        record = _extract(text, looks_garbled_flag=True)
+        with tolerant_of_ocr():
+            record = _extract(text, looks_garbled_flag=True)
         record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
         return _map_back(record, original, to_orig)
     return _extract(original)

@@ -85,7 +85,9 @@ def _split_lead_support(text: str, folded: str, start: int, end: int) -> tuple[l
     found = _agencies_in(text, folded, start, end)
     if not found:
         return [], []
-    m = re.search(r"ph[o0][a-z0-9]{0,2}i h[o0]p(?: v[o0][a-z0-9]{0,2}i)?|k[e3]t h[o0]p v[o0]i|c[u]ng v[o0]i", folded[start:end])
+    # "phối hợp (với)" also as OCR without Vietnamese leaves it ("phi\nhop véi"), not "phi hợp pháp"
+    m = re.search(r"ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+v[o0][a-z0-9]{0,2}i)?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i",
+                  folded[start:end])
     if m:
         cut = start + m.start()
         lead = [f.canonical for f in found if f.start < cut]
@@ -213,7 +215,7 @@ def _not_task(folded_sentence: str) -> bool:
         return True
     if re.search(r"^can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao)", s):
         return True
-    if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|\bde\s.{0,90}\bbiet,?\s*(?:va\s+)?(?:thuc hien|chi dao|phoi hop)?\W*$", s):
+    if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|\bde\s.{0,90}\bbiet,?\s*(?:va\s+)?(?:thuc\s+hien|chi\s+dao|phoi\s+hop)?\W*$", s):
         return True
     return False
 

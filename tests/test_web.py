@@ -213,15 +213,22 @@ def test_only_confirmed_dispatches_are_under_tracking(app, settings):
         assert total == len(confirmed.tasks)
 
 
-def test_exports(app):
+def test_exports_hold_every_tracked_task_once(app, monkeypatch):
+    import csv as csvlib
+    from dondoc.web import reports
+    monkeypatch.setattr(reports, "EXPORT_BATCH", 2)          # several batches even for a small register
     c = app.test_client()
     login(c, "lanhdao")
+    total = c.get("/dashboard.json").get_json()["total"]
     csv = c.get("/export.csv")
-    assert csv.status_code == 200 and "Số ký hiệu" in csv.get_data(as_text=True)
+    rows = list(csvlib.reader(io.StringIO(csv.get_data(as_text=True).lstrip("\ufeff"))))
+    assert csv.status_code == 200 and rows[0][1] == "Số ký hiệu"
+    ids = [r[0] for r in rows[1:]]
+    assert len(ids) == len(set(ids)) == total > 2
     xlsx = c.get("/export.xlsx")
     from openpyxl import load_workbook
     ws = load_workbook(io.BytesIO(xlsx.data)).active
-    assert ws.cell(1, 2).value == "Số ký hiệu" and ws.max_row > 1
+    assert ws.cell(1, 2).value == "Số ký hiệu" and ws.max_row == total + 1
 
 
 def test_api_with_basic_auth_and_openapi(app, settings):

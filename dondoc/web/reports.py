@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections import Counter
 from datetime import date, timedelta
+from itertools import chain
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   stream_with_context, url_for)
 from flask_login import login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, sessionmaker
 
 from ..search.base import Query
 from ..search.service import search_tasks
 from ..storage import models as m
+from ..storage.db import engine_for
 from ..tracking.report import class_counts, overdue_by_agency, tasks_in_class, weeks_ahead
 from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify
 from .auth import roles_required
@@ -50,10 +54,23 @@ def search():
     return render_template("search.html", q=q, res=res, args=request.args)
 
 
-def _all_tasks(db):
-    """The tasks under tracking: those of confirmed dispatches."""
-    return db.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed).options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
-                                             selectinload(m.Task.dispatch))).all()
+EXPORT_BATCH = 1000
+
+
+def _tracked_tasks(db):
+    """The tasks under tracking (those of confirmed dispatches), loaded a batch at a time so an
+    export of the whole register holds only one batch in memory."""
+    last, batch = 0, EXPORT_BATCH
+    while True:
+        rows = db.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
+                          .where(m.Dispatch.confirmed, m.Task.id > last).order_by(m.Task.id).limit(batch)
+                          .options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
+                                   selectinload(m.Task.dispatch))).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+        db.expunge_all()
 
 
 @bp.route("/agencies")
@@ -129,7 +146,7 @@ EXPORT_HEADER = ["Mã NV", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban h
 
 
 def register_rows(db, today: date):
-    for t in _all_tasks(db):
+    for t in _tracked_tasks(db):
         d = t.dispatch
         yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.text,
                "; ".join(t.names("lead")), "; ".join(t.names("support")),
@@ -141,28 +158,41 @@ def register_rows(db, today: date):
 @bp.route("/export.<fmt>")
 @login_required
 def export(fmt: str):
-    db = session()
     today = date.today()
+    # a session of its own: the export lets go of each batch it has written, which must not
+    # touch what the request's session holds
+    db = sessionmaker(engine_for(current_app.config["DONDOC"].db_url))()
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(EXPORT_HEADER)
-        w.writerows(register_rows(db, today))
-        data = io.BytesIO(("\ufeff" + buf.getvalue()).encode("utf-8"))
-        return send_file(data, mimetype="text/csv", as_attachment=True, download_name=f"so-theo-doi-{today}.csv")
+        def lines():
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            try:
+                yield "\ufeff"                 # Excel reads the file as UTF-8 with this mark
+                for row in chain([EXPORT_HEADER], register_rows(db, today)):
+                    w.writerow(row)
+                    yield buf.getvalue()
+                    buf.seek(0)
+                    buf.truncate()
+            finally:
+                db.close()
+        return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename=so-theo-doi-{today}.csv"})
     if fmt == "xlsx":
         from openpyxl import Workbook
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Sổ theo dõi"
+        wb = Workbook(write_only=True)         # rows go to disk as they come
+        ws = wb.create_sheet("Sổ theo dõi")
         ws.append(EXPORT_HEADER)
-        for r in register_rows(db, today):
-            ws.append(r)
-        data = io.BytesIO()
-        wb.save(data)
-        data.seek(0)
-        return send_file(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        try:
+            for r in register_rows(db, today):
+                ws.append(r)
+        finally:
+            db.close()
+        out = tempfile.TemporaryFile()
+        wb.save(out)
+        out.seek(0)
+        return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          as_attachment=True, download_name=f"so-theo-doi-{today}.xlsx")
+    db.close()
     abort(404)
 
 

@@ -82,3 +82,8 @@ def test_garbled_ocr_header():
     d = doc("seeds/003_35f16506bfe594bc.txt")
     assert (d.number, d.issued) == ("478/LDTBXH-TE", "2022-02-28")
     assert d.recipients and "Uy ban nhan dan" in d.recipients[0]
+
+
+def test_ocr_reading_the_slash_of_v_v_as_a_letter_still_opens_the_subject():
+    d = doc("seeds-variants/ocr_eng/003_35f16506bfe594bc.txt")        # "Viv huéng dan ..."
+    assert d.subject.startswith("huong dan nhiem vu trong tam")      # as repaired

@@ -25,7 +25,7 @@ PLACE_DATE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
 MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
 MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[uư]\s+d[o0]\s*[-–]\s*h[a-z0-9]{1,2}nh\s+ph[uú][a-z0-9]?c")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
-VV_RE = re.compile(r"^\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
+VV_RE = re.compile(r"^\s*v\s*[/il1|]\s*v\b\.?\s*:?\s*", re.I)   # OCR reads the slash as i, l, 1 or |
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")
 CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")
@@ -102,7 +102,8 @@ def read_date_line(line: str) -> tuple[str | None, str | None, int | None]:
     if not m:
         return None, None, None
     place = collapse(line[m.start("place"):m.end("place")]).strip(" ,")
-    pm = re.search(r"([A-ZĐ][\w.]*(?:(?: +| +- +)[A-ZĐ][\w.]*){0,3})$", place)
+    # the last capitalised words, whole words only: not the tail of a number on the same line
+    pm = re.search(r"(?:^|(?<=\s))([A-ZĐ][\w.]*(?:(?: +| +- +)[A-ZĐ][\w.]*){0,3})$", place)
     place = pm.group(1) if pm else (place or None)
     y = int(m.group("y"))
     d = m.group("d").strip(" ._…")

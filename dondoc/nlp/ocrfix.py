@@ -91,9 +91,16 @@ def _recase(new: str, old: str) -> str:
     return new
 
 
+# Fixed tokens of a dispatch that OCR misreads, put back with the same length (offsets hold):
+# the "V/v" (về việc) opening a subject, its slash read as i, l, 1 or |.
+_FIXED_TOKENS = [(re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3")]
+
+
 def repair(text: str) -> tuple[str, list[int]]:
     """(repaired text, offset map): map[i] is the original offset of repaired character i;
     map has one extra entry for the end."""
+    for pattern, repl in _FIXED_TOKENS:
+        text = pattern.sub(repl, text)
     vocab = vocabulary()
     out: list[str] = []
     offs: list[int] = []

@@ -79,6 +79,22 @@ def test_one_cell_a_line_table_rows():
     assert t.lead == ["Bộ Tư pháp"] and [x.date for x in t.deadlines] == ["2026-08-31"]
 
 
+def test_a_name_ending_a_wrapped_task_line_is_not_the_lead_cell():
+    # "... Nghị quyết số 72-NQ/TW của / Bộ Chính trị / Bộ Y tế": the line before ends on "của"
+    t = task_starting(doc("dev/026.txt"), "Tiếp tục thể chế hóa đầy đủ, kịp thời các chủ trương, định hướng tăng cường")
+    assert t.lead == ["Bộ Y tế"]
+
+
+def test_a_lead_cell_listing_names_over_several_lines():
+    t = task_starting(doc("dev/026.txt"), "Tăng cường truyền thông thường xuyên")
+    assert t.lead == ["Các bộ, cơ quan ngang bộ", "Ủy ban nhân dân tỉnh, thành phố"] and t.support == ["Bộ Tư pháp"]
+
+
+def test_a_remark_in_brackets_after_the_lead_keeps_its_cell():
+    t = task_starting(doc("dev/026.txt"), "Tiếp tục tổ chức rà soát, sửa đổi")
+    assert t.lead == ["Bộ Tư pháp"] and t.support == ["Các bộ, cơ quan ngang bộ"]
+
+
 def test_lead_in_deadline_applies_to_its_items():
     d = doc("dev/007.txt")
     t = task_starting(d, "90% CNVCLĐ")

@@ -86,6 +86,9 @@ def _collect_rows(lines, j):
     return rows, k
 
 
+_DANGLING = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren)\s*$")
+
+
 def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int | None) -> Task | None:
     g = gazetteer()
     first = _ROW_START.match(row.lines[0][2])
@@ -103,11 +106,28 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     line_starts = {s + (len(l) - len(l.lstrip())): i for i, (s, e, l) in enumerate(body_lines)}
 
     def ends_cell(f) -> bool:
-        tail = text[f.end:]
-        m = re.match(r"[ \t,;]*\n", tail)
+        # the name, a remark in brackets after it ("Bộ Tư pháp (đối với ...)"), then the line ends
+        m = re.compile(r"(?:\s*\([^()]{0,200}\))?[ \t,;]*(?:\n|$)").match(text, f.end, re_)
         return bool(m) or f.end >= re_
 
-    cell_agencies = [f for f in found if f.start in line_starts and line_starts[f.start] >= 1 and ends_cell(f)]
+    def chain_ends_cell(i) -> bool:
+        # "Các bộ, cơ quan / ngang bộ, UBND / tỉnh, thành phố": names listed on from one
+        # line's start, the last of them ending the cell
+        j = i
+        while j + 1 < len(found) and re.fullmatch(r"[\s,;]*(?:và|va)?[\s,;]*", text[found[j].end:found[j + 1].start]):
+            if ends_cell(found[j]):
+                return True
+            j += 1
+        return ends_cell(found[j])
+
+    def continues_line_before(f) -> bool:
+        # "... Nghị quyết số 72-NQ/TW của / Bộ Chính trị": a cell does not end on a word that
+        # needs what follows, so the name on the next line is still the task's text
+        prev = body_lines[line_starts[f.start] - 1]
+        return bool(_DANGLING.search(folded[prev[0]:prev[1]]))
+
+    cell_agencies = [f for i, f in enumerate(found) if f.start in line_starts and line_starts[f.start] >= 1
+                     and chain_ends_cell(i) and not continues_line_before(f)]
     # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
     chained = [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])]
     name_end = line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines)
@@ -117,7 +137,7 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     target = lead
     for f in chained:
         if last_end is not None:
-            gap = text[last_end:f.start]
+            gap = re.sub(r"\([^()]*\)", " ", text[last_end:f.start])      # a remark on the name before
             if "," not in gap and ";" not in gap and not re.fullmatch(r"\s*(?:và|va)\s*", gap):
                 if target is support:
                     break

@@ -63,3 +63,10 @@ def test_short_names_a_letter_off_are_not_guessed_even_in_ocr_text():
     with tolerant_of_ocr():
         found = gazetteer().find("Giao Sở Tu phep tổng hợp")     # Tư pháp or Tài chính? no guess
     assert not found
+
+
+def test_an_abbreviated_name_with_its_head_misread_is_found_in_ocr_text():
+    from dondoc.nlp.agency import tolerant_of_ocr
+    with tolerant_of_ocr():
+        found = gazetteer().find("Chi dao S6 LDTBXH tiép tuc thuc hién; Giao Sé LDTBXH dau méi")
+    assert [f.canonical for f in found] == ["Sở Lao động - Thương binh và Xã hội"] * 2

@@ -147,3 +147,9 @@ def test_ocr_meta_lines_give_the_lead_despite_misread_names():
 def test_a_closing_formula_wrapped_over_two_lines_is_not_a_task():
     raw = (CORPUS / "dev-variants/ocr_eng/013.txt").read_text(encoding="utf-8")
     assert not any("thong bao dé" in t.text for t in extract(raw).tasks)
+
+
+def test_ocr_abbreviated_lead_after_chi_dao():
+    raw = (CORPUS / "seeds-variants/ocr_eng/000_1480374bd54b458c.txt").read_text(encoding="utf-8")
+    t = next(t for t in extract(raw).tasks if t.text.startswith("Chi dao S6 LDTBXH"))
+    assert t.lead == ["Sở Lao động - Thương binh và Xã hội"]

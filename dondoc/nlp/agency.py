@@ -154,6 +154,23 @@ class Gazetteer:
                            for h, by_len in heads.items()}
         return self._heads
 
+    @property
+    def _abbreviated(self) -> dict[tuple[str, str], str]:
+        """Two-word aliases whose second word is an abbreviation (`so ldtbxh`), by the consonants
+        of the first word and the abbreviation itself: the abbreviation must be read exactly."""
+        if not hasattr(self, "_abbr"):
+            self._abbr = {}
+            for key in self.alias_to_name:
+                words = key.split()
+                if len(words) == 2 and len(words[1]) >= 4 and not self._is_syllable(words[1]):
+                    self._abbr.setdefault((_skeleton(words[0]), words[1]), key)
+        return self._abbr
+
+    @staticmethod
+    def _is_syllable(w: str) -> bool:
+        # a syllable has a vowel; an abbreviation like ldtbxh, khdt, gddt has none or few
+        return bool(re.search(r"[aeiouy]", w)) and len(re.findall(r"[aeiouy]+", w)) == 1
+
     def _near_misses(self, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, alias) of names that OCR misread by a letter or two: a window of words
         starting with an alias's first word and nearly equal to it (long aliases only: in
@@ -164,15 +181,17 @@ class Gazetteer:
         taken = sorted(taken)
         t = 0
         for i, (s, _, w) in enumerate(words):
-            by_len = self._by_head.get((_skeleton(w), _skeleton(words[i + 1][2]))) if i + 1 < len(words) else None
-            if not by_len or s < busy_until:
+            nxt = words[i + 1][2] if i + 1 < len(words) else ""
+            by_len = self._by_head.get((_skeleton(w), _skeleton(nxt))) if nxt else None
+            abbr = self._abbreviated.get((_skeleton(w), nxt)) if nxt else None
+            if not (by_len or abbr) or s < busy_until:
                 continue
             while t < len(taken) and taken[t][1] <= s:
                 t += 1
             if t < len(taken) and taken[t][0] <= s:      # inside a name already found
                 continue
-            best = None
-            for k, keys in by_len.items():
+            best = (100, abbr, words[i + 1][1]) if abbr else None
+            for k, keys in (by_len or {}).items():
                 if i + k > len(words) or not keys:
                     continue
                 window = " ".join(x[2] for x in words[i:i + k])

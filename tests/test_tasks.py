@@ -153,3 +153,10 @@ def test_ocr_abbreviated_lead_after_chi_dao():
     raw = (CORPUS / "seeds-variants/ocr_eng/000_1480374bd54b458c.txt").read_text(encoding="utf-8")
     t = next(t for t in extract(raw).tasks if t.text.startswith("Chi dao S6 LDTBXH"))
     assert t.lead == ["Sở Lao động - Thương binh và Xã hội"]
+
+
+def test_an_ocr_item_numbered_with_a_comma_and_broken_by_a_page_keeps_its_lead():
+    # "5, S@ Tai chinh: Bố trí kinh phí ... nhân dịp lễ, tết,\n\nTháng hành động vì trẻ em; ..."
+    raw = (CORPUS / "seeds-variants/ocr_eng/004_aab771c767b14fb2.txt").read_text(encoding="utf-8")
+    t = next(t for t in extract(raw).tasks if t.text.startswith("S@ Tai chinh"))
+    assert t.lead == ["Sở Tài chính"] and "Thang hanh déng vi tré em" in t.text

@@ -194,7 +194,9 @@ class Gazetteer:
             for k, keys in (by_len or {}).items():
                 if i + k > len(words) or not keys:
                     continue
-                window = " ".join(x[2] for x in words[i:i + k])
+                # the head word only has to share its consonants (checked above): the window
+                # is held against the aliases with their own head word
+                window = " ".join([keys[0].partition(" ")[0]] + [x[2] for x in words[i + 1:i + k]])
                 hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=90)
                 if hit and (len(hit[0]) >= 15 or hit[1] >= 100) and (best is None or hit[1] > best[0]):
                     best = (hit[1], hit[0], words[i + k - 1][1])

@@ -17,6 +17,7 @@ MARKER_RE = re.compile(
     r"(?P<article>[ĐD]i[eềé]u\s+\d+\s*[.:])"
     r"|(?P<roman>[IVX]{1,5}\s*[.)/])(?=\s|[A-ZĐ])"
     r"|(?P<num>\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\s*[.)])(?=\s*\S)(?!\d)"
+    r"|(?P<numc>\d{1,2},)(?=\s+[A-ZĐ])"          # "5, Sở Tài chính": OCR reads the period as a comma
     r"|(?P<alpha>[a-zđ]\s*\))"
     r"|(?P<bullet>[-–—+•*∙●▪➢✓]\s*)(?=\S)"
     r")"
@@ -61,13 +62,13 @@ def classify_marker(line: str) -> tuple[str | None, str, int]:
         if " | " in line and re.match(r"^\s*\d{1,3}\s*\|", line):
             return line.split("|")[0].strip(), "row", 1
         return None, "plain", 0
-    for kind in ("article", "roman", "num", "alpha", "bullet"):
+    for kind in ("article", "roman", "num", "numc", "alpha", "bullet"):
         if m.group(kind):
             mk = m.group(kind).strip()
             level = 1
             if kind == "num":
                 level = len(re.findall(r"\d+", mk))
-            return mk, kind, level
+            return mk, ("num" if kind == "numc" else kind), level
     return None, "plain", 0
 
 
@@ -102,6 +103,8 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
             lower_next = not _starts_upper(line)
             if lower_next and not ends_sentence:
                 new = False             # the sentence runs on, across a wrap or a page break
+            elif prev.rstrip().endswith(",") and cur.end - cur.start > 200:
+                new = False             # no paragraph ends on a comma: a page break inside one
             elif not gap and not ends_sentence and cur.kind != "row":
                 new = False             # a hard wrap
             elif not gap and lower_next:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .config import Settings
 from .ingest.base import ReadResult
 from .ingest.errors import IngestError
-from .nlp.agency import gazetteer
+from .nlp.agency import gazetteer, local_names
 from .nlp.extract import extract
 from .nlp.fold import fold_key
 from .nlp.record import Dispatch as Record
@@ -52,8 +52,25 @@ def read_file(path: Path, settings: Settings) -> ReadResult:
     return read(Path(path), settings)
 
 
+def local_agency_names(settings: Settings) -> list[tuple[str, str]]:
+    """(written form, canonical name) of the names administrators added to the agency list;
+    none when there is no database yet (`dondoc extract` on a fresh machine)."""
+    if settings.db_url.startswith("sqlite:///") and not Path(settings.db_url[len("sqlite:///"):]).exists():
+        return []
+    with session_scope(settings) as s:
+        return [(a, n) for a, n in s.execute(select(m.AgencyAlias.alias, m.Agency.name)
+                                              .join(m.Agency, m.AgencyAlias.agency_id == m.Agency.id)
+                                              .where(m.AgencyAlias.local))]
+
+
+def extract_text(text: str, settings: Settings) -> Record:
+    """The extractor, knowing the office's own agency names."""
+    with local_names(local_agency_names(settings)):
+        return extract(text)
+
+
 def extract_file(path: Path, settings: Settings) -> Record:
-    return extract(read_file(path, settings).text)
+    return extract_text(read_file(path, settings).text, settings)
 
 
 def agency_for(session: Session, name: str, cache: dict | None = None) -> m.Agency:
@@ -137,7 +154,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
                                      tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
     result = read_file(path, settings)
-    rec = extract(result.text)
+    rec = extract_text(result.text, settings)
     rel, created = _store_original(path, sha, result, settings)
     try:
         with session_scope(settings) as s:

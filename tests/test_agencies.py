@@ -70,3 +70,12 @@ def test_an_abbreviated_name_with_its_head_misread_is_found_in_ocr_text():
     with tolerant_of_ocr():
         found = gazetteer().find("Chi dao S6 LDTBXH tiép tuc thuc hién; Giao Sé LDTBXH dau méi")
     assert [f.canonical for f in found] == ["Sở Lao động - Thương binh và Xã hội"] * 2
+
+
+def test_names_an_office_added_are_known_only_where_in_force():
+    from dondoc.nlp.agency import local_names
+    text = "Giao BQLDA chủ trì thực hiện"            # written for the test
+    assert not gazetteer().find(text)
+    with local_names([("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh")]):
+        assert [f.canonical for f in gazetteer().find(text)] == ["Ban Quản lý dự án đầu tư xây dựng tỉnh"]
+    assert not gazetteer().find(text)

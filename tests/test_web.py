@@ -54,7 +54,7 @@ def test_every_main_page_renders_in_vietnamese(app, settings):
     c = app.test_client()
     login(c, "quantri")
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
-    for path in ("/dashboard", "/search?q=tre+em", "/agencies", "/dispatches", "/dispatches/1", f"/tasks/{tid}", "/upload", "/admin/users"):
+    for path in ("/dashboard", "/search?q=tre+em", "/agencies", "/dispatches", "/dispatches/1", f"/tasks/{tid}", "/upload", "/admin/users", "/admin/agencies"):
         r = c.get(path)
         assert r.status_code == 200, path
         assert 'lang="vi"' in r.get_data(as_text=True)
@@ -310,3 +310,58 @@ def test_the_database_classifies_tasks_as_the_tracking_rule_does(app, settings):
         all_tasks = s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed)).all()
         assert {t.id: classify(t, today) for t in all_tasks} == sql_cls
         assert set(sql_cls.values()) == {"dung_han", "qua_han_hoan_thanh", "trong_han", "qua_han"}
+
+
+# -- the office's own agency names (admins) ---------------------------------------------------
+
+def test_an_agency_added_by_an_admin_is_found_in_dispatches_ingested_afterwards(app, settings, tmp_path):
+    f = tmp_path / "bqlda.txt"
+    f.write_text("Kính gửi: Các sở, ban, ngành tỉnh\n\n1. Giao BQLDA chủ trì, phối hợp với Sở Tài chính "
+                 "hoàn thành quyết toán dự án trước ngày 30/6/2025.\n", encoding="utf-8")   # written for the test
+    c = app.test_client()
+    login(c, "quantri")
+    r = c.post("/admin/agencies", data={"name": "Ban Quản lý dự án đầu tư xây dựng tỉnh", "aliases": "BQLDA",
+                                        "csrf_token": csrf(c, "/admin/agencies")})
+    assert r.status_code == 302
+    assert "BQLDA" in c.get("/admin/agencies?q=bqlda").get_data(as_text=True)
+    out = ingest_file(f, settings)
+    with session_scope(settings) as s:
+        task = s.scalar(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.document_id == out.document_id))
+        assert task.names("lead") == ["Ban Quản lý dự án đầu tư xây dựng tỉnh"] and task.names("support") == ["Sở Tài chính"]
+
+
+def test_a_name_the_packaged_list_gives_another_agency_is_refused(app, settings):
+    c = app.test_client()
+    login(c, "quantri")
+    r = c.post("/admin/agencies", data={"name": "Ban Chỉ đạo phong trào thi đua", "aliases": "Sở LĐTBXH",
+                                        "csrf_token": csrf(c, "/admin/agencies")}, follow_redirects=True)
+    assert "đã có trong danh mục chuẩn" in r.get_data(as_text=True)
+    with session_scope(settings) as s:
+        assert s.scalar(select(m.Agency).where(m.Agency.name == "Ban Chỉ đạo phong trào thi đua")) is None
+
+
+def test_only_names_an_admin_added_can_be_removed(app, settings):
+    c = app.test_client()
+    login(c, "quantri")
+    with session_scope(settings) as s:
+        a = s.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        aid, own = a.id, a.aliases[0].id
+    c.post(f"/admin/agencies/{aid}/aliases", data={"aliases": "SLĐ-TB&XH", "csrf_token": csrf(c, "/admin/agencies")})
+    with session_scope(settings) as s:
+        added = s.scalar(select(m.AgencyAlias).where(m.AgencyAlias.alias == "SLĐ-TB&XH"))
+        assert added.local and added.agency_id == aid
+        added_id = added.id
+    r = c.post(f"/admin/agencies/{aid}/aliases/{own}/delete", data={"csrf_token": csrf(c, "/admin/agencies")}, follow_redirects=True)
+    assert "Chỉ xóa được tên gọi do quản trị thêm" in r.get_data(as_text=True)
+    c.post(f"/admin/agencies/{aid}/aliases/{added_id}/delete", data={"csrf_token": csrf(c, "/admin/agencies")})
+    with session_scope(settings) as s:
+        assert s.get(m.AgencyAlias, added_id) is None and s.get(m.AgencyAlias, own) is not None
+
+
+@pytest.mark.parametrize("who", ["vanthu", "lanhdao"])
+def test_only_admins_edit_the_agency_list(app, who):
+    c = app.test_client()
+    login(c, who)
+    assert c.get("/admin/agencies").status_code == 403
+    token = csrf(c, "/dashboard")
+    assert c.post("/admin/agencies", data={"name": "Cơ quan thử", "csrf_token": token}).status_code == 403

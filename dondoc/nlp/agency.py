@@ -58,7 +58,9 @@ _LOCALITY_WORDS = {
 
 
 class Gazetteer:
-    def __init__(self, agencies: dict, provinces: dict):
+    def __init__(self, agencies: dict, provinces: dict, local: tuple[tuple[str, str], ...] = ()):
+        """`local`: (written form, canonical name) pairs an office's administrators added to the
+        packaged data; a form the data already knows keeps its packaged meaning."""
         self.titles = agencies["titles"]
         self.provinces = provinces["provinces"]
         self.alias_to_name: dict[str, tuple[str, str]] = {}
@@ -79,6 +81,8 @@ class Gazetteer:
                     self._add(f, b["name"], kind)
                 if b.get("merged_into"):
                     self.successor[b["name"]] = b["merged_into"]
+        for form, name in local:
+            self._add(form, name, "body")
         self.province_names: dict[str, str] = {}
         for p in self.provinces:
             for o in p["old"]:
@@ -273,6 +277,26 @@ def strip_title(name: str, titles: list[str]) -> str:
     return name
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
+def _gazetteer(local: tuple[tuple[str, str], ...] = ()) -> Gazetteer:
+    return Gazetteer(_load("agencies.json"), _load("provinces.json"), local)
+
+
+_LOCAL: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("dondoc_local_agency_names", default=())
+
+
+@contextmanager
+def local_names(entries):
+    """Within this block the gazetteer also knows `entries`, (written form, canonical name)
+    pairs kept by the office (the web app's agency list), so its own bodies and abbreviations
+    are found like the packaged ones."""
+    token = _LOCAL.set(tuple(sorted(set(entries))))
+    try:
+        yield
+    finally:
+        _LOCAL.reset(token)
+
+
 def gazetteer() -> Gazetteer:
-    return Gazetteer(_load("agencies.json"), _load("provinces.json"))
+    """The packaged gazetteer, with the office's own names when inside `local_names()`."""
+    return _gazetteer(_LOCAL.get())

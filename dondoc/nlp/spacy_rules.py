@@ -51,11 +51,12 @@ class DirectiveMarker:
 @Language.factory("dondoc_agencies")
 class AgencyMarker:
     def __init__(self, nlp: Language, name: str):
-        self.gazetteer = gazetteer()
+        pass
 
     def __call__(self, doc: Doc) -> Doc:
         ents = []
-        for f in self.gazetteer.find(doc.text):
+        # looked up per document: the office's own names may be in force (agency.local_names)
+        for f in gazetteer().find(doc.text):
             span = doc.char_span(f.start, f.end, label="AGENCY", kb_id=f.canonical, alignment_mode="expand")
             if span is not None:
                 ents.append(span)

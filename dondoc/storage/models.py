@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -64,6 +65,8 @@ class AgencyAlias(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(300))
     key: Mapped[str] = mapped_column(String(300), unique=True, index=True)   # folded form
+    # added by an administrator: the extractor learns it as a name of its agency
+    local: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     agency: Mapped[Agency] = relationship(back_populates="aliases")
 
 

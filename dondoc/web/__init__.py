@@ -52,8 +52,8 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
     app.teardown_appcontext(db.close)
     from . import worker
     app.extensions["huey"] = worker.make_huey(settings, immediate=app.config["HUEY_IMMEDIATE"])
-    from . import api, auth, dispatches, reports, tasks
-    for bp in (auth.bp, dispatches.bp, tasks.bp, reports.bp, api.bp):
+    from . import api, auth, dispatches, gazetteer, reports, tasks
+    for bp in (auth.bp, dispatches.bp, tasks.bp, reports.bp, gazetteer.bp, api.bp):
         app.register_blueprint(bp)
     csrf.exempt(api.bp)
 

@@ -7,20 +7,34 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from ..nlp.agency import gazetteer
-from ..pipeline import SUPPORTED_SUFFIXES, agency_for
+from ..nlp.agency import gazetteer, local_names
+from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
 from ..search.service import enqueue
 from ..storage import models as m
 from .auth import roles_required
 from .db import session
 
 bp = Blueprint("dispatches", __name__)
+
+
+@bp.before_request
+def _office_names():
+    # the review page and the clerk's corrections know the agency names the admins added
+    g.local_names = local_names(local_agency_names(current_app.config["DONDOC"]))
+    g.local_names.__enter__()
+
+
+@bp.teardown_request
+def _office_names_end(exc):
+    cm = g.pop("local_names", None)
+    if cm is not None:
+        cm.__exit__(None, None, None)
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -165,8 +179,8 @@ def page_image(doc_id: int, n: int):
 
 
 def _names(value: str) -> list[str]:
-    g = gazetteer()
-    return [g.canonical(x) for x in re.split(r"\s*;\s*|\n", value or "") if x.strip()]
+    gz = gazetteer()
+    return [gz.canonical(x) for x in re.split(r"\s*;\s*|\n", value or "") if x.strip()]
 
 
 def _dates(value: str) -> list[date]:

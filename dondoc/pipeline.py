@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .config import Settings
@@ -57,10 +58,15 @@ def local_agency_names(settings: Settings) -> list[tuple[str, str]]:
     none when there is no database yet (`dondoc extract` on a fresh machine)."""
     if settings.db_url.startswith("sqlite:///") and not Path(settings.db_url[len("sqlite:///"):]).exists():
         return []
-    with session_scope(settings) as s:
-        return [(a, n) for a, n in s.execute(select(m.AgencyAlias.alias, m.Agency.name)
-                                              .join(m.Agency, m.AgencyAlias.agency_id == m.Agency.id)
-                                              .where(m.AgencyAlias.local))]
+    try:
+        with session_scope(settings) as s:
+            return [(a, n) for a, n in s.execute(select(m.AgencyAlias.alias, m.Agency.name)
+                                                  .join(m.Agency, m.AgencyAlias.agency_id == m.Agency.id)
+                                                  .where(m.AgencyAlias.local))]
+    except SQLAlchemyError:
+        # a database not yet upgraded (`dondoc db upgrade`) has no office names to offer;
+        # reading a file must not fail for it
+        return []
 
 
 def extract_text(text: str, settings: Settings) -> Record:

@@ -312,6 +312,26 @@ def test_the_database_classifies_tasks_as_the_tracking_rule_does(app, settings):
         assert set(sql_cls.values()) == {"dung_han", "qua_han_hoan_thanh", "trong_han", "qua_han"}
 
 
+def test_an_agency_board_counts_and_lists_its_lead_tasks_by_class(app, settings):
+    from collections import Counter
+
+    from dondoc.tracking.report import agency_board
+    from dondoc.tracking.status import classify, task_due
+    ingest_file(CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", settings, confirm=True)
+    today = date(2020, 12, 1)
+    with session_scope(settings) as s:
+        agency = s.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        mine = [t for t in s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed))
+                if agency.name in t.names("lead")]
+        board = agency_board(s, today, agency.id, limit=3)
+        assert board.counts == dict(Counter(classify(t, today) for t in mine)) and len(mine) >= 3
+        for cls, items in board.lists.items():
+            assert all(classify(t, today) == cls for t, _ in items) and len(items) == min(3, board.counts.get(cls, 0))
+            dues = [d for _, d in items]
+            assert [d for d in dues if d] == sorted(d for d in dues if d) and dues[:len([d for d in dues if d])] == [d for d in dues if d]
+        assert all(today <= d <= date(2020, 12, 31) and task_due(t) == d for t, d in board.upcoming)
+
+
 # -- the office's own agency names (admins) ---------------------------------------------------
 
 def test_an_agency_added_by_an_admin_is_found_in_dispatches_ingested_afterwards(app, settings, tmp_path):

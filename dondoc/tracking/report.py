@@ -3,12 +3,15 @@ tasks (agency pages, the dashboard). Same rule as `status.report_class`, which j
 tests hold the two to the same answers."""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from ..storage import models as m
+from .status import CLASSES
 
 
 def _due_subquery(task_ids=None):
@@ -48,15 +51,28 @@ def class_counts(session: Session, today: date, agency_id: int | None = None) ->
     return {cls: n for cls, n in session.execute(select(c.c.cls, func.count()).group_by(c.c.cls))}
 
 
-def tasks_in_class(session: Session, today: date, cls: str, agency_id: int | None = None, limit: int = 50,
-                   due_from: date | None = None, due_to: date | None = None) -> list[tuple[m.Task, date | None]]:
+@dataclass
+class AgencyBoard:
+    """An agency's page: class counts, the first tasks of each class by deadline, what falls due soon."""
+    counts: dict[str, int]
+    lists: dict[str, list[tuple[m.Task, date | None]]]
+    upcoming: list[tuple[m.Task, date | None]]
+
+
+def agency_board(session: Session, today: date, agency_id: int, limit: int = 50, soon_days: int = 30) -> AgencyBoard:
+    """An agency's lead tasks classified once (an agency may lead thousands), then counted and
+    listed by class, each list nearest deadline first (no deadline last)."""
     c = classified(today, agency_id)
-    stmt = select(m.Task, c.c.due).join(c, c.c.task_id == m.Task.id).where(c.c.cls == cls)
-    if due_from:
-        stmt = stmt.where(c.c.due >= due_from)
-    if due_to:
-        stmt = stmt.where(c.c.due <= due_to)
-    return [(t, d) for t, d in session.execute(stmt.order_by(c.c.due.is_(None), c.c.due, m.Task.id).limit(limit))]
+    rows = session.execute(select(c.c.task_id, c.c.cls, c.c.due)).all()
+    order = lambda r: (r.due is None, r.due or date.min, r.task_id)   # noqa: E731
+    lists = {k: sorted((r for r in rows if r.cls == k), key=order)[:limit] for k in CLASSES}
+    soon = today + timedelta(days=soon_days)
+    upcoming = sorted((r for r in rows if r.cls == "trong_han" and r.due and today <= r.due <= soon), key=order)[:limit]
+    wanted = {r.task_id for r in upcoming} | {r.task_id for rs in lists.values() for r in rs}
+    tasks = {t.id: t for t in session.scalars(select(m.Task).where(m.Task.id.in_(wanted)))} if wanted else {}
+    return AgencyBoard(counts=dict(Counter(r.cls for r in rows)),
+                       lists={k: [(tasks[r.task_id], r.due) for r in rs] for k, rs in lists.items()},
+                       upcoming=[(tasks[r.task_id], r.due) for r in upcoming])
 
 
 def weeks_ahead(session: Session, today: date, weeks: int = 8) -> list[dict]:

@@ -6,7 +6,7 @@ import csv
 import io
 import tempfile
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from itertools import chain
 
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
@@ -19,7 +19,7 @@ from ..search.base import Query
 from ..search.service import search_tasks
 from ..storage import models as m
 from ..storage.db import engine_for
-from ..tracking.report import class_counts, overdue_by_agency, tasks_in_class, weeks_ahead
+from ..tracking.report import agency_board, class_counts, overdue_by_agency, weeks_ahead
 from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify
 from .auth import roles_required
 from .db import session
@@ -89,11 +89,10 @@ def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
     today = date.today()
-    counts = class_counts(db, today, a.id)
+    board = agency_board(db, today, a.id)
+    counts, lists, upcoming = board.counts, board.lists, board.upcoming
     done = counts.get("dung_han", 0) + counts.get("qua_han_hoan_thanh", 0)
     on_time = counts.get("dung_han", 0) / done if done else None
-    lists = {k: tasks_in_class(db, today, k, a.id) for k in CLASSES}
-    upcoming = tasks_in_class(db, today, "trong_han", a.id, due_from=today, due_to=today + timedelta(days=30))
     successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
     from flask_login import current_user
     from ..digest.ics import token

@@ -87,3 +87,20 @@ def test_garbled_ocr_header():
 def test_ocr_reading_the_slash_of_v_v_as_a_letter_still_opens_the_subject():
     d = doc("seeds-variants/ocr_eng/003_35f16506bfe594bc.txt")        # "Viv huéng dan ..."
     assert d.subject.startswith("huong dan nhiem vu trong tam")      # as repaired
+
+
+def test_ocr_keeping_a_few_latin_marks_is_still_taken_for_garbled():
+    # `é`, `ó` for Vietnamese letters: 8% of letters carry marks, where Vietnamese has ~30%
+    from dondoc.nlp.ocrfix import looks_garbled
+    raw = (CORPUS / "seeds-variants/ocr_eng/002_0ee92cbf0101893e.txt").read_text(encoding="utf-8")
+    assert looks_garbled(raw)
+    assert not any(looks_garbled((CORPUS / f"dev/{n}.txt").read_text(encoding="utf-8")) for n in ("016", "021"))
+
+
+def test_an_issuer_named_only_in_the_body_of_an_ocr_letter():
+    assert doc("seeds-variants/ocr_eng/002_0ee92cbf0101893e.txt").issuer == "Bộ Lao động - Thương binh và Xã hội"
+
+
+def test_an_ocr_motto_with_words_run_together_is_not_the_issuer():
+    d = doc("dev-variants/ocr_eng/002.txt")        # "Doc lap - Tudo - Hanh phtc", no "BỘ Y TẾ" line
+    assert d.issuer == "Bộ Y tế"

@@ -23,7 +23,9 @@ DATE_LINE_RE = re.compile(
 )
 PLACE_DATE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
 MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
-MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[uư]\s+d[o0]\s*[-–]\s*h[a-z0-9]{1,2}nh\s+ph[uú][a-z0-9]?c")
+# "Độc lập - Tự do - Hạnh phúc", also as OCR without Vietnamese reads it ("Tudo", "phtc") and
+# as its repair may leave it ("Tao")
+MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[a-z0-9]{0,3}(?:\s+d[a-z0-9]{0,2})?\s*[-–]\s*h[a-z0-9]{1,3}nh\s+ph[a-z0-9]{1,3}")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 VV_RE = re.compile(r"^\s*v\s*[/il1|]\s*v\b\.?\s*:?\s*", re.I)   # OCR reads the slash as i, l, 1 or |
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")

@@ -79,3 +79,10 @@ def test_names_an_office_added_are_known_only_where_in_force():
     with local_names([("BQLDA", "Ban Quản lý dự án đầu tư xây dựng tỉnh")]):
         assert [f.canonical for f in gazetteer().find(text)] == ["Ban Quản lý dự án đầu tư xây dựng tỉnh"]
     assert not gazetteer().find(text)
+
+
+def test_w_read_for_u_with_a_horn_is_forgiven_in_ocr_text():
+    from dondoc.nlp.agency import tolerant_of_ocr
+    with tolerant_of_ocr():
+        found = gazetteer().find("2. Sé Tw phap: Chi tri, phai hop voi cac sé, nganh")    # seeds OCR 004
+    assert [f.canonical for f in found][:1] == ["Sở Tư pháp"]

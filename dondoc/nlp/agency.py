@@ -21,8 +21,8 @@ from rapidfuzz import fuzz, process
 from .fold import fold, fold_key
 
 _GAP = r"[\W_]+"
-# what an OCR engine without Vietnamese puts for letters it cannot read (`S6`, `x@`)
-_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "@": "a", "&": "o", "€": "e", "$": "s"})
+# what an OCR engine without Vietnamese puts for letters it cannot read (`S6`, `x@`, `Tw` for Tư)
+_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "@": "a", "&": "o", "€": "e", "$": "s", "w": "u"})
 _OCR: ContextVar[bool] = ContextVar("dondoc_tolerant_of_ocr", default=False)
 
 

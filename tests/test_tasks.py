@@ -160,3 +160,9 @@ def test_an_ocr_item_numbered_with_a_comma_and_broken_by_a_page_keeps_its_lead()
     raw = (CORPUS / "seeds-variants/ocr_eng/004_aab771c767b14fb2.txt").read_text(encoding="utf-8")
     t = next(t for t in extract(raw).tasks if t.text.startswith("S@ Tai chinh"))
     assert t.lead == ["Sở Tài chính"] and "Thang hanh déng vi tré em" in t.text
+
+
+def test_a_sentence_ending_on_a_year_ends_before_a_lead_in():
+    # "- Thành lập Ban vận động ... giai đoạn 2016 - 2021. Trong đó:" -> the first sentence is a task
+    t = task_starting(doc("dev/007.txt"), "Thành lập Ban vận động")
+    assert t.text.endswith("giai đoạn 2016 - 2021.")

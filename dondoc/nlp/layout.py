@@ -121,7 +121,8 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
 
 
 SENT_SPLIT_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«(]?[A-ZĐÀ-ỸÁÉÍÓÚÝ])")
-_ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,4}|\bv\.v|\bTp|\bTS|\bThS|\bPGS|\bGS|\bĐ/c|\bNo|\bSố|\d)\.$")
+# a period after these does not end a sentence; after a year ("giai đoạn 2016 - 2021.") it does
+_ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,4}|\bv\.v|\bTp|\bTS|\bThS|\bPGS|\bGS|\bĐ/c|\bNo|\bSố|(?<![0-9]{3})\d)\.$")
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

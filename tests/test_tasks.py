@@ -166,3 +166,10 @@ def test_a_sentence_ending_on_a_year_ends_before_a_lead_in():
     # "- Thành lập Ban vận động ... giai đoạn 2016 - 2021. Trong đó:" -> the first sentence is a task
     t = task_starting(doc("dev/007.txt"), "Thành lập Ban vận động")
     assert t.text.endswith("giai đoạn 2016 - 2021.")
+
+
+def test_an_agency_after_a_long_doi_voi_phrase_with_commas_leads():
+    # "2. Đối với các chi phí khám bệnh, chữa bệnh ... giai đoạn năm 2019-2022, Bảo hiểm xã hội
+    # Việt Nam khẩn trương tổ chức thực hiện ..."
+    t = task_starting(doc("dev/010.txt"), "Đối với các chi phí khám bệnh, chữa bệnh bảo hiểm y tế vượt tổng mức")
+    assert t.lead == ["Bảo hiểm xã hội Việt Nam"]

@@ -135,7 +135,7 @@ def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[st
             support.extend(sup)
             break
         at_start = re.fullmatch(r"[\s\-–+•*\d.)]*(?:(?:de nghi|giao|rieng)\s+)?"
-                                r"(?:(?:can cu|doi voi|rieng|trong|hang nam|hang quy|ngoai ra|tren co so|ve)\b[^,;:]{0,160},\s*(?:(?:se|thi)\s+)?(?:do\s+)?)?",
+                                r"(?:(?:can cu|doi voi|rieng|trong|hang nam|hang quy|ngoai ra|tren co so|ve)\b[^;:]{0,200}?,\s*(?:(?:se|thi)\s+)?(?:do\s+)?)?",
                                 folded[start:f.start]) is not None
         if at_start and re.match(r"\s*(?:kinh\s+)?(?:de nghi|yeu cau|huong dan|thong bao|co y kien|giao)\b", folded[f.end:f.end + 30]):
             directive = True   # the issuer speaking: the work falls to whom it asks

@@ -173,3 +173,10 @@ def test_an_agency_after_a_long_doi_voi_phrase_with_commas_leads():
     # Việt Nam khẩn trương tổ chức thực hiện ..."
     t = task_starting(doc("dev/010.txt"), "Đối với các chi phí khám bệnh, chữa bệnh bảo hiểm y tế vượt tổng mức")
     assert t.lead == ["Bảo hiểm xã hội Việt Nam"]
+
+
+def test_a_line_ending_on_ngay_runs_on_past_a_page_break():
+    # OCR: "... va truéc ngay\n\n15/11 (d6i voi bao cdo nam) ..." is one sentence
+    raw = (CORPUS / "seeds-variants/ocr_eng/001_e16342c4faedd0ca.txt").read_text(encoding="utf-8")
+    t = next(t for t in extract(raw).tasks if t.text.startswith("Thuc hién day du ché d6 théng tin"))
+    assert [x.date for x in t.deadlines] == ["2020-05-20", "2020-11-15"]

@@ -22,6 +22,9 @@ MARKER_RE = re.compile(
     r"|(?P<bullet>[-–—+•*∙●▪➢✓]\s*)(?=\S)"
     r")"
 )
+# A line ending on one of these words stops mid-phrase ("... của / Bộ Chính trị", "trước ngày /
+# 15/11"): whatever follows it, even past a blank line, continues it.
+DANGLING_RE = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren|ngay|truoc)\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")
 
@@ -101,7 +104,7 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
             prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
             ends_sentence = bool(_END_SENT.search(prev))
             lower_next = not _starts_upper(line)
-            if lower_next and not ends_sentence:
+            if (lower_next and not ends_sentence) or DANGLING_RE.search(fold(prev)):
                 new = False             # the sentence runs on, across a wrap or a page break
             elif prev.rstrip().endswith(",") and cur.end - cur.start > 200:
                 new = False             # no paragraph ends on a comma: a page break inside one

@@ -14,7 +14,7 @@ from datetime import date
 from .agency import gazetteer
 from .deadline import find_deadlines
 from .fold import fold
-from .layout import iter_lines
+from .layout import DANGLING_RE, iter_lines
 from .record import Deadline, Task
 from .textprep import collapse
 
@@ -86,9 +86,6 @@ def _collect_rows(lines, j):
     return rows, k
 
 
-_DANGLING = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren)\s*$")
-
-
 def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int | None) -> Task | None:
     g = gazetteer()
     first = _ROW_START.match(row.lines[0][2])
@@ -124,7 +121,7 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
         # "... Nghị quyết số 72-NQ/TW của / Bộ Chính trị": a cell does not end on a word that
         # needs what follows, so the name on the next line is still the task's text
         prev = body_lines[line_starts[f.start] - 1]
-        return bool(_DANGLING.search(folded[prev[0]:prev[1]]))
+        return bool(DANGLING_RE.search(folded[prev[0]:prev[1]]))
 
     cell_agencies = [f for i, f in enumerate(found) if f.start in line_starts and line_starts[f.start] >= 1
                      and chain_ends_cell(i) and not continues_line_before(f)]

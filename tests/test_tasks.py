@@ -180,3 +180,9 @@ def test_a_line_ending_on_ngay_runs_on_past_a_page_break():
     raw = (CORPUS / "seeds-variants/ocr_eng/001_e16342c4faedd0ca.txt").read_text(encoding="utf-8")
     t = next(t for t in extract(raw).tasks if t.text.startswith("Thuc hién day du ché d6 théng tin"))
     assert [x.date for x in t.deadlines] == ["2020-05-20", "2020-11-15"]
+
+
+def test_an_ocr_roman_heading_read_with_l_still_closes_a_section():
+    # OCR "Il. HO SO": the list of papers under "II. HỒ SƠ" is not work anyone must do
+    raw = (CORPUS / "dev-variants/ocr_eng/023.txt").read_text(encoding="utf-8")
+    assert not any(t.text.startswith(("Don xin", "Ban sao")) for t in extract(raw).tasks)

@@ -171,7 +171,7 @@ def _is_meta(folded_line: str) -> str | None:
 
 def _section_mode(folded_title: str) -> str | None:
     lex = lexicon()
-    t = re.sub(r"^[ivx]+\s*[.)/]\s*", "", folded_title.strip())
+    t = re.sub(r"^[ivxl1]+\s*[.)/]\s*", "", folded_title.strip())      # "Il." is OCR for "II."
     t = re.sub(r"^\d+\s*[.)]\s*", "", t)
     for w in lex["section_task"]:
         if t.startswith(w):

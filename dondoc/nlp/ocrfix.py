@@ -21,6 +21,7 @@ from .fold import fold
 _TOKEN = re.compile(r"[^\W_]+(?:[€&@$][^\W_]*)*|[€&@$][^\W_]+", re.UNICODE)
 _LOOKALIKE = str.maketrans({"0": "o", "6": "o", "4": "a", "3": "a", "&": "o", "€": "e", "@": "a", "$": "s", "1": "l", "8": "a"})
 _VOWELS = set("aeiouy")
+_U_HORN_GLYPHS = ("tr", "ir", "it", "tt", "rr")
 
 
 # Closed-class words (grammar, not content) are rare in a word list and common in any text.
@@ -62,8 +63,15 @@ def nearest(word: str) -> str | None:
         return w
     if not w.isalpha() or len(w) < 2:
         return None
-    cands = process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2)
     best, best_key = None, None
+    # ư with its tone mark drawn as two glyphs ("cứ" -> "ctr", "cir"; "chức" -> "chitc", "chttc")
+    for glyphs in _U_HORN_GLYPHS:
+        i = w.find(glyphs, 1)
+        if i > 0:
+            cand = w[:i] + "u" + w[i + len(glyphs):]
+            if cand in vocab and (best_key is None or (0.5, -vocab[cand]) < best_key):
+                best, best_key = cand, (0.5, -vocab[cand])
+    cands = process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2)
     for cand, dist, _ in cands:
         c = _cost(w, cand)
         if c > 1.6 or (len(w) <= 3 and c > 1.0):

@@ -87,9 +87,3 @@ def test_w_read_for_u_with_a_horn_is_forgiven_in_ocr_text():
         found = gazetteer().find("2. Sé Tw phap: Chi tri, phai hop voi cac sé, nganh")    # seeds OCR 004
     assert [f.canonical for f in found][:1] == ["Sở Tư pháp"]
 
-
-@pytest.mark.parametrize("garbled, syllable", [("ctr", "cu"), ("chitc", "chuc"), ("chttc", "chuc"), ("ngir", "ngu")])
-def test_u_with_a_horn_drawn_as_two_glyphs_is_repaired(garbled, syllable):
-    # OCR without Vietnamese draws "ứ", "ữ" as "tr", "ir", "it", "tt": "căn ctr", "chitc năng"
-    from dondoc.nlp.ocrfix import nearest
-    assert nearest(garbled) == syllable

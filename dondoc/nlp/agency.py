@@ -256,8 +256,12 @@ class Gazetteer:
         return None
 
 
+_VOWEL_SLOTS = str.maketrans({c: "*" for c in "aeiouy0123456789@&€"})
+
+
 def _skeleton(word: str) -> str:
-    return re.sub(r"[aeiouy0-9@&€]", "*", word)
+    """The word with its vowels (and what OCR puts for them) as `*`: `bộ`, `bé`, `b6` -> `b*`."""
+    return word.translate(_VOWEL_SLOTS)
 
 
 def _looks_like_name(text: str, start: int, key: str) -> bool:

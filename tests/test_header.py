@@ -104,3 +104,9 @@ def test_an_issuer_named_only_in_the_body_of_an_ocr_letter():
 def test_an_ocr_motto_with_words_run_together_is_not_the_issuer():
     d = doc("dev-variants/ocr_eng/002.txt")        # "Doc lap - Tudo - Hanh phtc", no "BỘ Y TẾ" line
     assert d.issuer == "Bộ Y tế"
+
+
+def test_an_ocr_title_runs_on_past_blank_lines_inside_it():
+    # "... nhà đầu\ntu\n\nthuc hién du an ..." and "... năm 2025 cia\n\nBo Chinh tri vé ..."
+    assert doc("dev-variants/ocr_eng/030.txt").subject.endswith("trén hé thong mang dau thau quoc gia")
+    assert doc("dev-variants/ocr_eng/026.txt").subject.endswith("phat trién dat nuoc trong ky nguyén moi")

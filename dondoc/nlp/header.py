@@ -13,7 +13,7 @@ from datetime import date
 
 from .agency import gazetteer
 from .fold import fold
-from .layout import iter_lines
+from .layout import DANGLING_RE, iter_lines
 from .record import Cite, Signer
 from .textprep import collapse
 
@@ -332,7 +332,7 @@ def read_header(text: str, folded: str, start: int = 0, end: int | None = None) 
     stop_at = recip_line if recip_line is not None else limit
     i = scan_from
     kind_idx = None
-    while i < min(stop_at, len(lines)) and i < scan_from + 12:
+    while i < min(stop_at, len(lines)) and i < scan_from + 20:
         s, e, line = lines[i]
         f = folded[s:e].strip()
         if has_vv:
@@ -354,7 +354,12 @@ def read_header(text: str, folded: str, start: int = 0, end: int | None = None) 
         else:
             if not line.strip() or SEPARATOR_RE.match(line):
                 if kind_idx is not None and subject_lines:
-                    break
+                    # a title runs on past a blank line (OCR puts them inside one) when the next
+                    # line goes on in lower case or the last one stopped mid-phrase ("của")
+                    nxt = next((l for _, _, l in lines[i + 1: i + 3] if l.strip()), "")
+                    runs_on = nxt.strip()[:1].islower() or DANGLING_RE.search(fold(subject_lines[-1]))
+                    if SEPARATOR_RE.match(line) or not nxt.strip() or not runs_on:
+                        break
                 i += 1
                 continue
             if kind_idx is None:

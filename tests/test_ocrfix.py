@@ -23,3 +23,10 @@ def test_a_lead_listed_with_its_locality_in_ocr_text():
     raw = (CORPUS / "dev-variants/ocr_eng/003.txt").read_text(encoding="utf-8")
     t = next(t for t in extract(raw).tasks if t.text.startswith("Cac sé, ban, nganh; Uy ban nhan dan"))
     assert t.lead[:2] == ["Các sở, ban, ngành", "Ủy ban nhân dân các huyện, thành phố"]
+
+
+def test_a_speck_read_as_a_colon_after_a_sentence_is_dropped():
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair("dé Luat tré em duoc trién khai tir ngay 01 thang 6 nam\n2017. :\n")      # seeds OCR 002
+    assert fixed.endswith("2017.  \n") and len(offsets) == len(fixed) + 1
+    assert repair("cu thé nhu sau:\n")[0].endswith("sau:\n")          # a real lead-in keeps its colon

@@ -101,11 +101,13 @@ def _recase(new: str, old: str) -> str:
 
 # Fixed tokens of a dispatch that OCR misreads, put back with the same length (offsets hold):
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1 or |; Roman heading numbers;
-# the "thành phố" of localities.
+# the "thành phố" of localities; specks read as a colon.
 _FIXED_TOKENS = [(re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3"),
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
+                 # a speck read as a colon after a sentence has ended ("... năm 2017. :"): not a lead-in
+                 (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),
                  # "thành phố" with its ố read as é, d or 6 ("thanh phé"): a locality of many names
                  (re.compile(r"\b([Tt][Hh][Aa][Nn][Hh]\s+[Pp][Hh])[eéèd6EÉÈD](?![^\W_])"),
                   lambda m: m.group(1) + ("Ố" if m.group(1)[-1].isupper() else "ố"))]

@@ -262,8 +262,14 @@ def serve(settings, host, port):
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Ngày coi là hôm nay (mặc định: hôm nay).")
 @click.pass_obj
 def digest(settings, days, dry_run, every, today):
-    from .digest.send import parse_every, run
+    from .digest.send import run, schedule
     from .storage.db import upgrade
+    trigger = None
+    if every:
+        try:
+            trigger = schedule(every, settings.timezone)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--every")
     upgrade(settings)
 
     def once():
@@ -280,9 +286,8 @@ def digest(settings, days, dry_run, every, today):
     if not every:
         sys.exit(1 if once().failed else 0)
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
     sched = BlockingScheduler(timezone=settings.timezone)
-    sched.add_job(once, CronTrigger(timezone=settings.timezone, **parse_every(every)), max_instances=1, coalesce=True)
+    sched.add_job(once, trigger, max_instances=1, coalesce=True)
     click.echo(f"Bản tin hạn sẽ được gửi theo lịch '{every}' ({settings.timezone}). Ctrl+C để dừng.")
     try:
         sched.start()

@@ -252,6 +252,29 @@ def test_schedule_spec():
         parse_every("07:00")
 
 
+def test_a_weekday_schedule_fires_at_seven_in_vietnam():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dondoc.digest.send import schedule
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    trigger = schedule("mon-fri 07:00", "Asia/Ho_Chi_Minh")
+    saturday = datetime(2024, 11, 23, 10, 0, tzinfo=vn)
+    assert trigger.get_next_fire_time(None, saturday) == datetime(2024, 11, 25, 7, 0, tzinfo=vn)     # Monday
+    monday_early = datetime(2024, 11, 25, 6, 59, tzinfo=vn)
+    assert trigger.get_next_fire_time(None, monday_early) == datetime(2024, 11, 25, 7, 0, tzinfo=vn)
+
+
+@pytest.mark.parametrize("spec, message", [("07:00", "mon-fri 07:00"), ("mon-fri 25:00", "giờ không hợp lệ"),
+                                           ("thu-hai 07:00", "ngày trong tuần không hợp lệ")])
+def test_a_bad_schedule_is_refused_with_a_message(tmp_path, spec, message):
+    from click.testing import CliRunner
+
+    from dondoc.cli import main
+    r = CliRunner().invoke(main, ["digest", "--every", spec], env={"DONDOC_DATA_DIR": str(tmp_path)})
+    assert r.exit_code == 2 and message in r.output
+
+
 def test_ics_feed_parses_and_round_trips_all_day_dates(register):
     from icalendar import Calendar
     from dondoc.digest.ics import check, feed, token

@@ -116,5 +116,17 @@ def parse_every(spec: str) -> dict:
     parts = spec.split()
     if len(parts) != 2 or ":" not in parts[1]:
         raise ValueError("lịch phải có dạng 'mon-fri 07:00'")
-    hh, mm = parts[1].split(":")
+    hh, mm = parts[1].split(":", 1)
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60):
+        raise ValueError(f"giờ không hợp lệ: {parts[1]} (dạng HH:MM, ví dụ 07:00)")
     return {"day_of_week": parts[0], "hour": int(hh), "minute": int(mm)}
+
+
+def schedule(spec: str, timezone: str):
+    """The APScheduler trigger of `dondoc digest --every SPEC`, in the office's time zone."""
+    from apscheduler.triggers.cron import CronTrigger
+    fields = parse_every(spec)
+    try:
+        return CronTrigger(timezone=timezone, **fields)
+    except ValueError as exc:
+        raise ValueError(f"ngày trong tuần không hợp lệ: {fields['day_of_week']} (ví dụ mon-fri, mon,wed,fri)") from exc

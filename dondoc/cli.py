@@ -227,7 +227,10 @@ def user_add(settings, username, role, password, email, if_missing):
                 return
             click.echo(f"Lỗi: người dùng {username} đã có.", err=True)
             sys.exit(1)
-        create_user(s, username, password, role, email)
+        try:
+            create_user(s, username, password, role, email)
+        except ValueError as exc:          # too short a password, an unknown role
+            raise click.ClickException(f"không tạo được người dùng {username}: {exc}")
     click.echo(f"Đã tạo {username} ({role}).")
 
 

@@ -385,3 +385,11 @@ def test_only_admins_edit_the_agency_list(app, who):
     assert c.get("/admin/agencies").status_code == 403
     token = csrf(c, "/dashboard")
     assert c.post("/admin/agencies", data={"name": "Cơ quan thử", "csrf_token": token}).status_code == 403
+
+
+def test_the_command_line_refuses_a_short_password_with_a_message(settings):
+    from click.testing import CliRunner
+
+    from dondoc.cli import main
+    r = CliRunner().invoke(main, ["user", "add", "thu", "--role", "admin", "--password", "a"])
+    assert r.exit_code == 1 and "mật khẩu quá ngắn" in r.output and "Traceback" not in r.output

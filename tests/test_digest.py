@@ -304,3 +304,17 @@ def test_ics_url_needs_its_token(register):
     assert c.get(f"/agencies/{aid}/deadlines.ics?token=sai").status_code == 403
     r = c.get(f"/agencies/{aid}/deadlines.ics?token={token(app.config['SECRET_KEY'], f'agency:{aid}')}")
     assert r.status_code == 200 and r.mimetype == "text/calendar" and b"BEGIN:VEVENT" in r.data
+
+
+def test_a_users_feed_holds_the_agencies_they_follow(register):
+    from dondoc.web import create_app
+    from dondoc.digest.ics import token
+    app = create_app(register, {"TESTING": True, "HUEY_IMMEDIATE": True})
+    c = app.test_client()
+    with session_scope(register) as s:
+        uid = s.scalar(select(m.User.id).where(m.User.username == "lanhdao"))
+    assert c.get(f"/users/{uid}/deadlines.ics?token=sai").status_code == 403
+    r = c.get(f"/users/{uid}/deadlines.ics?token={token(app.config['SECRET_KEY'], f'user:{uid}')}")
+    from icalendar import Calendar
+    texts = [str(e["summary"]) + str(e["description"]) for e in Calendar.from_ical(r.data).walk("VEVENT")]
+    assert r.status_code == 200 and texts and any("chỉ đạo UBND cấp huyện" in t for t in texts)

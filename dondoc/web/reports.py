@@ -195,31 +195,35 @@ def export(fmt: str):
     abort(404)
 
 
+def _calendar(title: str, secret_key: str, agency_ids: list[int]):
+    """The ICS feed of the confirmed tasks of some agencies, if the URL's token is right."""
+    from ..digest.ics import check, feed
+    if not check(current_app.config["SECRET_KEY"], secret_key, request.args.get("token", "")):
+        abort(403)
+    links = [(ta.task, ta.role) for ta in session().scalars(
+        select(m.TaskAgency).join(m.Task, m.TaskAgency.task_id == m.Task.id)
+        .join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
+        .where(m.TaskAgency.agency_id.in_(agency_ids), m.Dispatch.confirmed)
+        .options(selectinload(m.TaskAgency.task).selectinload(m.Task.deadlines),
+                 selectinload(m.TaskAgency.task).selectinload(m.Task.dispatch)))] if agency_ids else []
+    s = current_app.config["DONDOC"]
+    return current_app.response_class(feed(title, links, s.base_url, s.timezone), mimetype="text/calendar")
+
+
 @bp.route("/agencies/<int:agency_id>/deadlines.ics")
 def agency_ics(agency_id: int):
     """Calendar feed of an agency's deadlines; the secret token in the URL is the credential."""
-    from ..digest.ics import check, feed
-    db = session()
-    a = db.get(m.Agency, agency_id) or abort(404)
-    if not check(current_app.config["SECRET_KEY"], f"agency:{a.id}", request.args.get("token", "")):
-        abort(403)
-    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id)) if ta.task.dispatch.confirmed]
-    s = current_app.config["DONDOC"]
-    return current_app.response_class(feed(a.name, links, s.base_url, s.timezone), mimetype="text/calendar")
+    a = session().get(m.Agency, agency_id) or abort(404)
+    return _calendar(a.name, f"agency:{a.id}", [a.id])
 
 
 @bp.route("/users/<int:user_id>/deadlines.ics")
 def user_ics(user_id: int):
-    from ..digest.ics import check, feed
+    """Calendar feed of the agencies a user follows."""
     db = session()
     u = db.get(m.User, user_id) or abort(404)
-    if not check(current_app.config["SECRET_KEY"], f"user:{u.id}", request.args.get("token", "")):
-        abort(403)
     ids = [x.agency_id for x in db.scalars(select(m.Subscription).where(m.Subscription.user_id == u.id))]
-    links = [(ta.task, ta.role) for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(ids)))
-             if ta.task.dispatch.confirmed] if ids else []
-    s = current_app.config["DONDOC"]
-    return current_app.response_class(feed(u.username, links, s.base_url, s.timezone), mimetype="text/calendar")
+    return _calendar(u.username, f"user:{u.id}", ids)
 
 
 @bp.route("/agencies/<int:agency_id>/subscribe", methods=["POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,12 @@ def generated(tmp_path_factory, tesseract):
     files["docx"] = fx.docx_file(d / "congvan.docx", text, [["TT", "Nhiệm vụ", "Thời hạn"], ["1", "Báo cáo kết quả", "trước ngày 20/11/2024"]])
     files["lines"] = lines[:34]
     return files
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (for servers the tests start)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -14,17 +14,10 @@ import time
 
 import pytest
 
-from .conftest import ROOT, require
+from .conftest import ROOT, free_port, require
 
 SHOTS = ROOT / "docs" / "screenshots"
 
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +27,7 @@ def server(tmp_path_factory):
     dondoc = [sys.executable, "-m", "dondoc.cli"]
     subprocess.run(dondoc + ["user", "add", "admin", "--role", "admin", "--password", "matkhau"], env=env, check=True,
                    capture_output=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(dondoc + ["serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(60):

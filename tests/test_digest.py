@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import email
-import socket
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -17,7 +16,7 @@ from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
 from dondoc.web.auth import create_user
 
-from .conftest import CORPUS
+from .conftest import CORPUS, free_port
 
 TODAY = date(2024, 11, 25)
 
@@ -43,18 +42,11 @@ class Mailbox:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 @pytest.fixture
 def smtp():
     box = Mailbox()
-    port = _free_port()
+    port = free_port()
     ctl = Controller(box, hostname="127.0.0.1", port=port)
     ctl.start()
     yield box, port
@@ -111,7 +103,7 @@ def secure_smtp(request, office_ca):
     import ssl
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(office_ca / "server.pem", office_ca / "server.key")
-    box, port = Mailbox(), _free_port()
+    box, port = Mailbox(), free_port()
     if request.param == "starttls":
         ctl = Controller(box, hostname="127.0.0.1", port=port, tls_context=ctx, require_starttls=True,
                          auth_required=True, authenticator=_login)

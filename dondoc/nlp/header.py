@@ -27,7 +27,7 @@ MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}
 # as its repair may leave it ("Tao")
 MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[a-z0-9]{0,3}(?:\s+d[a-z0-9]{0,2})?\s*[-–]\s*h[a-z0-9]{1,3}nh\s+ph[a-z0-9]{1,3}")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
-VV_RE = re.compile(r"^\s*v\s*[/il1|]\s*v\b\.?\s*:?\s*", re.I)   # OCR reads the slash as i, l, 1 or |
+VV_RE = re.compile(r"^\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")
 CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")

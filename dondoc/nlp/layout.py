@@ -15,7 +15,7 @@ from .fold import fold
 MARKER_RE = re.compile(
     r"^\s*(?P<m>"
     r"(?P<article>[ĐD]i[eềé]u\s+\d+\s*[.:])"
-    r"|(?P<roman>(?=[IVXl1]*[IVX])[IVXl1]{1,5}\s*[.)/])(?=\s|[A-ZĐ])"   # OCR reads I as l or 1 ("Il.")
+    r"|(?P<roman>[IVX]{1,5}\s*[.)/])(?=\s|[A-ZĐ])"
     r"|(?P<num>\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\s*[.)])(?=\s*\S)(?!\d)"
     r"|(?P<numc>\d{1,2},)(?=\s+[A-ZĐ])"          # "5, Sở Tài chính": OCR reads the period as a comma
     r"|(?P<alpha>[a-zđ]\s*\))"

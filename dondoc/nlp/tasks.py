@@ -170,9 +170,10 @@ def _is_meta(folded_line: str) -> str | None:
 
 
 def _section_mode(folded_title: str) -> str | None:
+    """What a section title says its items are: tasks, or not ("II. HỒ SƠ"); the title without
+    its number (the block knows where its marker ends)."""
     lex = lexicon()
-    t = re.sub(r"^[ivxl1]+\s*[.)/]\s*", "", folded_title.strip())      # "Il." is OCR for "II."
-    t = re.sub(r"^\d+\s*[.)]\s*", "", t)
+    t = folded_title.strip()
     for w in lex["section_task"]:
         if t.startswith(w):
             return "task"
@@ -306,7 +307,7 @@ def _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, 
         # -- headings and scopes ---------------------------------------------------------------
         level = b.level if b.kind in ("num", "alpha") else (0 if b.kind in ("roman", "article") else 99)
         if b.kind in ("roman", "article") or (b.kind == "plain" and is_heading(btext) and len(btext) < 160):
-            mode = _section_mode(bfold)
+            mode = _section_mode(folded[content_start:b.end])
             if b.kind == "article" and mode is None:
                 mode = "task" if re.search(r"to chuc thuc hien|trach nhiem", bfold) else None
             section_mode = mode

@@ -19,10 +19,9 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from .fold import fold, fold_key
+from .ocrfix import LOOKALIKE
 
 _GAP = r"[\W_]+"
-# what an OCR engine without Vietnamese puts for letters it cannot read (`S6`, `x@`, `Tw` for Tư)
-_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "@": "a", "&": "o", "€": "e", "$": "s", "w": "u"})
 _OCR: ContextVar[bool] = ContextVar("dondoc_tolerant_of_ocr", default=False)
 
 
@@ -179,7 +178,7 @@ class Gazetteer:
         """(start, end, alias) of names that OCR misread by a letter or two: a window of words
         starting with an alias's first word and nearly equal to it (long aliases only: in
         short ones a letter changes the agency)."""
-        words = [(m.start(), m.end(), m.group().translate(_LOOKALIKE)) for m in re.finditer(r"[0-9a-z@&€$]+", folded)]
+        words = [(m.start(), m.end(), m.group().translate(LOOKALIKE)) for m in re.finditer(r"[0-9a-z@&€$]+", folded)]
         out = []
         busy_until = -1
         taken = sorted(taken)

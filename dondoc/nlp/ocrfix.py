@@ -19,7 +19,10 @@ from rapidfuzz.distance import Levenshtein
 from .fold import fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:[€&@$][^\W_]*)*|[€&@$][^\W_]+", re.UNICODE)
-_LOOKALIKE = str.maketrans({"0": "o", "6": "o", "4": "a", "3": "a", "&": "o", "€": "e", "@": "a", "$": "s", "1": "l", "8": "a"})
+# What an OCR engine without Vietnamese puts for letters it cannot read: `S6` for Sở, `x@` for
+# xã, `Tw` for Tư. Shared with the agency gazetteer's near-miss search.
+LOOKALIKE = str.maketrans({"0": "o", "6": "o", "4": "a", "3": "a", "&": "o", "€": "e", "@": "a", "$": "s", "1": "l", "8": "a",
+                           "w": "u"})
 _VOWELS = set("aeiouy")
 _U_HORN_GLYPHS = ("tr", "ir", "it", "tt", "rr")
 
@@ -58,7 +61,7 @@ def _cost(a: str, b: str) -> float:
 def nearest(word: str) -> str | None:
     """The syllable OCR most likely garbled into `word` (folded), or None if none is close."""
     vocab = vocabulary()
-    w = word.translate(_LOOKALIKE) if not word.isdigit() else word
+    w = word.translate(LOOKALIKE) if not word.isdigit() else word
     if w in vocab:
         return w
     if not w.isalpha() or len(w) < 2:

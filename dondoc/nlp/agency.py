@@ -13,13 +13,13 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
 
 from .fold import fold, fold_key
-from .ocrfix import LOOKALIKE
+from .ocrfix import LOOKALIKE, vocabulary
 
 _GAP = r"[\W_]+"
 _OCR: ContextVar[bool] = ContextVar("dondoc_tolerant_of_ocr", default=False)
@@ -140,39 +140,33 @@ class Gazetteer:
                 end = loc.end()
         return Found(start, end, canonical, kind)
 
-    @property
+    @cached_property
     def _by_head(self) -> dict[tuple[str, str], dict[int, list[str]]]:
         """Aliases of three words or more by the consonants of their first two words, then by
         the window length they are held against: OCR misreads the vowels of `Bộ`, `Sở` (`Bé`,
         `S6`) more often than anything else in a name."""
-        if not hasattr(self, "_heads"):
-            heads: dict[tuple[str, str], dict[int, list[str]]] = {}
-            for key in self.alias_to_name:
-                words = key.split()
-                if len(words) >= 3:
-                    by_len = heads.setdefault((_skeleton(words[0]), _skeleton(words[1])), {})
-                    by_len.setdefault(len(words), []).append(key)
-            # a window of k words is held against the aliases of k-1, k and k+1 words
-            self._heads = {h: {k: [a for n in (k - 1, k, k + 1) for a in by_len.get(n, ())] for k in range(3, max(by_len) + 2)}
-                           for h, by_len in heads.items()}
-        return self._heads
+        heads: dict[tuple[str, str], dict[int, list[str]]] = {}
+        for key in self.alias_to_name:
+            words = key.split()
+            if len(words) >= 3:
+                by_len = heads.setdefault((_skeleton(words[0]), _skeleton(words[1])), {})
+                by_len.setdefault(len(words), []).append(key)
+        # a window of k words is held against the aliases of k-1, k and k+1 words
+        return {h: {k: [a for n in (k - 1, k, k + 1) for a in by_len.get(n, ())] for k in range(3, max(by_len) + 2)}
+                for h, by_len in heads.items()}
 
-    @property
+    @cached_property
     def _abbreviated(self) -> dict[tuple[str, str], str]:
-        """Two-word aliases whose second word is an abbreviation (`so ldtbxh`), by the consonants
-        of the first word and the abbreviation itself: the abbreviation must be read exactly."""
-        if not hasattr(self, "_abbr"):
-            self._abbr = {}
-            for key in self.alias_to_name:
-                words = key.split()
-                if len(words) == 2 and len(words[1]) >= 4 and not self._is_syllable(words[1]):
-                    self._abbr.setdefault((_skeleton(words[0]), words[1]), key)
-        return self._abbr
-
-    @staticmethod
-    def _is_syllable(w: str) -> bool:
-        # a syllable has a vowel; an abbreviation like ldtbxh, khdt, gddt has none or few
-        return bool(re.search(r"[aeiouy]", w)) and len(re.findall(r"[aeiouy]+", w)) == 1
+        """Two-word aliases whose second word is an abbreviation, no syllable of the word list
+        (`so ldtbxh`), by the consonants of the first word and the abbreviation itself: the
+        abbreviation must be read exactly."""
+        syllables = vocabulary()
+        out: dict[tuple[str, str], str] = {}
+        for key in self.alias_to_name:
+            words = key.split()
+            if len(words) == 2 and len(words[1]) >= 4 and words[1] not in syllables:
+                out.setdefault((_skeleton(words[0]), words[1]), key)
+        return out
 
     def _near_misses(self, folded: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """(start, end, alias) of names that OCR misread by a letter or two: a window of words

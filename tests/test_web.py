@@ -350,6 +350,20 @@ def test_an_agency_added_by_an_admin_is_found_in_dispatches_ingested_afterwards(
         assert task.names("lead") == ["Ban Quản lý dự án đầu tư xây dựng tỉnh"] and task.names("support") == ["Sở Tài chính"]
 
 
+def test_a_clerk_may_write_an_abbreviation_the_admin_added(app, settings):
+    c = app.test_client()
+    login(c, "quantri")
+    c.post("/admin/agencies", data={"name": "Ban Quản lý dự án đầu tư xây dựng tỉnh", "aliases": "BQLDA",
+                                    "csrf_token": csrf(c, "/admin/agencies")})
+    c = app.test_client()
+    login(c, "vanthu")
+    tid = first_task_id(settings, "Giao Sở LĐTBXH")
+    r = c.post("/dispatches/1/edit", data={"csrf_token": csrf(c, "/dispatches/1"), f"t{tid}_lead": "BQLDA"})
+    assert r.status_code == 302
+    with session_scope(settings) as s:
+        assert s.get(m.Task, tid).names("lead") == ["Ban Quản lý dự án đầu tư xây dựng tỉnh"]
+
+
 def test_a_name_the_packaged_list_gives_another_agency_is_refused(app, settings):
     c = app.test_client()
     login(c, "quantri")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from functools import wraps
 from datetime import date
 from pathlib import Path
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, send_file,
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -23,18 +24,14 @@ from .db import session
 bp = Blueprint("dispatches", __name__)
 
 
-@bp.before_request
-def _office_names():
-    # the review page and the clerk's corrections know the agency names the admins added
-    g.local_names = local_names(local_agency_names(current_app.config["DONDOC"]))
-    g.local_names.__enter__()
-
-
-@bp.teardown_request
-def _office_names_end(exc):
-    cm = g.pop("local_names", None)
-    if cm is not None:
-        cm.__exit__(None, None, None)
+def knowing_office_names(view):
+    """The view's gazetteer knows the agency names the admins added, so the review page marks them
+    in the text. (Names a clerk types resolve through the agency table's aliases, admin-added too.)"""
+    @wraps(view)
+    def wrapped(*a, **kw):
+        with local_names(local_agency_names(current_app.config["DONDOC"])):
+            return view(*a, **kw)
+    return wrapped
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -131,6 +128,7 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
 
 @bp.route("/dispatches/<int:doc_id>")
 @login_required
+@knowing_office_names
 def review(doc_id: int):
     db = session()
     doc = db.get(m.Document, doc_id) or abort(404)

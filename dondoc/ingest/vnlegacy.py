@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from ..nlp.ocrfix import word_list
 
 # TCVN3 (TCVN 5712:1993, "ABC" fonts .VnTime): byte -> letter (lower case set; capitals of the
 # plain letters use the upper-case font, which shares these codes).
@@ -80,7 +81,7 @@ def decode_vni(data: bytes) -> str:
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
     # underthesea's Viet74K word list, split into syllables: the yardstick for a decoding
-    words = resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt").read_text(encoding="utf-8")
+    words = word_list()
     return frozenset(unicodedata.normalize("NFC", w) for line in words.lower().splitlines() for w in line.split())
 
 

@@ -33,8 +33,14 @@ _FUNCTION_WORDS = ("cac cua va co duoc la nhung trong cho voi de theo ve nay mot
 
 
 @lru_cache(maxsize=1)
+def word_list() -> str:
+    """underthesea's Viet74K word list, one word a line, with its diacritics."""
+    return resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> dict[str, int]:
-    words = resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt").read_text(encoding="utf-8")
+    words = word_list()
     vocab: dict[str, int] = {}
     for syl in re.findall(r"[^\W\d_]+", fold(words)):
         vocab[syl] = vocab.get(syl, 0) + 1

@@ -44,11 +44,15 @@ def score_set(corpus: Path, name: str, variant: str | None = None) -> dict:
     }
 
 
+def gold_sets(corpus: Path) -> list[str]:
+    """Every labelled set of the corpus (a folder holding gold files), in name order."""
+    return sorted(p.name for p in corpus.iterdir()
+                  if p.is_dir() and not p.name.endswith("-variants") and any(p.glob("*.gold.json")))
+
+
 def evaluate(corpus: Path) -> list[dict]:
     out = []
-    for name in ("seeds", "dev"):
-        if not (corpus / name).exists():
-            continue
+    for name in gold_sets(corpus):
         for variant in (None, "stripped", "ocr_eng"):
             if variant and not (corpus / f"{name}-variants" / variant).exists():
                 continue

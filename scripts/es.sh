@@ -11,7 +11,10 @@ set -euo pipefail
 ES_VERSION="${ES_VERSION:-8.19.21}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HOME_DIR="/opt/dondoc-es/elasticsearch-$ES_VERSION"
-RUN_DIR="/opt/dondoc-es/run"
+# one node per checkout, so several worktrees can run their suites side by side
+INSTANCE="$(printf '%s' "$ROOT" | md5sum | cut -c1-8)"
+RUN_DIR="/opt/dondoc-es/run-$INSTANCE"
+CONF_DIR="$RUN_DIR/config"
 ENV_FILE="$ROOT/scripts/es.env"
 USER_NAME="dondoc-es"
 
@@ -46,7 +49,8 @@ start() {
   fetch
   local port; port=$(free_port)
   rm -rf "$RUN_DIR"; mkdir -p "$RUN_DIR/data" "$RUN_DIR/logs"
-  cat > "$HOME_DIR/config/elasticsearch.yml" <<YML
+  cp -r "$HOME_DIR/config" "$CONF_DIR"
+  cat > "$CONF_DIR/elasticsearch.yml" <<YML
 cluster.name: dondoc-test
 discovery.type: single-node
 network.host: 127.0.0.1
@@ -57,10 +61,10 @@ xpack.security.enabled: false
 cluster.routing.allocation.disk.threshold_enabled: false
 action.destructive_requires_name: false
 YML
-  local cmd=(env ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/es.pid")
+  local cmd=(env ES_PATH_CONF="$CONF_DIR" ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/es.pid")
   if [ "$(id -u)" = 0 ]; then
     id "$USER_NAME" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$USER_NAME"
-    chown -R "$USER_NAME:$USER_NAME" /opt/dondoc-es
+    chown -R "$USER_NAME:$USER_NAME" "$HOME_DIR" "$RUN_DIR"
     setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups "${cmd[@]}" >"$RUN_DIR/stdout.log" 2>&1 || fail "Elasticsearch did not start (see $RUN_DIR)"
   else
     "${cmd[@]}" >"$RUN_DIR/stdout.log" 2>&1 || fail "Elasticsearch did not start (see $RUN_DIR)"
@@ -88,8 +92,8 @@ halt() {
 
 resume() {
   local jh; jh=$(java_home) || fail "no JDK 17+ found"
-  local port; port=$(sed -n 's/^http.port: //p' "$HOME_DIR/config/elasticsearch.yml")
-  local cmd=(env ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/es.pid")
+  local port; port=$(sed -n 's/^http.port: //p' "$CONF_DIR/elasticsearch.yml")
+  local cmd=(env ES_PATH_CONF="$CONF_DIR" ES_JAVA_HOME="$jh" ES_JAVA_OPTS="-Xms512m -Xmx512m" "$HOME_DIR/bin/elasticsearch" -d -p "$RUN_DIR/es.pid")
   if [ "$(id -u)" = 0 ]; then
     setpriv --reuid="$USER_NAME" --regid="$USER_NAME" --init-groups "${cmd[@]}" >>"$RUN_DIR/stdout.log" 2>&1
   else

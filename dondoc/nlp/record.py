@@ -11,6 +11,9 @@ class Deadline:
     kind: str                 # absolute | period_end | relative | recurring
     rule: str | None = None   # monthly | quarterly | half_yearly | yearly for recurring ones
     span: tuple[int, int] | None = None
+    # a period counted from an event of unknown date ("kể từ ngày kết thúc đợt kiểm tra"):
+    # no date, the event kept as text for the clerk
+    condition: str | None = None
 
 
 @dataclass
@@ -20,6 +23,13 @@ class Task:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    # how sure the extractor is (0..1) that this is a task and that its lead is right
+    confidence: float = 1.0
+    # where the lead came from, strongest first: explicit ("X chủ trì", "Giao X") | subject (the
+    # clause's subject) | heading (the heading or lead-in above) | table (a lead column) |
+    # recipients (Kính gửi) | issuer
+    evidence: str = ""
+    reason: str = ""          # why the sentence was taken for a task, in words (for the review page)
 
 
 @dataclass
@@ -27,6 +37,7 @@ class AgencyMention:
     name: str                 # as written
     canonical: str            # full words, abbreviations expanded
     spans: list[tuple[int, int]] = field(default_factory=list)
+    known: bool = True        # False: a body the gazetteer does not know, recognised by its head noun
 
 
 @dataclass
@@ -59,6 +70,9 @@ class Dispatch:
     tasks: list[Task] = field(default_factory=list)
     agencies: list[AgencyMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # bodies named as leads or supports that the gazetteer does not know (canonical names): the
+    # pipeline proposes them to the admin's agency list
+    proposed_agencies: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

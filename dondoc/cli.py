@@ -21,14 +21,15 @@ def main(ctx):
 @click.option("--json", "as_json", is_flag=True, help="In bản ghi dạng JSON.")
 @click.pass_obj
 def extract(settings, path, as_json):
-    from .pipeline import extract_file
+    from .pipeline import read_and_extract, reader_dict
     from .ingest.errors import IngestError
     try:
-        record = extract_file(path, settings)
+        result, record = read_and_extract(path, settings)
     except IngestError as exc:
         click.echo(f"Lỗi: {path.name}: {exc.message}", err=True)
         sys.exit(1)
     data = record.to_dict()
+    data["read"] = reader_dict(result)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:

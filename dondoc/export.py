@@ -19,7 +19,9 @@ def dispatch_dict(doc: m.Document) -> dict:
     d = doc.dispatch
     out = {
         "id": doc.id, "filename": doc.filename, "mime": doc.mime, "kind_of_file": doc.kind, "sha256": doc.sha256,
-        "pages": [{"number": p.number, "method": p.method, "confidence": p.confidence, "chars": len(p.text)} for p in doc.pages],
+        "pages": [{"number": p.number, "method": p.method, "confidence": p.confidence, "chars": len(p.text),
+                   "metadata": p.meta or {}} for p in doc.pages],
+        "metadata": doc.meta or {}, "children": doc.children or [],
     }
     if d is not None:
         out.update({

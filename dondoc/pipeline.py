@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -75,8 +76,22 @@ def extract_text(text: str, settings: Settings) -> Record:
         return extract(text)
 
 
+def read_and_extract(path: Path, settings: Settings) -> tuple[ReadResult, Record]:
+    result = read_file(path, settings)
+    return result, extract_text(result.text, settings)
+
+
 def extract_file(path: Path, settings: Settings) -> Record:
-    return extract_text(read_file(path, settings).text, settings)
+    return read_and_extract(path, settings)[1]
+
+
+def reader_dict(result: ReadResult) -> dict:
+    """What the reader found besides the text, JSON-ready (children without their bytes)."""
+    return {"metadata": result.metadata,
+            "pages": [{"number": p.number, "method": p.method, "confidence": p.confidence, "metadata": p.metadata}
+                      for p in result.pages],
+            "children": [{"name": c.name, "mime": c.mime, "role": c.role, "pages": c.pages, "size": len(c.data),
+                          "metadata": c.metadata} for c in result.children]}
 
 
 def agency_for(session: Session, name: str, cache: dict | None = None) -> m.Agency:
@@ -128,8 +143,9 @@ def store_record(session: Session, doc: m.Document, rec: Record) -> m.Dispatch:
     return d
 
 
-def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings) -> tuple[Path, bool]:
-    ext = EXTENSIONS.get(result.kind) or path.suffix.lower() or ""
+def _store_blob(write, sha: str, ext: str, settings: Settings) -> tuple[Path, bool]:
+    """Keep a file under originals/ by its checksum; `write(tmp_path)` puts its bytes there.
+    Returns the path relative to the data folder and whether it was written now."""
     rel = Path("originals") / sha[:2] / f"{sha}{ext}"
     dest = settings.data_dir / rel
     if dest.exists():
@@ -138,12 +154,34 @@ def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
     os.close(fd)
     try:
-        shutil.copyfile(path, tmp)
+        write(tmp)
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return rel, True
+
+
+def _store_original(path: Path, sha: str, result: ReadResult, settings: Settings) -> tuple[Path, bool]:
+    ext = EXTENSIONS.get(result.kind) or path.suffix.lower() or ""
+    return _store_blob(lambda tmp: shutil.copyfile(path, tmp), sha, ext, settings)
+
+
+def _store_children(result: ReadResult, settings: Settings, created: list[Path]) -> list[dict]:
+    """The children as stored with the document: attachments' bytes kept beside the originals
+    (their paths added to `created`, so a failed write removes them), the rest as data."""
+    out = []
+    for c in result.children:
+        row = {"name": c.name, "mime": c.mime, "role": c.role, "pages": list(c.pages), "metadata": dict(c.metadata)}
+        if c.data:
+            sha = hashlib.sha256(c.data).hexdigest()
+            ext = re.sub(r"[^a-z0-9.]", "", Path(c.name).suffix.lower())[:10]
+            rel, new = _store_blob(lambda tmp, data=c.data: Path(tmp).write_bytes(data), sha, ext, settings)
+            if new:
+                created.append(rel)
+            row.update(sha256=sha, size=len(c.data), stored_path=str(rel))
+        out.append(row)
+    return out
 
 
 def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None,
@@ -161,13 +199,17 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                                      tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
     result = read_file(path, settings)
     rec = extract_text(result.text, settings)
-    rel, created = _store_original(path, sha, result, settings)
+    rel, new = _store_original(path, sha, result, settings)
+    created = [rel] if new else []
     try:
+        children = _store_children(result, settings, created)
         with session_scope(settings) as s:
             doc = m.Document(sha256=sha, filename=display_name or path.name, mime=result.mime, kind=result.kind,
-                             size=path.stat().st_size, stored_path=str(rel))
+                             size=path.stat().st_size, stored_path=str(rel), meta=result.metadata,
+                             children=children)
             for p in result.pages:
-                doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence))
+                doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence,
+                                        meta=p.metadata))
             s.add(doc)
             disp = store_record(s, doc, rec)
             disp.confirmed = confirm
@@ -176,8 +218,8 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 s.add(m.IndexJob(entity="dispatch", entity_id=disp.id, op="upsert"))
             outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks))
     except BaseException:
-        if created:
-            (settings.data_dir / rel).unlink(missing_ok=True)
+        for r in created:
+            (settings.data_dir / r).unlink(missing_ok=True)
         raise
     if index:
         from .search.sync import drain_quietly

@@ -112,3 +112,58 @@ def test_a_file_still_being_written_is_not_taken(settings, tmp_path):
         fh.write("1. Sở Tư pháp báo cáo trước ngày 20/5/2024.\n")
     assert scan_once(inbox, ingest, seen, settle=0, report=lambda _: None) == 0
     assert f.exists()
+
+
+def _with_stamp_and_attachment(monkeypatch):
+    """The real reader's result with what a scan's stamp and an e-mail attachment would add."""
+    import dondoc.pipeline as pipeline
+    from dondoc.ingest.base import Child
+    real = pipeline.read_file
+
+    def read(path, settings):
+        r = real(path, settings)
+        r.metadata["stamp"] = {"number": "125", "date": "2024-02-26"}
+        r.pages[0].metadata["low_confidence"] = [{"text": "125", "conf": 41.0}]
+        r.children.append(Child("phu-luc.txt", "text/plain", data="Phụ lục\n".encode()))
+        r.children.append(Child("second letter", "text/plain", role="document", pages=[1]))
+        return r
+    monkeypatch.setattr(pipeline, "read_file", read)
+
+
+def test_what_the_reader_found_besides_the_text_is_stored_with_the_document(settings, monkeypatch):
+    _with_stamp_and_attachment(monkeypatch)
+    out = ingest_file(SEED, settings, index=False)
+    with session_scope(settings) as s:
+        doc = s.get(m.Document, out.document_id)
+        assert doc.meta == {"stamp": {"number": "125", "date": "2024-02-26"}}
+        assert doc.pages[0].meta == {"low_confidence": [{"text": "125", "conf": 41.0}]}
+        attachment, second = doc.children
+        assert attachment["role"] == "attachment" and attachment["size"] == len("Phụ lục\n".encode())
+        assert (settings.data_dir / attachment["stored_path"]).read_text(encoding="utf-8") == "Phụ lục\n"
+        assert second == {"name": "second letter", "mime": "text/plain", "role": "document", "pages": [1], "metadata": {}}
+    shown = json.loads(CliRunner().invoke(main, ["show", str(out.document_id), "--json"]).output)
+    assert shown["metadata"]["stamp"]["number"] == "125" and len(shown["children"]) == 2
+
+
+def test_a_failed_write_removes_the_stored_attachments_too(settings, monkeypatch):
+    import dondoc.pipeline as pipeline
+    _with_stamp_and_attachment(monkeypatch)
+    monkeypatch.setattr(pipeline, "store_record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    try:
+        ingest_file(SEED, settings, index=False)
+    except RuntimeError:
+        pass
+    assert not [f for f in (settings.data_dir / "originals").rglob("*") if f.is_file()]
+
+
+def test_a_plain_text_file_brings_no_metadata_and_no_children(settings):
+    out = ingest_file(SEED, settings, index=False)
+    with session_scope(settings) as s:
+        doc = s.get(m.Document, out.document_id)
+        assert doc.meta == {} and doc.children == [] and doc.pages[0].meta == {}
+
+
+def test_extract_json_shows_what_the_reader_found(settings):
+    data = json.loads(CliRunner().invoke(main, ["extract", "--json", str(SEED)]).output)
+    assert data["read"] == {"metadata": {}, "children": [],
+                            "pages": [{"number": 1, "method": "text", "confidence": None, "metadata": {}}]}

@@ -26,3 +26,22 @@ def test_reading_a_file_beside_a_database_not_yet_upgraded_still_works(settings)
         command.upgrade(cfg, "0003")            # before the office's own agency names
     record = extract_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", settings)
     assert record.number == "687/LĐTBXH-TTr" and record.tasks
+
+
+def test_documents_stored_before_reader_metadata_read_as_empty_metadata(settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from dondoc.storage import models as m
+    from dondoc.storage.db import alembic_config, session_scope
+    with engine_for(settings.db_url).begin() as conn:
+        cfg = alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+        conn.execute(text("INSERT INTO documents (sha256, filename, mime, kind, size, stored_path, created_at)"
+                          " VALUES ('ab', 'cv.pdf', 'application/pdf', 'pdf', 1, 'originals/ab', '2026-11-30')"))
+        conn.execute(text("INSERT INTO pages (document_id, number, text, method) VALUES (1, 1, 'x', 'ocr')"))
+        command.upgrade(cfg, "head")
+    with session_scope(settings) as s:
+        doc = s.get(m.Document, 1)
+        assert doc.meta == {} and doc.children == [] and doc.pages[0].meta == {}

@@ -28,6 +28,12 @@ class Document(Base):
     size: Mapped[int] = mapped_column(Integer)
     stored_path: Mapped[str] = mapped_column(String(500))  # relative to the data folder
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # what the reader learned besides the text (ReadResult.metadata): an incoming stamp's
+    # number and date, PDF annotations and form fields, an edXML envelope's header
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    # files that came inside this one (ReadResult.children, without their bytes): name, mime,
+    # role (attachment | document), and for an attachment its sha256 and stored_path
+    children: Mapped[list] = mapped_column(JSON, default=list)
     pages: Mapped[list["Page"]] = relationship(back_populates="document", cascade="all, delete-orphan",
                                                order_by="Page.number")
     dispatch: Mapped["Dispatch | None"] = relationship(back_populates="document", cascade="all, delete-orphan",
@@ -46,6 +52,7 @@ class Page(Base):
     text: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(10))        # text | ocr
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)   # Page.metadata of the reader
     document: Mapped[Document] = relationship(back_populates="pages")
 
 

@@ -36,6 +36,7 @@ def corpus_material():
 
 
 def synthetic(n_tasks: int, seed: int = 1):
+    from dondoc.domain import Status
     from dondoc.nlp.fold import fold
     rnd = random.Random(seed)
     sentences, agencies = corpus_material()
@@ -54,7 +55,7 @@ def synthetic(n_tasks: int, seed: int = 1):
             lead = rnd.sample(agencies, 1)
             support = rnd.sample(agencies, rnd.choice((0, 0, 1, 2)))
             tasks.append({"id": tid, "dispatch_id": did, "text": text, "folded": fold(text), "lead": lead, "support": support,
-                          "status": rnd.choice(("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh")), "deadlines": dues,
+                          "status": rnd.choice((Status.NOT_STARTED.value, Status.IN_PROGRESS.value, Status.DONE.value)), "deadlines": dues,
                           "next_due": dues[0] if dues else None, "number": f"{did}/UBND-VX", "issuer": issuer,
                           "issued": issued.isoformat(), "subject": "về việc thực hiện nhiệm vụ"})
         body = " ".join(t["text"] for t in tasks)

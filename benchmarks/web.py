@@ -29,6 +29,7 @@ def populate(settings, n_tasks: int) -> None:
     """Bulk rows straight into the tables (as ingestion would leave them), then the index."""
     from sqlalchemy import insert
     from search import synthetic
+    from dondoc.domain import Status
     from dondoc.search.service import reindex
     from dondoc.storage import models as m
     from dondoc.storage.db import engine_for
@@ -43,7 +44,7 @@ def populate(settings, n_tasks: int) -> None:
                       "warnings": [], "text": d["text"], "confirmed": True})
         for i, t in enumerate(d["tasks"], 1):
             tasks.append({"id": t["id"], "dispatch_id": d["id"], "seq": i, "text": t["text"], "status": t["status"],
-                          "completed_on": date.fromisoformat(t["deadlines"][0]) if t["status"] == "hoan_thanh" and t["deadlines"] else None,
+                          "completed_on": date.fromisoformat(t["deadlines"][0]) if t["status"] == Status.DONE and t["deadlines"] else None,
                           "corrected": False})
             for role in ("lead", "support"):
                 for name in t[role]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .domain import Status
 
 
 @click.group(help="dondoc: tiếp nhận văn bản, trích xuất nhiệm vụ, theo dõi và đôn đốc thực hiện.")
@@ -158,7 +159,7 @@ def eval_cmd(corpus, as_json):
 @click.argument("text", required=False, default="")
 @click.option("--agency", help="Cơ quan chủ trì hoặc phối hợp (tên đầy đủ hay viết tắt, ví dụ 'Sở LĐTBXH').")
 @click.option("--issuer", help="Cơ quan ban hành.")
-@click.option("--status", type=click.Choice(["chua_thuc_hien", "dang_thuc_hien", "hoan_thanh"]))
+@click.option("--status", type=click.Choice([s.value for s in Status]))
 @click.option("--due-after", type=click.DateTime(["%Y-%m-%d"]), help="Hạn từ ngày (YYYY-MM-DD).")
 @click.option("--due-before", type=click.DateTime(["%Y-%m-%d"]), help="Hạn đến ngày (YYYY-MM-DD).")
 @click.option("--issued-from", type=click.DateTime(["%Y-%m-%d"]))
@@ -260,7 +261,7 @@ def serve(settings, host, port):
 
 
 @main.command(help="Gửi bản tin hạn: nhiệm vụ sắp đến hạn và quá hạn tới từng cơ quan và người đăng ký.")
-@click.option("--days", default=7, show_default=True, help="Số ngày tới được coi là sắp đến hạn.")
+@click.option("--days", type=int, help="Số ngày tới được coi là sắp đến hạn (mặc định: due_soon_days, 7).")
 @click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path), help="Ghi thư ra thư mục này thay vì gửi.")
 @click.option("--every", help="Chạy theo lịch, ví dụ 'mon-fri 07:00' (giờ Việt Nam).")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Ngày coi là hôm nay (mặc định: hôm nay).")

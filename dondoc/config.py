@@ -7,6 +7,7 @@ Keys (environment / file):
   DONDOC_ES_URL        es_url           Elasticsearch URL, e.g. http://127.0.0.1:9200
   DONDOC_ES_INDEX      es_index         index name prefix (default "dondoc")
   DONDOC_MAX_FILE_MB   max_file_mb      larger files are refused (default 50)
+  DONDOC_DUE_SOON_DAYS due_soon_days    a task within its deadline is "sắp đến hạn" this many days ahead (default 7)
   DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
   DONDOC_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl), _USER, _PASSWORD, _CAFILE, DONDOC_MAIL_FROM
                        smtp_* / mail_from  where digests are sent; _CAFILE trusts an office's own CA
@@ -39,6 +40,7 @@ class Settings:
     es_url: str = ""
     es_index: str = "dondoc"
     max_file_mb: int = 50
+    due_soon_days: int = 7
     ocr_workers: int = 0
     secret_key: str = ""
     smtp_host: str = ""

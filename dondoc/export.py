@@ -7,7 +7,7 @@ from .storage import models as m
 def task_dict(t: m.Task) -> dict:
     return {
         "id": t.id, "seq": t.seq, "text": t.text, "span": [t.span_start, t.span_end],
-        "lead": t.names("lead"), "support": t.names("support"), "status": t.status,
+        "lead": t.names("lead"), "support": t.names("support"), "status": t.status, "status_reason": t.status_reason,
         "completed_on": t.completed_on.isoformat() if t.completed_on else None,
         "deadlines": [{"date": d.due.isoformat() if d.due else None,
                        "original": d.original_due.isoformat() if d.original_due else None,

@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+from dondoc.domain import ReportClass, Status
+
 from .conftest import ROOT, free_port, require
 
 SHOTS = ROOT / "docs" / "screenshots"
@@ -112,7 +114,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     d.find_element(By.NAME, "password").send_keys("matkhau")
     click_and_load(d, d.find_element(By.CSS_SELECTOR, "#login-form button"))
     d.get(server + "/dashboard")
-    before = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
+    before = int(d.find_element(By.CSS_SELECTOR, f'.stat[data-class="{ReportClass.ON_TIME}"] b').text)
 
     # upload a scanned PDF and wait for the worker
     d.get(server + "/upload")
@@ -143,7 +145,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     # the task: done, with evidence, on time against the corrected date
     d.get(task_href)
     assert "2024-11-25" in d.find_element(By.CSS_SELECTOR, "dl.meta").text
-    Select(d.find_element(By.ID, "status")).select_by_value("hoan_thanh")
+    Select(d.find_element(By.ID, "status")).select_by_value(Status.DONE)
     d.execute_script("document.querySelector('[name=completed_on]').value = '2024-11-22'")
     d.find_element(By.ID, "evidence_note").send_keys("Báo cáo số 101/BC-SLĐTBXH ngày 22/11/2024")
     click_and_load(d, d.find_element(By.ID, "save-status"))
@@ -158,7 +160,7 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     shot(d, "search")
     d.get(server + "/dashboard")
     wait_for(lambda: d.execute_script("return typeof Chart !== 'undefined' && document.querySelector('#weeks').width > 0"), 10)
-    after = int(d.find_element(By.CSS_SELECTOR, '.stat[data-class="dung_han"] b').text)
+    after = int(d.find_element(By.CSS_SELECTOR, f'.stat[data-class="{ReportClass.ON_TIME}"] b').text)
     assert after == before + 1
     shot(d, "dashboard")
     click_and_load(d, d.find_element(By.LINK_TEXT, "Cơ quan"))

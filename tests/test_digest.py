@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from dondoc import config
+from dondoc.domain import Status
 from dondoc.digest.send import parse_every, run
 from dondoc.pipeline import ingest_file
 from dondoc.storage import models as m
@@ -132,7 +133,7 @@ def register(tmp_path, smtp):
         # a done task is never in a digest
         done = db.scalar(select(m.Task).where(m.Task.text.like("Chỉ đạo Sở LĐTBXH%")))
         done.deadlines.append(m.Deadline(due=date(2024, 11, 10), original_due=date(2024, 11, 10), source="thử", kind="absolute"))
-        done.status = "hoan_thanh"
+        done.status = Status.DONE
     return s
 
 

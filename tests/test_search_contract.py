@@ -12,11 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from dondoc import config
+from dondoc.digest.build import build as build_digests
+from dondoc.domain import ReportClass, Status
 from dondoc.pipeline import ingest_file
 from dondoc.search import service
 from dondoc.search.base import Query
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
+from dondoc.tracking.report import classified
+from dondoc.tracking.status import complete_occurrence
 
 from .conftest import CORPUS, ROOT, require
 
@@ -41,7 +45,7 @@ def register(request, tmp_path_factory):
         ingest_file(f, s)
     with session_scope(s) as sess:
         t = sess.scalar(select(m.Task).where(m.Task.text.like("Giao Sở LĐTBXH đầu mối%")))
-        t.status = "hoan_thanh"
+        t.status = Status.DONE
         sess.add(m.IndexJob(entity="dispatch", entity_id=t.dispatch_id, op="upsert"))
     service.drain(s)
     return s
@@ -80,10 +84,10 @@ def test_issuer_filter(register):
 
 
 def test_status_filter_and_facet(register):
-    done = tasks(register, status="hoan_thanh")
+    done = tasks(register, status=Status.DONE)
     assert done.total == 1
     allt = tasks(register)
-    assert dict(allt.facets["status"])["hoan_thanh"] == 1
+    assert dict(allt.facets["status"])[Status.DONE] == 1
     assert sum(n for _, n in allt.facets["status"]) == allt.total
 
 
@@ -101,7 +105,7 @@ def test_issue_date_range(register):
 def test_overdue_only_leaves_out_done_and_future_tasks(register):
     res = tasks(register, overdue=True, per_page=100)
     assert res.total > 0
-    assert all(h.fields["status"] != "hoan_thanh" and h.fields["next_due"] < TODAY.isoformat() for h in res.hits)
+    assert all(h.fields["status"] != Status.DONE and h.fields["next_due"] < TODAY.isoformat() for h in res.hits)
     assert not any(h.fields["text"].startswith("Giao Sở LĐTBXH đầu mối") for h in res.hits)
 
 
@@ -168,3 +172,66 @@ def test_index_down_then_back(register, tmp_path):
     res = tasks(register, text="rà soát văn bản", agency="Sở Tư pháp")
     assert service.pending(register) == 0
     assert any("rà soát văn bản" in h.fields["text"] for h in res.hits)
+
+
+# -- the recurring task: search, dashboard and digest say the same ------------------------------
+
+RECURRING = ("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp báo cáo định kỳ kết quả rà soát văn bản quy phạm pháp luật"
+             " về công tác trẻ em.\n")        # written for the test; its two periods are set below
+
+
+@pytest.fixture(scope="module", params=["sqlite", "es"])
+def recurring(request, tmp_path_factory):
+    """One confirmed task with two periods: 20/5/2024 (past on TODAY) and 15/11/2024."""
+    tmp = tmp_path_factory.mktemp(f"recurring-{request.param}")
+    s = _settings(tmp, request.param)
+    upgrade(s)
+    f = tmp / "dinh_ky.txt"
+    f.write_text(RECURRING, encoding="utf-8")
+    ingest_file(f, s, confirm=True)
+    with session_scope(s) as sess:
+        t = sess.scalar(select(m.Task))
+        t.deadlines = [m.Deadline(due=date(2024, 5, 20), original_due=date(2024, 5, 20), kind="recurring", rule="6m"),
+                       m.Deadline(due=date(2024, 11, 15), original_due=date(2024, 11, 15), kind="recurring", rule="6m")]
+        t.agencies[0].agency.emails = ["stp@example.vn"]
+        task_id = t.id
+    return s, task_id
+
+
+def _first_period_done(s, task_id: int, done: bool) -> None:
+    with session_scope(s) as sess:
+        t = sess.get(m.Task, task_id)
+        first = min(t.deadlines, key=lambda d: d.due)
+        if done:
+            complete_occurrence(first, date(2024, 5, 18), "lanhdao", "Báo cáo số 12/BC-STP")
+        else:
+            first.done_on = None
+        service.enqueue(sess, [t.dispatch_id])
+    service.drain(s)
+
+
+def _everywhere(s, task_id: int) -> dict:
+    """What search, the dashboard's SQL and the digest each say of the task on TODAY."""
+    overdue = {h.id for h in tasks(s, overdue=True).hits}
+    hit = next(h for h in tasks(s, text="rà soát văn bản quy phạm").hits if h.id == task_id)
+    with session_scope(s) as sess:
+        c = classified(TODAY)
+        sql = dict(sess.execute(select(c.c.task_id, c.c.cls)).all())[task_id]
+        mine = next(d for d in build_digests(sess, TODAY, days=7) if d.addresses == ["stp@example.vn"])
+        digest_overdue = task_id in {i.task_id for i in mine.overdue}
+    return {"search_overdue": task_id in overdue, "next_due": hit.fields["next_due"], "class": sql,
+            "digest_overdue": digest_overdue}
+
+
+def test_a_recurring_task_whose_past_period_is_done_is_on_time_everywhere(recurring):
+    s, task_id = recurring
+    _first_period_done(s, task_id, True)
+    assert _everywhere(s, task_id) == {"search_overdue": False, "next_due": "2024-11-15",
+                                       "class": ReportClass.IN_TIME, "digest_overdue": False}
+
+
+def test_a_recurring_task_whose_past_period_is_open_is_overdue_everywhere(recurring):
+    s, task_id = recurring
+    _first_period_done(s, task_id, False)
+    assert _everywhere(s, task_id) == {"search_overdue": True, "next_due": "2024-05-20",
+                                       "class": ReportClass.OVERDUE, "digest_overdue": True}

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from dondoc import config
+from dondoc.domain import Status
 from dondoc.pipeline import ingest_file
 from dondoc.search import service, sqlite_columns, sqlite_fts
 from dondoc.search.base import Query, raw_terms
@@ -47,10 +48,10 @@ def test_a_status_change_shows_in_the_next_search_without_a_full_reload(register
     before = search(register)
     cached = sqlite_columns._cache[str(sqlite_fts.SqliteBackend(register).engine.url)]
     task_id = before.hits[0].id
-    _set_status(register, task_id, "hoan_thanh")
+    _set_status(register, task_id, Status.DONE)
     after = search(register)
-    assert dict(after.facets["status"]).get("hoan_thanh", 0) == dict(before.facets["status"]).get("hoan_thanh", 0) + 1
-    assert [h.id for h in search(register, status="hoan_thanh").hits] == [task_id]
+    assert dict(after.facets["status"]).get(Status.DONE, 0) == dict(before.facets["status"]).get(Status.DONE, 0) + 1
+    assert [h.id for h in search(register, status=Status.DONE).hits] == [task_id]
     now = sqlite_columns._cache[str(sqlite_fts.SqliteBackend(register).engine.url)]
     assert now.epoch == cached.epoch and now.generation > cached.generation
 
@@ -68,15 +69,15 @@ def test_a_deleted_dispatch_leaves_totals_and_facets(register):
 
 def test_a_write_from_another_process_is_seen(register):
     """The web app's worker writes in its own process; the searching process must notice."""
-    before = search(register, status="hoan_thanh").total
+    before = search(register, status=Status.DONE).total
     with session_scope(register) as sess:
-        t = sess.scalars(select(m.Task).where(m.Task.status != "hoan_thanh").order_by(m.Task.id)).first()
+        t = sess.scalars(select(m.Task).where(m.Task.status != Status.DONE).order_by(m.Task.id)).first()
         sess.add(m.IndexJob(entity="dispatch", entity_id=t.dispatch_id, op="upsert"))
-        t.status = "hoan_thanh"
+        t.status = Status.DONE
     code = ("import sys; from dondoc import config; from dondoc.search import service;"
             "service.drain(config.load(data_dir=sys.argv[1], search_backend='sqlite'))")
     subprocess.run([sys.executable, "-c", code, str(register.data_dir)], check=True, cwd=ROOT)
-    assert search(register, status="hoan_thanh").total == before + 1
+    assert search(register, status=Status.DONE).total == before + 1
 
 
 def test_a_reindex_elsewhere_reloads_the_columns(register):

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from dondoc.domain import ReportClass, Status
 from dondoc.pipeline import ingest_file
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope
@@ -83,7 +84,7 @@ def test_a_clerk_cannot_update_status_and_sees_no_status_form(app, settings):
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
     assert "status-form" not in c.get(f"/tasks/{tid}").get_data(as_text=True)
     token = csrf(c, f"/tasks/{tid}")
-    r = c.post(f"/tasks/{tid}/status", data={"status": "dang_thuc_hien", "csrf_token": token})
+    r = c.post(f"/tasks/{tid}/status", data={"status": Status.IN_PROGRESS, "csrf_token": token})
     assert r.status_code == 403
 
 
@@ -104,7 +105,7 @@ def test_a_form_without_csrf_token_is_rejected(app, settings):
     c = app.test_client()
     login(c, "lanhdao")
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
-    r = c.post(f"/tasks/{tid}/status", data={"status": "dang_thuc_hien"})
+    r = c.post(f"/tasks/{tid}/status", data={"status": Status.IN_PROGRESS})
     assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True)
 
 
@@ -171,9 +172,9 @@ def test_completing_asks_for_evidence_then_records_who_when_what_why(app, settin
     login(c, "lanhdao")
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
     token = csrf(c, f"/tasks/{tid}")
-    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": "hoan_thanh"}, follow_redirects=True)
+    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": Status.DONE}, follow_redirects=True)
     assert "cần minh chứng" in r.get_data(as_text=True)
-    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": "hoan_thanh", "completed_on": "2024-11-15",
+    r = c.post(f"/tasks/{tid}/status", data={"csrf_token": token, "status": Status.DONE, "completed_on": "2024-11-15",
                                              "evidence_note": "Báo cáo số 12/BC-SLĐTBXH", "reason": "đã nhận báo cáo",
                                              "evidence_file": (io.BytesIO(b"%PDF-1.4 bao cao"), "baocao.pdf")},
                content_type="multipart/form-data", follow_redirects=True)
@@ -238,8 +239,8 @@ def test_api_with_basic_auth_and_openapi(app, settings):
     r = c.get("/api/tasks?agency=S%E1%BB%9F+T%C6%B0+ph%C3%A1p", headers=h)
     assert r.status_code == 200 and "facets" in r.get_json()
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
-    r = c.patch(f"/api/tasks/{tid}", json={"status": "dang_thuc_hien", "reason": "đã giao chuyên viên"}, headers=h)
-    assert r.status_code == 200 and r.get_json()["status"] == "dang_thuc_hien"
+    r = c.patch(f"/api/tasks/{tid}", json={"status": Status.IN_PROGRESS, "reason": "đã giao chuyên viên"}, headers=h)
+    assert r.status_code == 200 and r.get_json()["status"] == Status.IN_PROGRESS
     spec = c.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.") and "/api/tasks/{id}" in spec["paths"]
 
@@ -249,7 +250,7 @@ def test_api_status_update_needs_a_manager(app, settings):
     c = app.test_client()
     h = {"Authorization": "Basic " + base64.b64encode(b"vanthu:matkhau").decode()}
     tid = first_task_id(settings, "Giao Sở LĐTBXH")
-    assert c.patch(f"/api/tasks/{tid}", json={"status": "dang_thuc_hien"}, headers=h).status_code == 403
+    assert c.patch(f"/api/tasks/{tid}", json={"status": Status.IN_PROGRESS}, headers=h).status_code == 403
 
 
 def test_each_period_of_a_recurring_report_is_tracked_on_its_own(app, settings):
@@ -264,11 +265,11 @@ def test_each_period_of_a_recurring_report_is_tracked_on_its_own(app, settings):
     c.post(f"/tasks/{tid}/occurrences/{first}", data={"csrf_token": token, "done_on": "2020-05-18", "note": "Báo cáo 6 tháng số 45/BC"})
     with session_scope(settings) as s:
         t = s.get(m.Task, tid)
-        assert t.status == "dang_thuc_hien" and s.get(m.Deadline, first).done_on == date(2020, 5, 18)
+        assert t.status == Status.IN_PROGRESS and s.get(m.Deadline, first).done_on == date(2020, 5, 18)
     c.post(f"/tasks/{tid}/occurrences/{second}", data={"csrf_token": token, "done_on": "2020-11-20", "note": "Báo cáo năm số 99/BC"})
     with session_scope(settings) as s:
         t = s.get(m.Task, tid)
-        assert t.status == "hoan_thanh" and t.completed_on == date(2020, 11, 20)
+        assert t.status == Status.DONE and t.completed_on == date(2020, 11, 20)
     html = c.get(f"/tasks/{tid}").get_data(as_text=True)
     assert "Hoàn thành đúng hạn" in html and "Hoàn thành quá hạn" in html   # the first period on time, the second late
     del out
@@ -290,18 +291,23 @@ def test_a_dispatch_citing_a_tracked_one_is_proposed_as_evidence(app, settings, 
     assert "Văn bản có thể là minh chứng" in html and "1201/SLĐTBXH-TTr" in html
 
 
-def test_the_database_classifies_tasks_as_the_tracking_rule_does(app, settings):
-    """report.classified (SQL, for pages over thousands of tasks) == status.classify (one task)."""
+def test_the_database_classifies_tasks_as_the_domain_rule_does(app, settings):
+    """report.classified (SQL, for pages over thousands of tasks) == domain.classify (one task),
+    on a real dispatch's tasks put in every class."""
+    from dondoc.domain import ALL_CLASSES, classify
     from dondoc.tracking.report import classified
-    from dondoc.tracking.status import classify
     ingest_file(CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", settings, confirm=True)
     today = date(2020, 12, 1)
     with session_scope(settings) as s:
         tasks = s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.number == "546/SLĐTBXH-TEBĐG")).all()
         undated = [t for t in tasks if not t.deadlines]
-        undated[0].status, undated[0].completed_on = "hoan_thanh", date(2020, 5, 1)                 # on time (no deadline)
+        undated[0].status, undated[0].completed_on = Status.DONE, date(2020, 5, 1)                  # no deadline, done
         year_end = next(t for t in tasks if [d.due for d in t.deadlines] == [date(2020, 12, 31)])
-        year_end.status, year_end.completed_on = "hoan_thanh", date(2021, 1, 5)                    # late
+        year_end.status, year_end.completed_on = Status.DONE, date(2020, 11, 5)                     # on time
+        for t, due in zip(undated[1:4], (date(2020, 6, 30), date(2020, 10, 1), date(2021, 3, 1))):
+            t.deadlines.append(m.Deadline(due=due, original_due=due, source="thử", kind="absolute"))
+        undated[1].status, undated[1].completed_on = Status.DONE, date(2020, 7, 5)                  # late
+        undated[2].status, undated[2].status_reason = Status.SUSPENDED, "chờ hướng dẫn của Bộ"     # apart
         recurring = next(t for t in tasks if len(t.deadlines) == 2)
         recurring.deadlines[0].done_on = date(2020, 5, 19)                                          # 2nd period overdue
         s.flush()
@@ -309,27 +315,27 @@ def test_the_database_classifies_tasks_as_the_tracking_rule_does(app, settings):
         sql_cls = dict(s.execute(select(c.c.task_id, c.c.cls)).all())
         all_tasks = s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed)).all()
         assert {t.id: classify(t, today) for t in all_tasks} == sql_cls
-        assert set(sql_cls.values()) == {"dung_han", "qua_han_hoan_thanh", "trong_han", "qua_han"}
+        assert set(sql_cls.values()) == set(ALL_CLASSES)
 
 
 def test_an_agency_board_counts_and_lists_its_lead_tasks_by_class(app, settings):
     from collections import Counter
 
+    from dondoc.domain import classify, current_due
     from dondoc.tracking.report import agency_board
-    from dondoc.tracking.status import classify, task_due
     ingest_file(CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", settings, confirm=True)
     today = date(2020, 12, 1)
     with session_scope(settings) as s:
         agency = s.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
         mine = [t for t in s.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id).where(m.Dispatch.confirmed))
                 if agency.name in t.names("lead")]
-        board = agency_board(s, today, agency.id, limit=3)
+        board = agency_board(s, today, agency.id, soon_days=30, limit=3)
         assert board.counts == dict(Counter(classify(t, today) for t in mine)) and len(mine) >= 3
         for cls, items in board.lists.items():
             assert all(classify(t, today) == cls for t, _ in items) and len(items) == min(3, board.counts.get(cls, 0))
             dues = [d for _, d in items]
             assert [d for d in dues if d] == sorted(d for d in dues if d) and dues[:len([d for d in dues if d])] == [d for d in dues if d]
-        assert all(today <= d <= date(2020, 12, 31) and task_due(t) == d for t, d in board.upcoming)
+        assert all(today <= d <= date(2020, 12, 31) and current_due(t.deadlines) == d for t, d in board.upcoming)
 
 
 # -- the office's own agency names (admins) ---------------------------------------------------

@@ -1,15 +1,18 @@
-"""What each agency (and each subscribed user) should hear: its open tasks due in the next N
-days and its overdue ones, grouped and sorted by deadline."""
+"""What each agency (and each subscribed user) should hear: its tasks overdue and those flagged
+"sắp đến hạn" (due in the next N days), grouped and sorted by deadline. A suspended task is not
+overdue while suspended and a task with no deadline is never due: neither is in a digest."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain import ReportClass, WorkingCalendar, classify, current_due, is_due_soon
 from ..storage import models as m
-from ..tracking.status import task_due
+from ..tracking.workdays import working_calendar
 
 
 @dataclass
@@ -20,6 +23,7 @@ class Item:
     subject: str | None
     due: date
     days: int            # days left (>= 0) or days late (< 0)
+    working_days: int    # the same in working days
     role: str            # chủ trì | phối hợp
     url: str
 
@@ -37,34 +41,36 @@ class Digest:
         return not self.overdue and not self.due_soon
 
 
-def _items(tasks_roles, today: date, days: int, base_url: str) -> tuple[list[Item], list[Item]]:
+def _items(tasks_roles: Iterable[tuple[m.Task, str]], today: date, days: int, base_url: str,
+           calendar: WorkingCalendar) -> tuple[list[Item], list[Item]]:
     overdue, soon = [], []
     seen = set()
     for t, role in tasks_roles:
-        if t.id in seen or t.status == "hoan_thanh" or not t.dispatch.confirmed:   # only tasks under tracking
-            continue
-        due = task_due(t)
-        if due is None:
+        if t.id in seen or not t.dispatch.confirmed:   # only tasks under tracking
             continue
         seen.add(t.id)
+        due = current_due(t.deadlines)
+        cls = classify(t, today)
+        late = cls == ReportClass.OVERDUE
+        if due is None or not (late or is_due_soon(cls, due, today, days)):
+            continue
         it = Item(t.id, t.text, t.dispatch.number, t.dispatch.subject, due, (due - today).days,
-                  "chủ trì" if role == "lead" else "phối hợp", f"{base_url.rstrip('/')}/tasks/{t.id}")
-        if due < today:
-            overdue.append(it)
-        elif due <= today + timedelta(days=days):
-            soon.append(it)
+                  calendar.working_days_between(today, due), "chủ trì" if role == "lead" else "phối hợp",
+                  f"{base_url.rstrip('/')}/tasks/{t.id}")
+        (overdue if late else soon).append(it)
     overdue.sort(key=lambda i: (i.due, i.task_id))
     soon.sort(key=lambda i: (i.due, i.task_id))
     return overdue, soon
 
 
-def build(session: Session, today: date, days: int = 7, base_url: str = "http://127.0.0.1:5000") -> list[Digest]:
+def build(session: Session, today: date, days: int, base_url: str = "http://127.0.0.1:5000") -> list[Digest]:
+    calendar = working_calendar(session)
     out: list[Digest] = []
     for a in session.scalars(select(m.Agency).order_by(m.Agency.name)):
         if not a.emails:
             continue
         links = session.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id)).all()
-        overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url)
+        overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url, calendar)
         out.append(Digest(f"agency:{a.id}", a.name, list(a.emails), overdue, soon))
     for u in session.scalars(select(m.User).where(m.User.email.is_not(None)).order_by(m.User.username)):
         subs = session.scalars(select(m.Subscription).where(m.Subscription.user_id == u.id)).all()
@@ -72,7 +78,7 @@ def build(session: Session, today: date, days: int = 7, base_url: str = "http://
             continue
         agency_ids = [s.agency_id for s in subs]
         links = session.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(agency_ids))).all()
-        overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url)
+        overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url, calendar)
         names = [session.get(m.Agency, i).name for i in agency_ids]
         out.append(Digest(f"user:{u.id}", "; ".join(names), [u.email], overdue, soon))
     return out

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Alarm, Calendar, Event
 
+from ..domain import Status
 from ..storage import models as m
 
 
@@ -38,12 +39,13 @@ def feed(name: str, links: list[tuple[m.Task, str]], base_url: str, tz: str, ala
             ev.add("dtstamp", datetime.now(timezone.utc))
             ev.add("dtstart", d.due)                       # a DATE: an all-day event
             ev.add("dtend", d.due + timedelta(days=1))
-            done = " (đã hoàn thành)" if t.status == "hoan_thanh" or d.done_on else ""
-            ev.add("summary", f"Hạn{done}: {t.text[:90]}")
+            done = " (đã hoàn thành)" if t.status == Status.DONE or d.done_on else ""
+            paused = " (tạm dừng)" if t.status == Status.SUSPENDED and not done else ""
+            ev.add("summary", f"Hạn{done}{paused}: {t.text[:90]}")
             ev.add("description", f"Văn bản {t.dispatch.number or '(chưa số)'}: {t.dispatch.subject or ''}\n"
                                   f"Vai trò: {'chủ trì' if role == 'lead' else 'phối hợp'}\n{t.text}\n{base_url.rstrip('/')}/tasks/{t.id}")
             ev.add("url", f"{base_url.rstrip('/')}/tasks/{t.id}")
-            if not done:
+            if not done and not paused:       # a suspended task is not chased
                 al = Alarm()
                 al.add("action", "DISPLAY")
                 al.add("description", f"Sắp đến hạn: {t.text[:80]}")

@@ -59,8 +59,10 @@ def _smtp(settings: Settings):
     return conn
 
 
-def run(settings: Settings, today: date | None = None, days: int = 7, dry_run: Path | None = None) -> Outcome:
+def run(settings: Settings, today: date | None = None, days: int | None = None, dry_run: Path | None = None) -> Outcome:
+    """`days`: how far ahead a task is flagged "sắp đến hạn" (default: the configured due_soon_days)."""
     today = today or date.today()
+    days = settings.due_soon_days if days is None else days
     out = Outcome([], [], [], [])
     with session_scope(settings) as s:
         digests = [d for d in build(s, today, days, settings.base_url) if not d.empty]

@@ -8,8 +8,6 @@ from typing import Iterable, Protocol
 
 from ..nlp.fold import fold
 
-STATUSES = ("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh")
-
 
 @dataclass
 class Query:
@@ -94,8 +92,3 @@ def snippet(text: str, query: str, width: int = 220) -> str:
     out.append(str(escape(text[pos:end])))
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
 
-
-def next_open_due(deadlines: list[str], status: str) -> str | None:
-    """The deadline that matters for a task: its earliest date (None if it has none)."""
-    ds = sorted(d for d in deadlines if d)
-    return ds[0] if ds else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain import current_due
 from ..nlp.fold import fold
 from ..storage import models as m
 
@@ -12,10 +13,11 @@ def dispatch_doc(d: m.Dispatch) -> dict:
     tasks = []
     for t in d.tasks:
         dues = [x.due.isoformat() for x in t.deadlines if x.due]
+        due = current_due(t.deadlines)     # the period not yet done, not simply the first
         tasks.append({
             "id": t.id, "dispatch_id": d.id, "text": t.text, "folded": fold(t.text),
             "lead": t.names("lead"), "support": t.names("support"), "status": t.status,
-            "deadlines": dues, "next_due": min(dues) if dues else None,
+            "deadlines": dues, "next_due": due.isoformat() if due else None,
             "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
             "subject": d.subject or "",
         })

@@ -11,6 +11,7 @@ from typing import Iterable
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from ..config import Settings
+from ..domain import OPEN_STATUSES
 from .base import Hit, Query, Results, raw_terms, snippet, terms
 
 TASK_MAPPING = {
@@ -147,7 +148,8 @@ class EsBackend:
 
     def search_tasks(self, q: Query, agency_names: list[str] | None = None) -> Results:
         self.ensure()
-        must, filt, must_not = [], [], []
+        must: list[dict] = []
+        filt: list[dict] = []
         tc = self._text_clause(q.text, "text", "folded")
         if tc:
             must.append(tc)
@@ -165,8 +167,8 @@ class EsBackend:
             filt.append({"range": {"issued": iss}})
         if q.overdue:
             filt.append({"range": {"next_due": {"lt": q.today.isoformat()}}})
-            must_not.append({"term": {"status": "hoan_thanh"}})
-        query = {"bool": {"must": must or [{"match_all": {}}], "filter": filt, "must_not": must_not}}
+            filt.append({"terms": {"status": [str(x) for x in OPEN_STATUSES]}})   # domain.is_overdue
+        query = {"bool": {"must": must or [{"match_all": {}}], "filter": filt}}
         sort = {
             "deadline": [{"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
             "issued": [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],

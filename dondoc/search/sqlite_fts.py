@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import text as sql
 
 from ..config import Settings
+from ..domain import OPEN_STATUSES
 from ..storage.db import engine_for
 from .base import Hit, Query, Results, raw_terms, snippet, terms
 from .sqlite_columns import NO_DATE, TaskColumns, columns_for, day_number, ints
@@ -208,7 +209,7 @@ class SqliteBackend:
         if q.issued_to:
             m &= issued <= day_number(q.issued_to)
         if q.overdue:
-            open_ = [cols.statuses.codes.get(s, -2) for s in ("chua_thuc_hien", "dang_thuc_hien")]
+            open_ = [cols.statuses.codes.get(s, -2) for s in OPEN_STATUSES]   # domain.is_overdue
             m &= np.isin(cols.status, open_) & (due < day_number(q.today))
         return m
 

@@ -8,6 +8,8 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Intege
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..domain import Status
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -111,7 +113,8 @@ class Task(Base):
     text: Mapped[str] = mapped_column(Text)
     span_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     span_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="chua_thuc_hien", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=Status.NOT_STARTED, index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text, nullable=True)   # why it is suspended
     completed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     evidence_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     evidence_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
@@ -224,3 +227,15 @@ class DigestLog(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CalendarDay(Base):
+    """A day an administrator made a day off or a working day (the year's swapped and
+    compensatory days): read into `domain.WorkingCalendar`."""
+    __tablename__ = "calendar_days"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(10))             # domain.DayKind
+    note: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,6 +1,6 @@
-"""The four reporting classes computed by the database, for pages that count thousands of
-tasks (agency pages, the dashboard). Same rule as `status.report_class`, which judges one task;
-tests hold the two to the same answers."""
+"""The report classes computed by the database, for pages that count thousands of tasks (agency
+pages, the dashboard): the SQL form of `domain.current_due` and `domain.report_class`, written
+with the domain's names; tests hold the two to the same answers on the same rows."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,12 +10,12 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ..domain import ALL_CLASSES, ReportClass, Status, is_due_soon
 from ..storage import models as m
-from .status import CLASSES
 
 
 def _due_subquery(task_ids=None):
-    """Per task: its earliest deadline not yet done, else its last one (see status.task_due)."""
+    """Per task: its earliest deadline not yet done, else its last one (domain.current_due)."""
     open_due = func.min(case((m.Deadline.done_on.is_(None), m.Deadline.due)))
     stmt = select(m.Deadline.task_id.label("task_id"), func.coalesce(open_due, func.max(m.Deadline.due)).label("due"))
     if task_ids is not None:
@@ -29,12 +29,15 @@ def classified(today: date, agency_id: int | None = None, role: str = "lead"):
     if agency_id is not None:
         mine = select(m.TaskAgency.task_id).where(m.TaskAgency.agency_id == agency_id, m.TaskAgency.role == role)
     due = _due_subquery(mine)
-    cls = case(
-        (m.Task.status == "hoan_thanh",
-         case((or_(due.c.due.is_(None), m.Task.completed_on.is_(None), m.Task.completed_on <= due.c.due), literal("dung_han")),
-              else_=literal("qua_han_hoan_thanh"))),
-        (and_(due.c.due.is_not(None), due.c.due < today), literal("qua_han")),
-        else_=literal("trong_han"),
+    done = m.Task.status == Status.DONE.value
+    on_time = or_(m.Task.completed_on.is_(None), m.Task.completed_on <= due.c.due)
+    cls = case(      # the branches of domain.report_class, in its order
+        (m.Task.status == Status.SUSPENDED.value, literal(ReportClass.SUSPENDED.value)),
+        (due.c.due.is_(None), literal(ReportClass.NO_DEADLINE.value)),
+        (and_(done, on_time), literal(ReportClass.ON_TIME.value)),
+        (done, literal(ReportClass.DONE_LATE.value)),
+        (due.c.due < today, literal(ReportClass.OVERDUE.value)),
+        else_=literal(ReportClass.IN_TIME.value),
     ).label("cls")
     stmt = (select(m.Task.id.label("task_id"), cls, due.c.due.label("due"))
             .join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
@@ -59,15 +62,15 @@ class AgencyBoard:
     upcoming: list[tuple[m.Task, date | None]]
 
 
-def agency_board(session: Session, today: date, agency_id: int, limit: int = 50, soon_days: int = 30) -> AgencyBoard:
+def agency_board(session: Session, today: date, agency_id: int, soon_days: int, limit: int = 50) -> AgencyBoard:
     """An agency's lead tasks classified once (an agency may lead thousands), then counted and
-    listed by class, each list nearest deadline first (no deadline last)."""
+    listed by class, each list nearest deadline first (no deadline last); `upcoming` are the
+    tasks flagged "sắp đến hạn" (within their deadline, due in the next `soon_days` days)."""
     c = classified(today, agency_id)
     rows = session.execute(select(c.c.task_id, c.c.cls, c.c.due)).all()
     order = lambda r: (r.due is None, r.due or date.min, r.task_id)   # noqa: E731
-    lists = {k: sorted((r for r in rows if r.cls == k), key=order)[:limit] for k in CLASSES}
-    soon = today + timedelta(days=soon_days)
-    upcoming = sorted((r for r in rows if r.cls == "trong_han" and r.due and today <= r.due <= soon), key=order)[:limit]
+    lists = {k: sorted((r for r in rows if r.cls == k), key=order)[:limit] for k in ALL_CLASSES}
+    upcoming = sorted((r for r in rows if is_due_soon(ReportClass(r.cls), r.due, today, soon_days)), key=order)[:limit]
     wanted = {r.task_id for r in upcoming} | {r.task_id for rs in lists.values() for r in rs}
     tasks = {t.id: t for t in session.scalars(select(m.Task).where(m.Task.id.in_(wanted)))} if wanted else {}
     return AgencyBoard(counts=dict(Counter(r.cls for r in rows)),
@@ -81,7 +84,7 @@ def weeks_ahead(session: Session, today: date, weeks: int = 8) -> list[dict]:
     for w in range(weeks):
         start = today + timedelta(days=7 * w)
         end = start + timedelta(days=6)
-        n = session.scalar(select(func.count()).select_from(c).where(c.c.cls == "trong_han", c.c.due >= start, c.c.due <= end))
+        n = session.scalar(select(func.count()).select_from(c).where(c.c.cls == ReportClass.IN_TIME.value, c.c.due >= start, c.c.due <= end))
         out.append({"label": f"{start:%d/%m}–{end:%d/%m}", "count": n})
     return out
 
@@ -91,5 +94,5 @@ def overdue_by_agency(session: Session, today: date, top: int = 10) -> list[tupl
     stmt = (select(m.Agency.name, func.count()).select_from(c)
             .join(m.TaskAgency, and_(m.TaskAgency.task_id == c.c.task_id, m.TaskAgency.role == "lead"))
             .join(m.Agency, m.Agency.id == m.TaskAgency.agency_id)
-            .where(c.c.cls == "qua_han").group_by(m.Agency.name).order_by(func.count().desc(), m.Agency.name).limit(top))
+            .where(c.c.cls == ReportClass.OVERDUE.value).group_by(m.Agency.name).order_by(func.count().desc(), m.Agency.name).limit(top))
     return [(n, k) for n, k in session.execute(stmt)]

@@ -52,8 +52,8 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
     app.teardown_appcontext(db.close)
     from . import worker
     app.extensions["huey"] = worker.make_huey(settings, immediate=app.config["HUEY_IMMEDIATE"])
-    from . import api, auth, dispatches, gazetteer, reports, tasks
-    for bp in (auth.bp, dispatches.bp, tasks.bp, reports.bp, gazetteer.bp, api.bp):
+    from . import api, auth, dispatches, gazetteer, reports, tasks, workdays
+    for bp in (auth.bp, dispatches.bp, tasks.bp, reports.bp, gazetteer.bp, workdays.bp, api.bp):
         app.register_blueprint(bp)
     csrf.exempt(api.bp)
 
@@ -73,6 +73,7 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
     def not_found(e):
         return render_template("error.html", message="Không tìm thấy trang."), 404
 
-    from ..tracking.status import CLASS_LABELS, STATUS_LABELS
-    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, CLASS_LABELS=CLASS_LABELS)
+    from ..domain import CLASS_LABELS, DUE_SOON_LABEL, STATUS_LABELS, ReportClass, Status
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, CLASS_LABELS=CLASS_LABELS, DUE_SOON_LABEL=DUE_SOON_LABEL,
+                                 Status=Status, ReportClass=ReportClass)
     return app

@@ -14,8 +14,9 @@ from ..export import dispatch_dict, task_dict
 from ..search.base import Query
 from ..search.service import enqueue, search_dispatches, search_tasks
 from ..search.sync import drain_quietly
+from ..domain import Status, classify
 from ..storage import models as m
-from ..tracking.status import classify, set_status
+from ..tracking.status import set_status
 from .auth import WebUser, check_login
 from .db import session
 
@@ -154,7 +155,7 @@ def openapi():
             "/api/tasks": {"get": op("Tìm nhiệm vụ", task_params)},
             "/api/tasks/{id}": {"get": {**op("Một nhiệm vụ và lịch sử"), "parameters": path_id},
                                 "patch": {**op("Cập nhật trạng thái", body={"type": "object", "properties": {
-                                    "status": {"type": "string", "enum": ["chua_thuc_hien", "dang_thuc_hien", "hoan_thanh"]},
+                                    "status": {"type": "string", "enum": [s.value for s in Status]},
                                     "reason": {"type": "string"}, "completed_on": {"type": "string", "format": "date"},
                                     "evidence_note": {"type": "string"}, "evidence_dispatch_id": {"type": "integer"}},
                                     "required": ["status"]}), "parameters": path_id}},

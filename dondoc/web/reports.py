@@ -19,8 +19,8 @@ from ..search.base import Query
 from ..search.service import search_tasks
 from ..storage import models as m
 from ..storage.db import engine_for
+from ..domain import ALL_CLASSES, CLASS_LABELS, STATUS_LABELS, ReportClass, classify
 from ..tracking.report import agency_board, class_counts, overdue_by_agency, weeks_ahead
-from ..tracking.status import CLASS_LABELS, CLASSES, STATUS_LABELS, classify
 from .auth import roles_required
 from .db import session
 
@@ -89,10 +89,11 @@ def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
     today = date.today()
-    board = agency_board(db, today, a.id)
+    soon_days = current_app.config["DONDOC"].due_soon_days
+    board = agency_board(db, today, a.id, soon_days)
     counts, lists, upcoming = board.counts, board.lists, board.upcoming
-    done = counts.get("dung_han", 0) + counts.get("qua_han_hoan_thanh", 0)
-    on_time = counts.get("dung_han", 0) / done if done else None
+    done = counts.get(ReportClass.ON_TIME, 0) + counts.get(ReportClass.DONE_LATE, 0)
+    on_time = counts.get(ReportClass.ON_TIME, 0) / done if done else None
     successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
     from flask_login import current_user
     from ..digest.ics import token
@@ -101,7 +102,7 @@ def agency(agency_id: int):
     my_ics = url_for("reports.user_ics", user_id=int(current_user.id), token=token(secret, f"user:{current_user.id}"), _external=True)
     subscribed = db.scalar(select(m.Subscription).where(m.Subscription.user_id == int(current_user.id), m.Subscription.agency_id == a.id)) is not None
     return render_template("agency.html", a=a, counts=counts, lists=lists, on_time=on_time, upcoming=upcoming,
-                           successor=successor, ics=ics, my_ics=my_ics, subscribed=subscribed)
+                           successor=successor, ics=ics, my_ics=my_ics, subscribed=subscribed, soon_days=soon_days)
 
 
 @bp.route("/agencies/<int:agency_id>/recipients", methods=["POST"])
@@ -122,7 +123,7 @@ def recipients(agency_id: int):
 
 def dashboard_data(db, today: date) -> dict:
     classes = class_counts(db, today)
-    return {"classes": {k: classes.get(k, 0) for k in CLASSES}, "class_labels": CLASS_LABELS,
+    return {"classes": {k: classes.get(k, 0) for k in ALL_CLASSES}, "class_labels": CLASS_LABELS,
             "weeks": weeks_ahead(db, today), "overdue_by_agency": overdue_by_agency(db, today),
             "total": sum(classes.values())}
 
@@ -151,7 +152,7 @@ def register_rows(db, today: date):
                "; ".join(t.names("lead")), "; ".join(t.names("support")),
                ", ".join(x.due.isoformat() for x in t.deadlines if x.due),
                ", ".join(x.original_due.isoformat() for x in t.deadlines if x.original_due and x.original_due != x.due),
-               STATUS_LABELS[t.status], CLASS_LABELS[classify(t, today)], t.completed_on.isoformat() if t.completed_on else ""]
+               STATUS_LABELS.get(t.status, t.status), CLASS_LABELS[classify(t, today)], t.completed_on.isoformat() if t.completed_on else ""]
 
 
 @bp.route("/export.<fmt>")

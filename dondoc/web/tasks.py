@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 
 from ..search.service import enqueue
 from ..search.sync import drain_quietly
+from ..domain import ReportClass, Status, classify, current_due, is_due_soon, period_class
 from ..storage import models as m
-from ..tracking.status import (classify, complete_occurrence, extend_deadline, occurrence_class, proposed_evidence,
-                               set_status, task_due)
+from ..tracking.status import complete_occurrence, extend_deadline, proposed_evidence, set_status
+from ..tracking.workdays import working_calendar
 from .auth import roles_required
 from .db import session
 
@@ -26,9 +27,12 @@ def show(task_id: int):
     db = session()
     t = db.get(m.Task, task_id) or abort(404)
     today = date.today()
-    return render_template("task.html", t=t, due=task_due(t), cls=classify(t, today), today=today,
-                           occurrence_class=occurrence_class, recurring=len(t.deadlines) > 1,
-                           proposals=proposed_evidence(db, t) if t.status != "hoan_thanh" else [])
+    due, cls = current_due(t.deadlines), classify(t, today)
+    late = working_calendar(db).working_days_between(due, today) if due and cls == ReportClass.OVERDUE else None
+    soon = is_due_soon(cls, due, today, current_app.config["DONDOC"].due_soon_days)
+    return render_template("task.html", t=t, due=due, cls=cls, today=today, late_working_days=late, due_soon=soon,
+                           period_class=period_class, recurring=len(t.deadlines) > 1,
+                           proposals=proposed_evidence(db, t) if t.status != Status.DONE else [])
 
 
 def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nhật được", cleanup=None):

@@ -1,7 +1,7 @@
 """the working-day calendar's admin-entered days; the reason a task is suspended
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 09:30:00
 
 Status codes stored before this revision are unchanged (`domain.Status` keeps them), so no row
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

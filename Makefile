@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system venv es-start es-stop eval bench clean
+.PHONY: demo test system venv es-start es-stop eval bench bench-restore model clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -55,6 +55,15 @@ bench: system venv
 	. scripts/es.env; \
 	$(BIN)/python benchmarks/search.py; rc=$$?; \
 	scripts/es.sh stop; exit $$rc
+
+# The diacritic restorer's model (dondoc/restore/data/), from ../shared/corpus/unlabelled/text;
+# the trained file is committed, so neither `make test` nor `make demo` runs this.
+model: venv
+	nice $(BIN)/dondoc train-restorer
+
+bench-restore: venv
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/restore.py
 
 clean:
 	rm -rf $(VENV) .es build *.egg-info

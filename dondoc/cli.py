@@ -236,6 +236,57 @@ def user_add(settings, username, role, password, email, if_missing):
     click.echo(f"Đã tạo {username} ({role}).")
 
 
+@main.command(help="In văn bản với dấu tiếng Việt được khôi phục (văn bản gõ không dấu hoặc OCR mất dấu).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Tệp mô hình khác mô hình đóng gói sẵn.")
+@click.pass_obj
+def restore(settings, path, model_path):
+    from .ingest.errors import IngestError
+    from .pipeline import read_file
+    from .restore import ModelError, load
+    try:
+        text = read_file(path, settings).text
+        restorer = load(str(model_path) if model_path else None)
+    except IngestError as exc:
+        click.echo(f"Lỗi: {path.name}: {exc.message}", err=True)
+        sys.exit(1)
+    except ModelError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(1)
+    out = restorer.restore(text)
+    sys.stdout.buffer.write(out.text.encode("utf-8"))
+    if not out.text.endswith("\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+@main.command("train-restorer", help="Huấn luyện mô hình khôi phục dấu từ corpus chưa gán nhãn (không dùng văn bản của tập có nhãn).")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục văn bản .txt để huấn luyện (mặc định: shared/corpus/unlabelled/text).")
+@click.option("--labelled", "labelled", multiple=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục tập có nhãn cần loại khỏi dữ liệu huấn luyện (mặc định: mọi tập của corpus/ và shared/corpus).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Tệp mô hình ghi ra (mặc định: mô hình đóng gói).")
+def train_restorer(corpus_dir, labelled, out):
+    from .restore import MODEL_PATH
+    from .restore.train import build, labelled_folders, shared_corpus
+    shared = shared_corpus()
+    if corpus_dir is None:
+        if shared is None:
+            raise click.ClickException("không tìm thấy shared/corpus/unlabelled/text; chỉ rõ bằng --corpus")
+        corpus_dir = shared / "unlabelled" / "text"
+    folders = list(labelled) or labelled_folders(shared)
+    out = out or MODEL_PATH
+    model = build(corpus_dir, folders, out)
+    meta = model.meta
+    click.echo(f"Đã huấn luyện trên {meta['training_texts']} văn bản ({meta['training_tokens']:,} từ tố) "
+               f"và {meta['names']} tên cơ quan, địa danh; bỏ {len(meta['excluded'])} văn bản trùng nội dung tập có nhãn:")
+    for name, lab in meta["excluded"].items():
+        click.echo(f"  {name}  (= {lab})")
+    click.echo(f"Mô hình: {out} ({out.stat().st_size / 2**20:.1f} MB; {meta['vocab']:,} từ, "
+               f"{meta['bigrams']:,} cặp, {meta['trigrams']:,} bộ ba)")
+
+
 @main.command(help="Chạy ứng dụng web cùng tiến trình xử lý nền.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -1,0 +1,150 @@
+"""A text in, the same text with its diacritics back out.
+
+Three kinds of text:
+- with diacritics (a normal Vietnamese text): left alone;
+- typed without them (`De nghi So Y te bao cao`): every word without marks gets its marks
+  back; words that have marks, numbers, punctuation, spaces and lines stay as they are, and a
+  line that mostly has its marks (a quotation typed properly) is kept whole. Each restored
+  character replaces one character, so every offset into the original holds in the copy;
+- read by an OCR engine without Vietnamese (`Kinh gtri`, `ndm`): first repaired to syllables
+  (nlp.ocrfix), then restored as if stripped; the copy keeps a map back to the original.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nlp.fold import diacritic_ratio, fold
+from ..nlp.textprep import normalize_tone
+from .decode import Decoder
+from .model import Model
+from .tokens import NUM, TOKEN, UNK, case_class, is_syllable_form
+
+ACCENTED_TEXT = 0.15     # share of letters with marks above which a text has its diacritics
+ACCENTED_LINE = 0.3      # share of words with marks above which a line is kept as typed
+
+
+@dataclass
+class Restoration:
+    text: str
+    mode: str                          # unchanged | stripped | garbled
+    to_original: list[int] | None = None   # garbled: offset in the original of each character (+ end)
+
+    @property
+    def changed(self) -> bool:
+        return self.mode != "unchanged"
+
+    def original_offset(self, i: int) -> int:
+        return i if self.to_original is None else self.to_original[i]
+
+
+def strip_marks(text: str) -> str:
+    """Same-length copy without diacritics, case kept (`Đồng` -> `Dong`)."""
+    return "".join(_strip_char(c) if not c.isascii() else c for c in text)
+
+
+def _strip_char(c: str) -> str:
+    if c in "đĐ":
+        return "d" if c == "đ" else "D"
+    base = unicodedata.normalize("NFD", c)[0]
+    return base if base.isascii() else c
+
+
+def _recase(word: str, like: str) -> str:
+    return "".join(w.upper() if o.isupper() else w for w, o in zip(word, like))
+
+
+class Restorer:
+    def __init__(self, model: Model):
+        self.model = model
+        self.decoder = Decoder(model)
+        self.ids = {w: i for i, w in enumerate(model.vocab)}
+        self.unk = self.ids[UNK]
+        self._num = np.array([self.ids[NUM]])
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(model.vocab):
+            if w[0].isalpha() and is_syllable_form(w):
+                groups[fold(w)].append(i)
+        lp = model.uni_lp
+        # most frequent first: a tie goes to the commoner word
+        self.candidates = {f: np.array(sorted(ids, key=lambda i: -lp[i]), dtype=np.int64) for f, ids in groups.items()}
+
+    # -- whole texts ---------------------------------------------------------------------------
+    def restore(self, text: str) -> Restoration:
+        from ..nlp.ocrfix import looks_garbled, repair
+        text = unicodedata.normalize("NFC", text)
+        if looks_garbled(text):
+            repaired, to_orig = repair(text)
+            return Restoration(self.restore_words(strip_marks(repaired), keep_marked_lines=False), "garbled", to_orig)
+        if diacritic_ratio(text) >= ACCENTED_TEXT:
+            return Restoration(text, "unchanged")
+        out = self.restore_words(text)
+        return Restoration(out, "stripped" if out != text else "unchanged")
+
+    # -- words ---------------------------------------------------------------------------------
+    def restore_words(self, text: str, keep_marked_lines: bool = True) -> str:
+        """`text` with marks put on its words that have none (same length, NFC in)."""
+        matches = list(TOKEN.finditer(text))
+        if not matches:
+            return text
+        kept_lines = self._marked_lines(text, matches) if keep_marked_lines else set()
+        newlines = [i for i, c in enumerate(text) if c == "\n"] if kept_lines else []
+        cands: list[np.ndarray] = []
+        cases: list[int] = []
+        choose: list[int] = []           # positions whose word is to be chosen
+        fixed_cache: dict[str, np.ndarray] = {}
+        for k, m in enumerate(matches):
+            tok = m.group(0)
+            c = tok[0]
+            if c.isalpha():
+                low = tok.lower()
+                if low.isascii() and not (kept_lines and bisect.bisect(newlines, m.start()) in kept_lines):
+                    cs = self.candidates.get(low)
+                    if cs is not None:
+                        if len(cs) > 1 or self.model.vocab[cs[0]] != low:
+                            choose.append(k)
+                        cands.append(cs)
+                        cases.append(case_class(tok))
+                        continue
+                arr = fixed_cache.get(low)
+                if arr is None:
+                    arr = fixed_cache[low] = np.array([self.ids.get(normalize_tone(low), self.unk)])
+                cands.append(arr)
+            elif c.isdigit():
+                cands.append(self._num)
+            else:
+                arr = fixed_cache.get(tok)
+                if arr is None:
+                    arr = fixed_cache[tok] = np.array([self.ids.get(tok, self.unk)])
+                cands.append(arr)
+            cases.append(-1)
+        if not choose:
+            return text
+        best = self.decoder.best(cands, cases)
+        out = list(text)
+        vocab = self.model.vocab
+        for k in choose:
+            m = matches[k]
+            word = vocab[best[k]]
+            out[m.start():m.end()] = _recase(word, m.group(0))
+        return "".join(out)
+
+    @staticmethod
+    def _marked_lines(text: str, matches) -> set[int]:
+        """Numbers of the lines where most words already carry their marks."""
+        words: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        line, last = 0, 0
+        for m in matches:
+            tok = m.group(0)
+            if not tok[0].isalpha():
+                continue
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            w = words[line]
+            w[0] += 1
+            w[1] += not tok.isascii()
+        return {ln for ln, (n, marked) in words.items() if marked and marked >= ACCENTED_LINE * n}

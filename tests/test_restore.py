@@ -97,3 +97,32 @@ def test_the_restore_command_refuses_a_broken_model_with_a_message(tmp_path):
     bad.write_bytes(b"not a model")
     r = CliRunner().invoke(main, ["restore", "--model", str(bad), str(f)])
     assert r.exit_code == 1 and "không phải mô hình khôi phục dấu" in r.output
+
+
+# Words and confidences as Tesseract `vie` read them on the real scans of dev2 (real_pdf 027, 029)
+SCAN_027 = [("Công", 96), ("Thương", 96), ("sửa", 96), ("đôi,", 56), ("bỗ", 91), ("sung,", 97), ("bãi", 96), ("bỏ", 95)]
+SCAN_029 = [("định", 96), ("của", 97), ("cấp", 95), ("có", 96), ("thâm", 89), ("quyên.", 77), ("3.", 96), ("Giao", 96)]
+
+
+@pytest.mark.parametrize("read, right", [(SCAN_027, "Công Thương sửa đổi, bổ sung, bãi bỏ"),
+                                         (SCAN_029, "định của cấp có thẩm quyền. 3. Giao")])
+def test_tone_marks_tesseract_confused_are_chosen_again_in_context(read, right):
+    from dondoc.restore.ocr import rescore_words
+    words = rescore_words([w for w, _ in read], [c for _, c in read], default_restorer())
+    assert " ".join(words) == right
+
+
+def test_a_word_tesseract_is_sure_of_keeps_its_reading():
+    # "quyển báo cáo" (the report booklet) is rarer than "quyền" but was read at 96
+    from dondoc.restore.ocr import rescore_words
+    words = rescore_words(["nộp", "quyển", "báo", "cáo"], [96, 96, 96, 96], default_restorer())
+    assert words == ["nộp", "quyển", "báo", "cáo"]
+
+
+def test_ocr_rescoring_applies_to_vietnamese_readings_only(monkeypatch):
+    from dondoc.ingest.ocr import _rescored
+    data = {"text": ["", "thâm", "quyên."], "conf": ["-1", "89", "77"], "line_num": [0, 1, 1]}
+    assert _rescored(data, "vie")["text"] == ["", "thẩm", "quyền."]
+    assert _rescored(data, "eng")["text"] == data["text"]
+    monkeypatch.setenv("DONDOC_OCR_RESCORE", "0")
+    assert _rescored(data, "vie")["text"] == data["text"]

@@ -64,6 +64,15 @@ def _tesseract(img: Image.Image, lang: str) -> dict:
         return pytesseract.image_to_data(fh.name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
 
 
+def _rescored(data: dict, lang: str) -> dict:
+    """The tone marks Tesseract `vie` confused, chosen again among each word's diacritic variants
+    in context by the diacritic restorer's model (dondoc.restore.ocr; DONDOC_OCR_RESCORE=0: off)."""
+    if "vie" not in lang.split("+") or os.environ.get("DONDOC_OCR_RESCORE", "1") == "0":
+        return data
+    from ..restore.ocr import rescore_tesseract
+    return rescore_tesseract(data)
+
+
 def _assemble(data: dict) -> tuple[str, float | None, int]:
     lines: dict[tuple, list[str]] = {}
     confs = []
@@ -96,13 +105,13 @@ def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
     skew = skew_angle(img)
     if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
         img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST)
-    text, conf, words = _assemble(_tesseract(img, lang))
+    text, conf, words = _assemble(_rescored(_tesseract(img, lang), lang))
     rot = 0
     if conf is None or conf < 60 or words < 20:
         rot = orientation(img)
         if rot:
             turned = img.rotate(-rot, expand=True, fillcolor=255)
-            t2, c2, w2 = _assemble(_tesseract(turned, lang))
+            t2, c2, w2 = _assemble(_rescored(_tesseract(turned, lang), lang))
             if (c2 or 0) > (conf or 0):
                 text, conf = t2, c2
             else:

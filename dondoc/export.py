@@ -6,7 +6,7 @@ from .storage import models as m
 
 def task_dict(t: m.Task) -> dict:
     return {
-        "id": t.id, "seq": t.seq, "text": t.text, "span": [t.span_start, t.span_end],
+        "id": t.id, "seq": t.seq, "text": t.text, "text_restored": t.text_restored, "span": [t.span_start, t.span_end],
         "lead": t.names("lead"), "support": t.names("support"), "status": t.status, "status_reason": t.status_reason,
         "completed_on": t.completed_on.isoformat() if t.completed_on else None,
         "deadlines": [{"date": d.due.isoformat() if d.due else None,
@@ -29,7 +29,8 @@ def dispatch_dict(doc: m.Document) -> dict:
             "place": d.place, "issuer": d.issuer, "issuer_parent": d.issuer_parent, "kind": d.kind,
             "subject": d.subject, "recipients": d.recipients,
             "signer": {"name": d.signer_name, "title": d.signer_title}, "cites": d.cites,
-            "warnings": d.warnings, "confirmed": d.confirmed, "tasks": [task_dict(t) for t in d.tasks],
+            "warnings": d.warnings, "confirmed": d.confirmed,
+            "restored": {"mode": d.restored_mode, "text": d.text_restored} if d.text_restored else None, "tasks": [task_dict(t) for t in d.tasks],
         })
     else:
         out["tasks"] = []

@@ -140,7 +140,26 @@ def store_record(session: Session, doc: m.Document, rec: Record) -> m.Dispatch:
             due = date.fromisoformat(dl.date) if dl.date else None
             task.deadlines.append(m.Deadline(due=due, original_due=due, source=dl.source, kind=dl.kind, rule=dl.rule))
         d.tasks.append(task)
+    restore_copy(d)
     return d
+
+
+def restore_copy(d: m.Dispatch) -> None:
+    """A dispatch typed without diacritics or read by OCR without Vietnamese gets a restored
+    copy of its text and of each task's text, for reading; `text` stays the original that every
+    span points into, and a garbled text's copy keeps its map back (dondoc.restore)."""
+    from .nlp.textprep import collapse
+    from .restore import ModelError, default_restorer
+    try:
+        r = default_restorer().restore(d.text or "")
+    except ModelError:        # the model file is missing or damaged: the dispatch is stored as read
+        return
+    if not r.changed:
+        return
+    d.text_restored, d.restored_mode, d.restored_map = r.text, r.mode, r.runs()
+    for t in d.tasks:
+        if t.span_start is not None and t.span_end is not None:
+            t.text_restored = collapse(r.restored_span(t.span_start, t.span_end))
 
 
 def _store_blob(write, sha: str, ext: str, settings: Settings) -> tuple[Path, bool]:

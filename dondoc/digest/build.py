@@ -54,7 +54,7 @@ def _items(tasks_roles: Iterable[tuple[m.Task, str]], today: date, days: int, ba
         late = cls == ReportClass.OVERDUE
         if due is None or not (late or is_due_soon(cls, due, today, days)):
             continue
-        it = Item(t.id, t.text, t.dispatch.number, t.dispatch.subject, due, (due - today).days,
+        it = Item(t.id, t.shown_text, t.dispatch.number, t.dispatch.subject, due, (due - today).days,
                   calendar.working_days_between(today, due), "chủ trì" if role == "lead" else "phối hợp",
                   f"{base_url.rstrip('/')}/tasks/{t.id}")
         (overdue if late else soon).append(it)

@@ -41,14 +41,14 @@ def feed(name: str, links: list[tuple[m.Task, str]], base_url: str, tz: str, ala
             ev.add("dtend", d.due + timedelta(days=1))
             done = " (đã hoàn thành)" if t.status == Status.DONE or d.done_on else ""
             paused = " (tạm dừng)" if t.status == Status.SUSPENDED and not done else ""
-            ev.add("summary", f"Hạn{done}{paused}: {t.text[:90]}")
+            ev.add("summary", f"Hạn{done}{paused}: {t.shown_text[:90]}")
             ev.add("description", f"Văn bản {t.dispatch.number or '(chưa số)'}: {t.dispatch.subject or ''}\n"
-                                  f"Vai trò: {'chủ trì' if role == 'lead' else 'phối hợp'}\n{t.text}\n{base_url.rstrip('/')}/tasks/{t.id}")
+                                  f"Vai trò: {'chủ trì' if role == 'lead' else 'phối hợp'}\n{t.shown_text}\n{base_url.rstrip('/')}/tasks/{t.id}")
             ev.add("url", f"{base_url.rstrip('/')}/tasks/{t.id}")
             if not done and not paused:       # a suspended task is not chased
                 al = Alarm()
                 al.add("action", "DISPLAY")
-                al.add("description", f"Sắp đến hạn: {t.text[:80]}")
+                al.add("description", f"Sắp đến hạn: {t.shown_text[:80]}")
                 al.add("trigger", timedelta(days=-alarm_days))
                 ev.add_component(al)
             cal.add_component(ev)

@@ -41,6 +41,27 @@ class Restoration:
     def original_offset(self, i: int) -> int:
         return i if self.to_original is None else self.to_original[i]
 
+    def restored_offset(self, original: int) -> int:
+        """Where an offset of the original falls in the restored copy."""
+        return original if self.to_original is None else bisect.bisect_left(self.to_original, original)
+
+    def restored_span(self, start: int, end: int) -> str:
+        """The restored copy of the original's text from `start` to `end`."""
+        return self.text[self.restored_offset(start):self.restored_offset(end)]
+
+    def runs(self) -> list[list[int]] | None:
+        """The map back as [restored start, original start, length] runs, for storing; None when
+        every offset is the same in both."""
+        if self.to_original is None:
+            return None
+        out: list[list[int]] = []
+        for i, o in enumerate(self.to_original[:-1]):
+            if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == o:
+                out[-1][2] += 1
+            else:
+                out.append([i, o, 1])
+        return out
+
 
 def strip_marks(text: str) -> str:
     """Same-length copy without diacritics, case kept (`Đồng` -> `Dong`)."""

@@ -9,13 +9,21 @@ from ..nlp.fold import fold
 from ..storage import models as m
 
 
+def _folded(original: str, restored: str | None) -> str:
+    """Folded for matching: the original, and the restored copy too where folding does not make
+    them one (OCR text repaired before its diacritics were restored)."""
+    f = fold(original)
+    r = fold(restored) if restored else f
+    return f if r == f else f"{f}\n{r}"
+
+
 def dispatch_doc(d: m.Dispatch) -> dict:
     tasks = []
     for t in d.tasks:
         dues = [x.due.isoformat() for x in t.deadlines if x.due]
         due = current_due(t.deadlines)     # the period not yet done, not simply the first
         tasks.append({
-            "id": t.id, "dispatch_id": d.id, "text": t.text, "folded": fold(t.text),
+            "id": t.id, "dispatch_id": d.id, "text": t.shown_text, "folded": _folded(t.text, t.text_restored),
             "lead": t.names("lead"), "support": t.names("support"), "status": t.status,
             "deadlines": dues, "next_due": due.isoformat() if due else None,
             "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
@@ -23,7 +31,8 @@ def dispatch_doc(d: m.Dispatch) -> dict:
         })
     return {
         "id": d.id, "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
-        "kind": d.kind, "subject": d.subject or "", "text": d.text, "folded": fold(d.text or ""),
+        "kind": d.kind, "subject": d.subject or "", "text": d.text_restored or d.text,
+        "folded": _folded(d.text or "", d.text_restored),
         "subject_folded": fold(d.subject or ""), "tasks": tasks,
     }
 

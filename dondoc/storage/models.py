@@ -5,8 +5,10 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint)
+from sqlalchemy import event
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import NEVER_SET, NO_VALUE
 
 from ..domain import Status
 
@@ -97,6 +99,11 @@ class Dispatch(Base):
     cites: Mapped[list] = mapped_column(JSON, default=list)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")    # the text the task spans point into
+    # a stripped or garbled text with its diacritics restored, for reading (dondoc.restore);
+    # garbled: runs [restored start, original start, length] map it back to `text`
+    text_restored: Mapped[str | None] = mapped_column(Text, nullable=True)
+    restored_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)   # stripped | garbled
+    restored_map: Mapped[list | None] = mapped_column(JSON, nullable=True)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     document: Mapped[Document] = relationship(back_populates="dispatch")
@@ -120,12 +127,19 @@ class Task(Base):
     evidence_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     evidence_dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), nullable=True)
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    text_restored: Mapped[str | None] = mapped_column(Text, nullable=True)   # `text` with its diacritics back, while unedited
     dispatch: Mapped[Dispatch] = relationship(back_populates="tasks", foreign_keys=[dispatch_id])
     agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan")
     deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", cascade="all, delete-orphan",
                                                        order_by="Deadline.due")
     history: Mapped[list["TaskEvent"]] = relationship(back_populates="task", cascade="all, delete-orphan",
                                                       order_by="TaskEvent.at")
+
+    @property
+    def shown_text(self) -> str:
+        """The text people read: restored when the dispatch was typed without diacritics or
+        read by OCR without Vietnamese; `text`, the original, is what spans point into."""
+        return self.text_restored or self.text
 
     def names(self, role: str) -> list[str]:
         return [ta.agency.name for ta in self.agencies if ta.role == role]
@@ -239,3 +253,10 @@ class CalendarDay(Base):
     note: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+@event.listens_for(Task.text, "set")
+def _edited_text_drops_its_restored_copy(task: Task, value, old, initiator) -> None:
+    # a clerk's wording replaces the original: a copy restored from the old one would contradict it
+    if old not in (NO_VALUE, NEVER_SET, None) and value != old:
+        task.text_restored = None

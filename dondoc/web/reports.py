@@ -148,7 +148,7 @@ EXPORT_HEADER = ["Mã NV", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban h
 def register_rows(db, today: date):
     for t in _tracked_tasks(db):
         d = t.dispatch
-        yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.text,
+        yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.shown_text,
                "; ".join(t.names("lead")), "; ".join(t.names("support")),
                ", ".join(x.due.isoformat() for x in t.deadlines if x.due),
                ", ".join(x.original_due.isoformat() for x in t.deadlines if x.original_due and x.original_due != x.due),

@@ -82,6 +82,8 @@ def ingest(settings, paths, no_index, confirm):
                 else:
                     stored += 1
                     console.print(f"Đã lưu mã {out.document_id}: {f} — {out.pages} trang, {out.tasks} nhiệm vụ")
+                for w in out.warnings:
+                    console.print(f"  [yellow]Cảnh báo:[/] {w}")
             except IngestError as exc:
                 failed += 1
                 console.print(f"[red]Lỗi:[/] {f}: {exc.message}")
@@ -98,13 +100,15 @@ def ingest(settings, paths, no_index, confirm):
 @click.option("--interval", default=1.0, show_default=True, help="Số giây giữa hai lần quét.")
 @click.pass_obj
 def watch(settings, folder, interval):
+    from .edxml.outbox import sync as edxml_sync
     from .ingest.watch import watch as run
     from .pipeline import ingest_file
     from .storage.db import upgrade
     upgrade(settings)
     click.echo(f"Đang theo dõi {folder} (Ctrl+C để dừng)")
     try:
-        run(folder, lambda p: ingest_file(p, settings), interval=interval, settle=interval, report=click.echo)
+        run(folder, lambda p: ingest_file(p, settings), interval=interval, settle=interval, report=click.echo,
+            after_pass=lambda: edxml_sync(settings))
     except KeyboardInterrupt:
         pass
 
@@ -129,7 +133,7 @@ def show(settings, doc_id, as_json):
         return
     click.echo(f"Tệp: {data['filename']} ({data['mime']}, {len(data['pages'])} trang)")
     for p in data["pages"]:
-        how = "lớp chữ" if p["method"] == "text" else f"OCR, độ tin cậy {p['confidence']}"
+        how = {"text": "lớp chữ", "edxml": "lời phong bì edXML"}.get(p["method"]) or f"OCR, độ tin cậy {p['confidence']}"
         click.echo(f"  trang {p['number']}: {how}")
     _print_record(data)
 

@@ -11,6 +11,8 @@ Keys (environment / file):
   DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
   DONDOC_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl), _USER, _PASSWORD, _CAFILE, DONDOC_MAIL_FROM
                        smtp_* / mail_from  where digests are sent; _CAFILE trusts an office's own CA
+  DONDOC_EDXML_OUTBOX  edxml_outbox     folder the edXML gateway sends status messages from
+  DONDOC_EDXML_ORGAN_ID, _ORGAN_NAME, _DEPARTMENT   this office on the exchange (From of a status)
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
 """
 from __future__ import annotations
@@ -52,6 +54,12 @@ class Settings:
     mail_from: str = "dondoc@localhost"
     base_url: str = "http://127.0.0.1:5000"
     timezone: str = "Asia/Ho_Chi_Minh"
+    # the national e-document exchange: where the gateway picks up status messages, and who this
+    # office is there (its electronic identifier and name; default: as the message addressed it)
+    edxml_outbox: str = ""
+    edxml_organ_id: str = ""
+    edxml_organ_name: str = ""
+    edxml_department: str = ""
 
     @property
     def originals_dir(self) -> Path:

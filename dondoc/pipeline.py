@@ -10,15 +10,17 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from .config import Settings
+from .edxml import intake as edxml_intake
+from .edxml import outbox as edxml_outbox
 from .ingest.base import ReadResult
 from .ingest.errors import IngestError
 from .nlp.agency import gazetteer, local_names
@@ -28,7 +30,7 @@ from .nlp.record import Dispatch as Record
 from .storage import models as m
 from .storage.db import session_scope
 
-EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt"}
+EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt", "edxml": ".edxml"}
 
 
 @dataclass
@@ -39,6 +41,9 @@ class IngestOutcome:
     pages: int = 0
     tasks: int = 0
     error: str | None = None
+    # what the clerk should hear at once: an attachment that could not be read, a dispatch
+    # already stored under the same số, ký hiệu and issuer
+    warnings: list[str] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:
@@ -162,6 +167,17 @@ def restore_copy(d: m.Dispatch) -> None:
             t.text_restored = collapse(r.restored_span(t.span_start, t.span_end))
 
 
+def same_number_and_issuer(session: Session, d: m.Dispatch) -> list[m.Dispatch]:
+    """Stored dispatches with this one's số, ký hiệu and issuer (NĐ 30/2020 asks the register to
+    warn of them): the same document arriving a second time, by another door."""
+    if not d.number or not d.issuer:
+        return []
+    key = fold_key(d.issuer)
+    return [o for o in session.scalars(select(m.Dispatch).where(m.Dispatch.number == d.number,
+                                                                m.Dispatch.id != d.id).order_by(m.Dispatch.id))
+            if o.issuer and fold_key(o.issuer) == key]
+
+
 def _store_blob(write, sha: str, ext: str, settings: Settings) -> tuple[Path, bool]:
     """Keep a file under originals/ by its checksum; `write(tmp_path)` puts its bytes there.
     Returns the path relative to the data folder and whether it was written now."""
@@ -217,7 +233,13 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
                                      tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
     result = read_file(path, settings)
-    rec = extract_text(result.text, settings)
+    envelope = result.metadata.get("edxml")      # an edXML message: its envelope's header
+    if envelope:
+        first = _delivered_before(path, envelope, settings)
+        if first is not None:
+            return first
+    # a message whose attachments gave no text has nothing to extract: its envelope is its record
+    rec = extract_text(result.text, settings) if result.text.strip() else Record(text=result.text)
     rel, new = _store_original(path, sha, result, settings)
     created = [rel] if new else []
     try:
@@ -230,12 +252,31 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence,
                                         meta=p.metadata))
             s.add(doc)
+            if envelope:
+                rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope)
             disp = store_record(s, doc, rec)
             disp.confirmed = confirm
+            if envelope:
+                edxml_intake.store(s, doc, disp, envelope, alternatives)
             s.flush()
+            warnings = list(envelope.get("problems", [])) if envelope else []
+            same = same_number_and_issuer(s, disp)
+            if same:
+                w = (f"Trùng số, ký hiệu và cơ quan ban hành với văn bản đã lưu (mã "
+                     f"{', '.join(str(o.document_id) for o in same)}): kiểm tra trước khi xác nhận.")
+                disp.warnings = [*disp.warnings, w]
+                warnings.append(w)
             if index:
                 s.add(m.IndexJob(entity="dispatch", entity_id=disp.id, op="upsert"))
-            outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks))
+            outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks), warnings=warnings)
+    except IntegrityError:
+        for r in created:
+            (settings.data_dir / r).unlink(missing_ok=True)
+        # the same message stored meanwhile by another worker
+        first = _delivered_before(path, envelope, settings) if envelope else None
+        if first is None:
+            raise
+        return first
     except BaseException:
         for r in created:
             (settings.data_dir / r).unlink(missing_ok=True)
@@ -243,10 +284,23 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
     if index:
         from .search.sync import drain_quietly
         drain_quietly(settings)
+    if envelope:
+        edxml_outbox.sync(settings)
     return outcome
 
 
-SUPPORTED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".bmp", ".webp"}
+def _delivered_before(path: Path, envelope: dict, settings: Settings) -> IngestOutcome | None:
+    """A second delivery of an edXML message already stored: the first one's outcome."""
+    with session_scope(settings) as s:
+        first = edxml_intake.delivered(s, envelope)
+        if first is None:
+            return None
+        return IngestOutcome(path, first.id, duplicate=True, pages=len(first.pages),
+                             tasks=len(first.dispatch.tasks) if first.dispatch else 0)
+
+
+SUPPORTED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".bmp", ".webp",
+                      ".edxml", ".xml"}
 
 
 def collect(paths: list[Path]) -> list[Path]:

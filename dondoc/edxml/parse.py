@@ -34,6 +34,8 @@ QCVN_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 EDOC_NS = "http://www.go.vn/eDoc"
 SOAP_NS = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
 ENVELOPE_NAMES = ("edXMLEnvelope", "EdXMLEnvelope")
+# the type dondoc's file detection gives an edXML message
+MIME = "application/x-edxml+xml"
 
 # OtherInfo/Priority: the exchange's codes, or the words themselves
 PRIORITIES = {"0": None, "1": "khẩn", "2": "thượng khẩn", "3": "hỏa tốc", "4": "hỏa tốc hẹn giờ"}
@@ -187,6 +189,46 @@ def _decode(b64: str | None) -> tuple[bytes | None, str | None]:
     if not data:
         return None, "tệp đính kèm rỗng"
     return data, None
+
+
+# --- what a file is -----------------------------------------------------------------------
+
+_ROOTS = ("edXML", "edXMLEnvelope", "EdXMLEnvelope")
+_MARKERS = (b"edXMLEnvelope", b"EdXMLEnvelope", b"QCVN_102_2016", b"www.go.vn/eDoc")
+_PROLOG = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->)", re.S)
+_DOCTYPE = re.compile(r"<!DOCTYPE\s+(?:[\w.-]+:)?([\w.-]+)")
+_TAG = re.compile(r"<(?:[\w.-]+:)?([\w.-]+)")
+
+
+def _head_text(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "ignore")
+    return head.decode("utf-8", "ignore").lstrip("\ufeff")
+
+
+def looks_like_edxml(head: bytes) -> bool:
+    """Whether the first bytes of a file are an edXML message: its root element (or a DOCTYPE
+    naming it, refused later for the DTD) is an edXML envelope, a SOAP envelope carrying one, or a
+    multipart (SOAP with attachments) package carrying one."""
+    t = _head_text(head)
+    if re.match(r"(?i)\s*(mime-version|content-type)\s*:", t):
+        low = t.lower()
+        # SOAP with attachments: a related package whose root part is XML (its edXML may be base64)
+        return "multipart/related" in low and (any(m.decode() in t for m in _MARKERS)
+                                              or any(x in low for x in ("text/xml", "application/xop+xml", "soap")))
+    pos = 0
+    while (m := _PROLOG.match(t, pos)):
+        pos = m.end()
+    rest = t[pos:].lstrip()
+    doctype = _DOCTYPE.match(rest)
+    if doctype:
+        return doctype.group(1) in _ROOTS
+    tag = _TAG.match(rest)
+    if not tag:
+        return False
+    if tag.group(1) in _ROOTS:
+        return True
+    return tag.group(1) == "Envelope" and any(m.decode() in t for m in _MARKERS[:2])
 
 
 # --- the XML itself -------------------------------------------------------------------------
@@ -428,4 +470,4 @@ def parse_status(data: bytes) -> StatusMessage:
     return msg
 
 
-__all__ = ["parse_any", "parse_message", "parse_status", "parse_date", "MessageError", "QCVN_NS", "EDOC_NS"]
+__all__ = ["looks_like_edxml", "MIME", "parse_any", "parse_message", "parse_status", "parse_date", "MessageError", "QCVN_NS", "EDOC_NS"]

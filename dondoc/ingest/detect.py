@@ -6,11 +6,20 @@ from pathlib import Path
 
 import magic
 
+from ..edxml.parse import MIME as EDXML_MIME, looks_like_edxml
+
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# what libmagic calls an edXML message (XML, or a MIME package when SOAP carries attachments)
+_EDXML_CANDIDATES = ("text/xml", "application/xml", "text/plain", "text/html", "message/rfc822",
+                     "application/octet-stream", "application/soap+xml")
 
 
 def detect(path: Path) -> str:
     mime = magic.from_file(str(path), mime=True)
+    if mime in _EDXML_CANDIDATES:
+        with open(path, "rb") as fh:
+            if looks_like_edxml(fh.read(65536)):
+                return EDXML_MIME
     if mime in ("application/zip", "application/octet-stream", DOCX_MIME):
         try:
             with zipfile.ZipFile(path) as z:

@@ -6,6 +6,7 @@ from typing import Callable
 
 from ..config import Settings
 from . import docx as docx_reader
+from . import edxml as edxml_reader
 from . import image as image_reader
 from . import pdf as pdf_reader
 from . import text as text_reader
@@ -26,8 +27,9 @@ register(pdf_reader.MIMES, lambda p, m, s: pdf_reader.read(p, m, s.workers))
 register(image_reader.MIMES, lambda p, m, s: image_reader.read(p, m, s.workers))
 register(docx_reader.MIMES, lambda p, m, s: docx_reader.read(p, m))
 register(text_reader.MIMES, lambda p, m, s: text_reader.read(p, m))
+register(edxml_reader.MIMES, edxml_reader.read)
 
-SUPPORTED = "PDF, ảnh (PNG, JPEG, TIFF), Word (.docx), văn bản (.txt)"
+SUPPORTED = "PDF, ảnh (PNG, JPEG, TIFF), Word (.docx), văn bản (.txt), thông điệp edXML (.edxml)"
 
 
 def reader_for(mime: str) -> Reader | None:

@@ -56,9 +56,13 @@ def scan_once(root: Path, ingest: Callable[[Path], object], seen: dict, settle: 
 
 
 def watch(root: Path, ingest: Callable[[Path], object], interval: float = 1.0, settle: float = 1.0,
-          stop: Callable[[], bool] = lambda: False, report: Callable[[str], None] = print) -> None:
+          stop: Callable[[], bool] = lambda: False, report: Callable[[str], None] = print,
+          after_pass: Callable[[], object] = lambda: None) -> None:
+    """Scan until `stop()`; `after_pass` runs after every pass (status messages owed to senders
+    go out even when nothing new arrived)."""
     root.mkdir(parents=True, exist_ok=True)
     seen: dict = {}
     while not stop():
         scan_once(root, ingest, seen, settle, report)
+        after_pass()
         time.sleep(interval)

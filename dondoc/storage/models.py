@@ -67,6 +67,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(300), unique=True, index=True)
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
     emails: Mapped[list] = mapped_column(JSON, default=list)   # digest recipients
+    # its electronic identifier on the national e-document exchange (mã định danh, 000.00.00.G22)
+    organ_id: Mapped[str | None] = mapped_column(String(60), nullable=True, unique=True, index=True)
     aliases: Mapped[list["AgencyAlias"]] = relationship(back_populates="agency", cascade="all, delete-orphan")
 
 
@@ -105,6 +107,11 @@ class Dispatch(Base):
     restored_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)   # stripped | garbled
     restored_map: Mapped[list | None] = mapped_column(JSON, nullable=True)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # where an edXML envelope's header won over what extraction read on the page: {field: what
+    # extraction read}, shown beside the field at review
+    header_alternatives: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the time limit the sender set for handling it (an edXML envelope's DueDate)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     document: Mapped[Document] = relationship(back_populates="dispatch")
     tasks: Mapped[list["Task"]] = relationship(back_populates="dispatch", cascade="all, delete-orphan",
@@ -183,6 +190,44 @@ class TaskEvent(Base):
     new: Mapped[str | None] = mapped_column(Text, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     task: Mapped[Task] = relationship(back_populates="history")
+
+
+class EdxmlMessage(Base):
+    """A message received from the national e-document exchange: its identifier makes a second
+    delivery a duplicate, and the statuses told back to its sender hang from it."""
+    __tablename__ = "edxml_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(300), unique=True, index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    document_ref: Mapped[str | None] = mapped_column(String(300), nullable=True)  # DocumentId as written
+    sender_id: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    sender_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    recipient_id: Mapped[str | None] = mapped_column(String(60), nullable=True)   # this office, as addressed
+    recipient_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    code: Mapped[str | None] = mapped_column(String(120), nullable=True)          # số, ký hiệu in the envelope
+    issued: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deliveries: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_delivery_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    document: Mapped[Document] = relationship()
+    statuses: Mapped[list["EdxmlStatus"]] = relationship(back_populates="message", cascade="all, delete-orphan",
+                                                         order_by="EdxmlStatus.id")
+
+
+class EdxmlStatus(Base):
+    """A status owed to a message's sender (status.CODES), written into the gateway's folder once."""
+    __tablename__ = "edxml_statuses"
+    __table_args__ = (UniqueConstraint("message_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("edxml_messages.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(2))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    written_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    file: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    message: Mapped[EdxmlMessage] = relationship(back_populates="statuses")
 
 
 class IndexJob(Base):

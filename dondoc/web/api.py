@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..edxml.outbox import sync as edxml_sync
 from ..export import dispatch_dict, task_dict
 from ..search.base import Query
 from ..search.service import enqueue, search_dispatches, search_tasks
@@ -96,6 +97,7 @@ def update_task(task_id):
     enqueue(db, [t.dispatch_id])
     db.commit()
     drain_quietly(settings)
+    edxml_sync(settings)
     return jsonify(task_dict(t))
 
 

@@ -14,6 +14,8 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from ..edxml.intake import review_facts
+from ..edxml.outbox import sync as edxml_sync
 from ..nlp.agency import gazetteer, local_names
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
 from ..search.service import enqueue
@@ -134,6 +136,7 @@ def review(doc_id: int):
     doc = db.get(m.Document, doc_id) or abort(404)
     d = doc.dispatch
     return render_template("review.html", doc=doc, d=d, text_html=highlighted(d.text, d.tasks) if d else "",
+                           edxml=review_facts(db, doc),
                            agencies=sorted({f.canonical for f in gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
 
 
@@ -145,6 +148,19 @@ def original(doc_id: int):
     return send_file(settings.data_dir / doc.stored_path, mimetype=doc.mime, download_name=doc.filename)
 
 
+@bp.route("/dispatches/<int:doc_id>/children/<int:n>")
+@login_required
+def child(doc_id: int, n: int):
+    """A file that came inside the document (an edXML message's or an e-mail's attachment)."""
+    doc = session().get(m.Document, doc_id) or abort(404)
+    children = doc.children or []
+    if not 0 <= n < len(children) or not children[n].get("stored_path"):
+        abort(404)
+    c = children[n]
+    return send_file(current_app.config["DONDOC"].data_dir / c["stored_path"], mimetype=c.get("mime"),
+                     download_name=c.get("name"), as_attachment=True)
+
+
 @bp.route("/dispatches/<int:doc_id>/pages/<int:n>.png")
 @login_required
 def page_image(doc_id: int, n: int):
@@ -153,15 +169,19 @@ def page_image(doc_id: int, n: int):
     from PIL import Image
     doc = session().get(m.Document, doc_id) or abort(404)
     settings = current_app.config["DONDOC"]
-    path = settings.data_dir / doc.stored_path
+    path, kind = settings.data_dir / doc.stored_path, doc.kind
+    if kind == "edxml":         # the page is an attachment's: that file, its own page number
+        c = next((c for c in doc.children or [] if n in (c.get("pages") or []) and c.get("stored_path")), None) or abort(404)
+        page = next((p for p in doc.pages if p.number == n), None) or abort(404)
+        path, kind, n = settings.data_dir / c["stored_path"], (c.get("metadata") or {}).get("kind"), (page.meta or {}).get("page", 1)
     buf = io.BytesIO()
-    if doc.kind == "pdf":
+    if kind == "pdf":
         import pdfplumber
         with pdfplumber.open(path) as pdf:
             if not 1 <= n <= len(pdf.pages):
                 abort(404)
             pdf.pages[n - 1].to_image(resolution=110).original.save(buf, "PNG")
-    elif doc.kind == "image":
+    elif kind == "image":
         from PIL import ImageSequence
         with Image.open(path) as im:
             frames = list(ImageSequence.Iterator(im))
@@ -251,6 +271,7 @@ def edit(doc_id: int):
         flash(f"Không lưu được: dữ liệu không hợp lệ ({exc}). Không có thay đổi nào được ghi.", "error")
     from ..search.sync import drain_quietly
     drain_quietly(current_app.config["DONDOC"])
+    edxml_sync(current_app.config["DONDOC"])     # confirmed: the sender of an edXML message is told
     return redirect(url_for("dispatches.review", doc_id=doc_id))
 
 

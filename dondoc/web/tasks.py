@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..edxml.outbox import sync as edxml_sync
 from ..search.service import enqueue
 from ..search.sync import drain_quietly
 from ..domain import ReportClass, Status, classify, current_due, is_due_soon, period_class
@@ -50,6 +51,7 @@ def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nh
     enqueue(db, [t.dispatch_id])
     db.commit()
     drain_quietly(current_app.config["DONDOC"])
+    edxml_sync(current_app.config["DONDOC"])     # the sender of an edXML message hears of progress
     flash(done, "ok")
     return redirect(url_for("tasks.show", task_id=t.id))
 

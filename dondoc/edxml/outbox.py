@@ -1,0 +1,149 @@
+"""Status messages owed to the senders of edXML messages, kept in the database until written.
+
+What a sender is told follows from the dispatch's state, by one rule (`due_codes`): arrived when
+stored (01), received and registered (03) and assigned (04) when a clerk confirms it, in progress
+(05) when any of its tasks is, done (06) when every task is, refused (02) when the clerk refuses
+it. Each status is owed once per message: `queue` records what the state calls for in the
+writer's transaction's wake, `send` writes what is owed into the gateway's folder (kept for the
+next pass when the folder cannot be written). `sync` does both and never fails the caller: a
+gateway's folder being away must not undo a clerk's work.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..config import Settings
+from ..domain import Review, Status
+from ..storage import models as m
+from ..storage.db import session_scope
+from . import status as st
+from .model import Organ, ResponseFor, StaffInfo, StatusMessage
+
+log = logging.getLogger(__name__)
+CLOSED = (st.REFUSED, st.DONE)
+
+
+def _review(d: m.Dispatch) -> Review:
+    """The dispatch's review state (a confirmed flag before review states were stored)."""
+    review = getattr(d, "review", None)
+    if review is not None:
+        return Review(review)
+    return Review.CONFIRMED if d.confirmed else Review.PENDING
+
+
+def due_codes(d: m.Dispatch | None) -> list[str]:
+    """The statuses a dispatch's state calls for, in the order they are told."""
+    if d is None:
+        return [st.ARRIVED]
+    review = _review(d)
+    if review == Review.REFUSED:
+        return [st.ARRIVED, st.REFUSED]
+    codes = [st.ARRIVED]
+    if review != Review.CONFIRMED:
+        return codes
+    codes += [st.RECEIVED, st.ASSIGNED]
+    states = [Status(t.status) for t in d.tasks]
+    if states and all(s == Status.DONE for s in states):
+        codes.append(st.DONE)
+    elif any(s in (Status.IN_PROGRESS, Status.DONE) for s in states):
+        codes.append(st.IN_PROGRESS)
+    return codes
+
+
+def describe(code: str, d: m.Dispatch | None) -> str:
+    """The Description a status carries: what happened, in the office's words."""
+    base = st.CODES[code]
+    if d is None:
+        return base
+    if code == st.ARRIVED:
+        return "Đã đến: phần mềm quản lý văn bản đã nhận, văn thư chưa xử lý"
+    if code == st.RECEIVED:
+        arrival = getattr(d, "arrival", "")
+        return f"{base}, số đến {arrival}" if arrival else base
+    if code == st.ASSIGNED:
+        leads = list(dict.fromkeys(n for t in d.tasks for n in t.names("lead")))
+        return f"{base}: chủ trì {'; '.join(leads)}" if leads else base
+    if code in (st.IN_PROGRESS, st.DONE):
+        done = sum(1 for t in d.tasks if t.status == Status.DONE)
+        return f"{base}: {done}/{len(d.tasks)} nhiệm vụ đã hoàn thành"
+    if code == st.REFUSED:
+        reason = getattr(d, "refusal_reason", None)
+        return f"{base}: {reason}" if reason else base
+    return base
+
+
+def queue(session: Session) -> int:
+    """Record the statuses owed to every message still open (not yet done or refused)."""
+    closed = select(m.EdxmlStatus.message_id).where(m.EdxmlStatus.code.in_(CLOSED))
+    added = 0
+    for msg in session.scalars(select(m.EdxmlMessage).where(m.EdxmlMessage.id.not_in(closed))):
+        d = msg.document.dispatch if msg.document is not None else None
+        told = {s.code for s in msg.statuses}
+        for code in due_codes(d):
+            if code not in told:
+                msg.statuses.append(m.EdxmlStatus(code=code, description=describe(code, d)))
+                told.add(code)
+                added += 1
+    return added
+
+
+def _office(settings: Settings, msg: m.EdxmlMessage) -> Organ:
+    """Who the status comes from: the office as configured, or the body the message was sent to."""
+    if settings.edxml_organ_id:
+        return Organ(id=settings.edxml_organ_id, name=settings.edxml_organ_name or msg.recipient_name)
+    return Organ(id=msg.recipient_id, name=settings.edxml_organ_name or msg.recipient_name)
+
+
+def message_for(settings: Settings, row: m.EdxmlStatus) -> StatusMessage:
+    msg = row.message
+    at = row.created_at or datetime.now(timezone.utc)
+    if at.tzinfo is None:          # SQLite gives back UTC without its zone
+        at = at.replace(tzinfo=timezone.utc)
+    local = at.astimezone(ZoneInfo(settings.timezone)).replace(tzinfo=None, microsecond=0)
+    return StatusMessage(code=row.code, description=row.description, timestamp=local.isoformat(),
+                         sender=_office(settings, msg),
+                         response_for=ResponseFor(organ_id=msg.sender_id, code=msg.code,
+                                                  promulgation_date=msg.issued.isoformat() if msg.issued else None,
+                                                  document_id=msg.document_ref),
+                         staff=StaffInfo(department=settings.edxml_department or None))
+
+
+def send(session: Session, settings: Settings) -> list[Path]:
+    """Write every owed status into the gateway's folder, oldest first; none without a folder."""
+    if not settings.edxml_outbox:
+        return []
+    folder = Path(settings.edxml_outbox)
+    written = []
+    for row in session.scalars(select(m.EdxmlStatus).where(m.EdxmlStatus.written_at.is_(None))
+                               .order_by(m.EdxmlStatus.id)):
+        try:
+            path = st.write(folder, message_for(settings, row))
+        except OSError as exc:
+            row.attempts += 1
+            row.last_error = f"không ghi được vào {folder}: {exc}"
+            log.warning("edXML status not written, kept for the next pass: %s", exc)
+            break                  # the folder is away: the rest waits too, in order
+        row.written_at = m.utcnow()
+        row.file = path.name
+        row.attempts += 1
+        row.last_error = None
+        written.append(path)
+    return written
+
+
+def sync(settings: Settings) -> list[Path]:
+    """Queue what the dispatches' states call for and write it; errors are logged, never raised."""
+    try:
+        with session_scope(settings) as s:
+            queue(s)
+        with session_scope(settings) as s:
+            return send(s, settings)
+    except Exception as exc:  # never undo the caller's work for a status message
+        log.warning("edXML statuses not sent: %s", exc)
+        return []

@@ -51,6 +51,19 @@ def test_a_line_typed_with_marks_in_a_stripped_text_is_kept_as_typed():
     assert out[0] == "Kính gửi: Sở Y tế" and out[2] == "đề nghị báo cáo trước ngày 30/9"
 
 
+def test_an_initialism_never_seen_gets_its_đ_as_the_corpus_initialisms_have_it():
+    # dev 007: công nhân, viên chức, lao động; no training text has CNVCLĐ
+    line = "Xay dung doi song van hoa co so trong CNVCLD\n"
+    assert default_restorer().restore(line).text == "Xây dựng đời sống văn hóa cơ sở trong CNVCLĐ\n"
+
+
+def test_the_parts_of_a_symbol_are_initialisms_without_vowel_marks():
+    # dev 003: Kế hoạch 119-KH/TU of the provincial Party committee (Tỉnh ủy), not "TỪ"
+    out = default_restorer().restore("Thuc hien Ke hoach so 119-KH/TU ngay 18 thang 12 nam 2019\n").text
+    assert out == "Thực hiện Kế hoạch số 119-KH/TU ngày 18 tháng 12 năm 2019\n"
+    assert default_restorer().restore("theo Quyet dinh so 12/QD-UBND\n").text == "theo Quyết định số 12/QĐ-UBND\n"
+
+
 def test_text_read_without_vietnamese_is_repaired_then_restored_with_a_map_back():
     garbled = (CORPUS / "seeds-variants/ocr_eng/000_1480374bd54b458c.txt").read_text(encoding="utf-8")
     out = default_restorer().restore(garbled)

@@ -22,10 +22,11 @@ from ..nlp.fold import diacritic_ratio, fold
 from ..nlp.textprep import normalize_tone
 from .decode import Decoder
 from .model import Model
-from .tokens import NUM, TOKEN, UNK, case_class, is_syllable_form
+from .tokens import NUM, TOKEN, UNK, abbreviation_contexts, case_class, is_syllable_form
 
 ACCENTED_TEXT = 0.15     # share of letters with marks above which a text has its diacritics
 ACCENTED_LINE = 0.3      # share of words with marks above which a line is kept as typed
+ABBREVIATION_EVIDENCE = 3   # initialisms a letter context must have been seen in to decide a D
 
 
 @dataclass
@@ -75,6 +76,23 @@ def _strip_char(c: str) -> str:
     return base if base.isascii() else c
 
 
+def _in_code(text: str, start: int, end: int) -> bool:
+    """Whether the word at text[start:end] is a part of a number and symbol (`119-KH/TU`,
+    `12/QĐ-UBND`): joined by `-` or `/` to the next part, in a run without spaces that has a
+    slash or a digit (so that a heading's `KINH TE-XA HOI` is no code)."""
+    joined = (start > 1 and text[start - 1] in "-/" and text[start - 2].isalnum()) or \
+        (end + 1 < len(text) and text[end] in "-/" and text[end + 1].isalnum())
+    if not joined:
+        return False
+    a, b = start, end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    run = text[a:b]
+    return "/" in run or any(c.isdigit() for c in run)
+
+
 def _recase(word: str, like: str) -> str:
     return "".join(w.upper() if o.isupper() else w for w, o in zip(word, like))
 
@@ -93,6 +111,25 @@ class Restorer:
         lp = model.uni_lp
         # most frequent first: a tie goes to the commoner word
         self.candidates = {f: np.array(sorted(ids, key=lambda i: -lp[i]), dtype=np.int64) for f, ids in groups.items()}
+        self.abbreviations = model.meta.get("abbreviations") or {}
+        # the candidates an initialism can be: no marks but Đ
+        plain = np.array([w.replace("đ", "d").isascii() for w in model.vocab])
+        self.initialisms = {f: c[plain[c]] for f, c in self.candidates.items() if plain[c].any()}
+
+    def initialism(self, word: str) -> str:
+        """An upper-case initialism the model has never seen, each D made Đ where the corpus's
+        initialisms mostly have Đ between the same letters (`CNVCLD` -> `CNVCLĐ`, `GDDT` ->
+        `GDĐT`): the most specific context seen often enough decides."""
+        out = list(word)
+        contexts = list(abbreviation_contexts(word))
+        for k, i in enumerate(j for j, c in enumerate(word) if c == "D"):
+            for kind, ctx, _ in contexts[4 * k:4 * k + 4]:
+                d, dd = self.abbreviations.get(kind, {}).get(ctx, (0, 0))
+                if d + dd >= ABBREVIATION_EVIDENCE:
+                    if dd > d:
+                        out[i] = "Đ"
+                    break
+        return "".join(out)
 
     # -- whole texts ---------------------------------------------------------------------------
     def restore(self, text: str) -> Restoration:
@@ -117,6 +154,7 @@ class Restorer:
         cands: list[np.ndarray] = []
         cases: list[int] = []
         choose: list[int] = []           # positions whose word is to be chosen
+        spelled: list[tuple[int, str]] = []   # initialisms put right letter by letter
         fixed_cache: dict[str, np.ndarray] = {}
         for k, m in enumerate(matches):
             tok = m.group(0)
@@ -125,12 +163,22 @@ class Restorer:
                 low = tok.lower()
                 if low.isascii() and not (kept_lines and bisect.bisect(newlines, m.start()) in kept_lines):
                     cs = self.candidates.get(low)
+                    if cs is not None and tok.isupper() and len(tok) > 1 and _in_code(text, m.start(), m.end()):
+                        # a part of a code (`92/TTr-UBND`, `KH-TU`) is an initialism: its vowels
+                        # carry no marks, only a D may be Đ
+                        cs = self.initialisms.get(low)
+                        if cs is None:
+                            cands.append(np.array([self.ids.get(low, self.unk)]))
+                            cases.append(-1)
+                            continue
                     if cs is not None:
                         if len(cs) > 1 or self.model.vocab[cs[0]] != low:
                             choose.append(k)
                         cands.append(cs)
                         cases.append(case_class(tok))
                         continue
+                    if tok.isupper() and len(tok) > 1 and "D" in tok and self.abbreviations:
+                        spelled.append((k, self.initialism(tok)))
                 arr = fixed_cache.get(low)
                 if arr is None:
                     arr = fixed_cache[low] = np.array([self.ids.get(normalize_tone(low), self.unk)])
@@ -143,10 +191,13 @@ class Restorer:
                     arr = fixed_cache[tok] = np.array([self.ids.get(tok, self.unk)])
                 cands.append(arr)
             cases.append(-1)
-        if not choose:
-            return text
-        best = self.decoder.best(cands, cases)
         out = list(text)
+        for k, word in spelled:
+            m = matches[k]
+            out[m.start():m.end()] = word
+        if not choose:
+            return "".join(out)
+        best = self.decoder.best(cands, cases)
         vocab = self.model.vocab
         for k in choose:
             m = matches[k]

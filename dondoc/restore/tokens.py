@@ -64,5 +64,15 @@ def is_syllable_form(word: str) -> bool:
     return len(f) == len(word) and f.isascii() and f.isalpha()
 
 
-def has_marks(word: str) -> bool:
-    return not word.isascii()
+def abbreviation_contexts(word: str):
+    """(kind, context, is Đ) of each D or Đ of an upper-case initialism."""
+    plain = word.replace("Đ", "D")
+    for i, c in enumerate(word):
+        if c in "DĐ":
+            before = plain[i - 1] if i else "^"
+            after = plain[i + 1] if i + 1 < len(plain) else "$"
+            is_dd = int(c == "Đ")
+            yield "pn", before + after, is_dd
+            yield "p", before, is_dd
+            yield "n", after, is_dd
+            yield "", "", is_dd

@@ -20,7 +20,7 @@ import numpy as np
 from ..nlp.fold import fold
 from ..nlp.textprep import normalize_tone
 from .model import BITS, MAX_VOCAB, Model
-from .tokens import BOS, EOS, NUM, SPECIALS, UNK, cased_tokens, is_syllable_form
+from .tokens import BOS, EOS, NUM, SPECIALS, UNK, abbreviation_contexts, cased_tokens, is_syllable_form
 
 SHINGLE = 8
 OVERLAP = 0.5        # share of a labelled text's shingles found in one training text
@@ -129,6 +129,21 @@ def estimate(seq: np.ndarray, vocab_size: int) -> dict:
     return out
 
 
+def abbreviation_model(texts: list[str], syllables: set[str]) -> dict:
+    """For initialisms the model has never seen (`CNVCLD`): how often a D between two letters
+    is Đ in the initialisms of the corpus that are no syllable (`LĐTBXH`, `HĐND`, `GDĐT`),
+    counted once per distinct initialism. Keys: "pn" the letters before and after, "p" before,
+    "n" after, "" any; values [D, Đ]."""
+    seen = {w for t in texts for w in re.findall(r"[^\W\d_]+", t)
+            if len(w) >= 2 and w.isupper() and "D" in w.replace("Đ", "D") and all(c.isascii() or c == "Đ" for c in w)
+            and fold(w) not in syllables}
+    table: dict[str, dict[str, list[int]]] = {"pn": {}, "p": {}, "n": {}, "": {}}
+    for w in sorted(seen):
+        for key, ctx, is_dd in abbreviation_contexts(w):
+            table[key].setdefault(ctx, [0, 0])[is_dd] += 1
+    return table
+
+
 CASE_PRIOR = 4.0     # pseudo-counts of the corpus-wide case distribution given to every word
 
 
@@ -166,6 +181,7 @@ def train(corpus: Corpus, names: list[str], word_list: str, *, min_count: int = 
         seq.append(eos)
     tables = estimate(np.asarray(seq, dtype=np.int64), len(vocab))
     tables["case_lp"] = case_model(cased, ids, len(vocab))
+    syllables = {fold(w) for w in vocab if w[0].isalpha() and is_syllable_form(w)}
     digest = hashlib.sha256()
     for name, text in corpus.texts:
         digest.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
@@ -175,6 +191,7 @@ def train(corpus: Corpus, names: list[str], word_list: str, *, min_count: int = 
         "names": len(names), "excluded": dict(sorted(corpus.excluded.items())),
         "corpus_sha256": digest.hexdigest(), "min_count": min_count, "vocab": len(vocab),
         "bigrams": int(len(tables["bi_keys"])), "trigrams": int(len(tables["tri_keys"])), "numbers": NUM,
+        "abbreviations": abbreviation_model([normalize_tone(t) for _, t in corpus.texts], syllables),
     }
     return Model(vocab=vocab, meta=meta, **tables)
 

@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
 import click
 
-from . import config
+from . import config, logs
 from .domain import Status
+
+log = logging.getLogger(__name__)
 
 
 @click.group(help="dondoc: tiếp nhận văn bản, trích xuất nhiệm vụ, theo dõi và đôn đốc thực hiện.")
+@click.option("--verbose", "-v", is_flag=True, help="In cả nhật ký chi tiết (debug) ra màn hình; nhật ký luôn được ghi vào dondoc.log trong thư mục dữ liệu.")
 @click.pass_context
-def main(ctx):
+def main(ctx, verbose):
     ctx.obj = config.load()
+    logs.setup(ctx.obj, verbose=verbose)
 
 
 @main.command(help="Đọc và trích xuất một tệp mà không lưu (in JSON với --json).")
@@ -89,7 +94,8 @@ def ingest(settings, paths, no_index, confirm):
                 console.print(f"[red]Lỗi:[/] {f}: {exc.message}")
             except Exception as exc:
                 failed += 1
-                console.print(f"[red]Lỗi:[/] {f}: lỗi không xác định ({exc.__class__.__name__}: {exc})")
+                log.exception("ingesting %s failed", f)
+                console.print(f"[red]Lỗi:[/] {f}: lỗi không xác định ({exc.__class__.__name__}: {exc}); chi tiết trong {logs.log_path(settings)}")
             progress.update(bar, advance=1, pages=pages)
     console.print(f"Xong: {stored} tệp mới, {dup} tệp trùng, {failed} tệp lỗi.")
     sys.exit(1 if failed else 0)
@@ -199,11 +205,20 @@ def search(settings, text, agency, issuer, status, due_after, due_before, issued
 
 
 @main.command(help="Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (không gián đoạn tìm kiếm).")
+@click.option("--pending", is_flag=True, help="Chỉ đánh chỉ mục phần việc còn chờ (khi chỉ mục từng không phản hồi).")
 @click.pass_obj
-def reindex(settings):
+def reindex(settings, pending):
+    from .search import outbox
     from .search.service import reindex as run
     from .storage.db import upgrade
     upgrade(settings)
+    if pending:
+        try:
+            n = outbox.drain(settings)
+        except Exception as exc:
+            raise click.ClickException(f"chỉ mục chưa nhận được ({exc}); còn {outbox.pending(settings)} việc chờ") from exc
+        click.echo(f"Đã đánh chỉ mục {n} văn bản còn chờ; còn {outbox.pending(settings)} việc chờ.")
+        return
     n = run(settings)
     click.echo(f"Đã đánh chỉ mục lại {n} văn bản ({settings.search_backend}).")
 
@@ -236,7 +251,7 @@ def user_add(settings, username, role, password, email, if_missing):
         try:
             create_user(s, username, password, role, email)
         except ValueError as exc:          # too short a password, an unknown role
-            raise click.ClickException(f"không tạo được người dùng {username}: {exc}")
+            raise click.ClickException(f"không tạo được người dùng {username}: {exc}") from exc
     click.echo(f"Đã tạo {username} ({role}).")
 
 
@@ -329,7 +344,7 @@ def digest(settings, days, dry_run, every, today):
         try:
             trigger = schedule(every, settings.timezone)
         except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--every")
+            raise click.BadParameter(str(exc), param_hint="--every") from exc
     upgrade(settings)
 
     def once():

@@ -6,6 +6,7 @@ row is written in one transaction; if anything fails, the copy is removed and no
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -27,9 +28,11 @@ from .nlp.agency import gazetteer, local_names
 from .nlp.extract import extract
 from .nlp.fold import fold_key
 from .nlp.record import Dispatch as Record
+from .search import outbox
 from .storage import models as m
 from .storage.db import session_scope
 
+log = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt", "edxml": ".edxml"}
 
 
@@ -56,7 +59,15 @@ def sha256_of(path: Path) -> str:
 
 def read_file(path: Path, settings: Settings) -> ReadResult:
     from .ingest.registry import read
-    return read(Path(path), settings)
+    try:
+        return read(Path(path), settings)
+    except IngestError as exc:
+        # a refusal the user is told about; the cause (a reader's exception), if any, is kept here
+        log.warning("%s not read: %s", path, exc.message, exc_info=exc.__cause__ is not None)
+        raise
+    except Exception:
+        log.exception("reader failed on %s", path)
+        raise
 
 
 def local_agency_names(settings: Settings) -> list[tuple[str, str]]:
@@ -267,8 +278,9 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 disp.warnings = [*disp.warnings, w]
                 warnings.append(w)
             if index:
-                s.add(m.IndexJob(entity="dispatch", entity_id=disp.id, op="upsert"))
+                outbox.enqueue(s, [disp.id])
             outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks), warnings=warnings)
+        log.debug("stored %s as document %s: %d pages, %d tasks", path, outcome.document_id, outcome.pages, outcome.tasks)
     except IntegrityError:
         for r in created:
             (settings.data_dir / r).unlink(missing_ok=True)
@@ -282,8 +294,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
             (settings.data_dir / r).unlink(missing_ok=True)
         raise
     if index:
-        from .search.sync import drain_quietly
-        drain_quietly(settings)
+        outbox.drain_quietly(settings)
     if envelope:
         edxml_outbox.sync(settings)
     return outcome
@@ -313,10 +324,8 @@ def collect(paths: list[Path]) -> list[Path]:
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts) \
                         and not f.name.endswith((".gold.json", ".reason.txt")) and f.name != "SOURCES.tsv":
                     out.append(f)
-        elif p.exists():
-            out.append(p)
         else:
-            out.append(p)  # reported as missing by the caller
+            out.append(p)  # a file, or a missing path the caller reports
     return out
 
 

@@ -15,12 +15,13 @@ from dondoc import config
 from dondoc.digest.build import build as build_digests
 from dondoc.domain import ReportClass, Status
 from dondoc.pipeline import ingest_file
-from dondoc.search import service
+from dondoc.search import backends, outbox, service
 from dondoc.search.base import Query
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
 from dondoc.tracking.report import classified
 from dondoc.tracking.status import complete_occurrence
+from dondoc.web.worker import drain_outbox
 
 from .conftest import CORPUS, ROOT, require
 
@@ -47,7 +48,7 @@ def register(request, tmp_path_factory):
         t = sess.scalar(select(m.Task).where(m.Task.text.like("Giao Sở LĐTBXH đầu mối%")))
         t.status = Status.DONE
         sess.add(m.IndexJob(entity="dispatch", entity_id=t.dispatch_id, op="upsert"))
-    service.drain(s)
+    outbox.drain(s)
     return s
 
 
@@ -160,18 +161,21 @@ def _es(cmd: str) -> None:
 
 @pytest.mark.parametrize("register", ["es"], indirect=True)
 def test_index_down_then_back(register, tmp_path):
-    """Stop the server mid-test, ingest, start it: the pending work is indexed."""
+    """Stop the server mid-test, ingest, start it: searching does not write, the worker's turn at
+    the outbox indexes the pending work."""
     extra = tmp_path / "moi.txt"
     extra.write_text("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp tổng hợp, báo cáo kết quả rà soát văn bản trước ngày 30/6/2024.\n", encoding="utf-8")
     _es("halt")
     try:
         out = ingest_file(extra, register)        # the database takes it while the index is down
-        assert out.document_id and service.pending(register) >= 1
+        assert out.document_id and outbox.pending(register) >= 1
     finally:
         _es("resume")
-    res = tasks(register, text="rà soát văn bản", agency="Sở Tư pháp")
-    assert service.pending(register) == 0
-    assert any("rà soát văn bản" in h.fields["text"] for h in res.hits)
+    wanted = dict(text="rà soát văn bản", agency="Sở Tư pháp")
+    assert not any("rà soát văn bản" in h.fields["text"] for h in tasks(register, **wanted).hits)
+    assert outbox.pending(register) >= 1                # a read left the outbox as it was
+    assert drain_outbox(register) >= 1 and outbox.pending(register) == 0
+    assert any("rà soát văn bản" in h.fields["text"] for h in tasks(register, **wanted).hits)
 
 
 # -- the recurring task: search, dashboard and digest say the same ------------------------------
@@ -206,8 +210,8 @@ def _first_period_done(s, task_id: int, done: bool) -> None:
             complete_occurrence(first, date(2024, 5, 18), "lanhdao", "Báo cáo số 12/BC-STP")
         else:
             first.done_on = None
-        service.enqueue(sess, [t.dispatch_id])
-    service.drain(s)
+        outbox.enqueue(sess, [t.dispatch_id])
+    outbox.drain(s)
 
 
 def _everywhere(s, task_id: int) -> dict:
@@ -235,3 +239,17 @@ def test_a_recurring_task_whose_past_period_is_open_is_overdue_everywhere(recurr
     _first_period_done(s, task_id, False)
     assert _everywhere(s, task_id) == {"search_overdue": True, "next_due": "2024-05-20",
                                        "class": ReportClass.OVERDUE, "digest_overdue": True}
+
+
+def test_one_backend_object_serves_every_call(register):
+    assert backends.backend(register) is backends.backend(register)
+
+
+def test_searching_leaves_pending_index_work_alone(register):
+    with session_scope(register) as sess:
+        outbox.enqueue(sess, [sess.scalar(select(m.Dispatch.id))])
+    tasks(register, text="trẻ em")
+    service.search_dispatches(register, Query(text="trẻ em", today=TODAY))
+    assert outbox.pending(register) == 1
+    outbox.drain(register)
+    assert outbox.pending(register) == 0

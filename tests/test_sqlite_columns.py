@@ -13,7 +13,7 @@ from sqlalchemy import select
 from dondoc import config
 from dondoc.domain import Status
 from dondoc.pipeline import ingest_file
-from dondoc.search import service, sqlite_columns, sqlite_fts
+from dondoc.search import outbox, service, sqlite_columns, sqlite_fts
 from dondoc.search.base import Query, raw_terms
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
@@ -40,8 +40,8 @@ def _set_status(s, task_id: int, status: str) -> None:
     with session_scope(s) as sess:
         t = sess.get(m.Task, task_id)
         t.status = status
-        service.enqueue(sess, [t.dispatch_id])
-    service.drain(s)
+        outbox.enqueue(sess, [t.dispatch_id])
+    outbox.drain(s)
 
 
 def test_a_status_change_shows_in_the_next_search_without_a_full_reload(register):
@@ -74,8 +74,8 @@ def test_a_write_from_another_process_is_seen(register):
         t = sess.scalars(select(m.Task).where(m.Task.status != Status.DONE).order_by(m.Task.id)).first()
         sess.add(m.IndexJob(entity="dispatch", entity_id=t.dispatch_id, op="upsert"))
         t.status = Status.DONE
-    code = ("import sys; from dondoc import config; from dondoc.search import service;"
-            "service.drain(config.load(data_dir=sys.argv[1], search_backend='sqlite'))")
+    code = ("import sys; from dondoc import config; from dondoc.search import outbox;"
+            "outbox.drain(config.load(data_dir=sys.argv[1], search_backend='sqlite'))")
     subprocess.run([sys.executable, "-c", code, str(register.data_dir)], check=True, cwd=ROOT)
     assert search(register, status=Status.DONE).total == before + 1
 

@@ -2,12 +2,15 @@
 `done/` or to `failed/` with a `.reason.txt` beside them."""
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from pathlib import Path
 from typing import Callable
 
 from .errors import IngestError
+
+log = logging.getLogger(__name__)
 
 
 def _target(folder: Path, name: str) -> Path:
@@ -47,6 +50,7 @@ def scan_once(root: Path, ingest: Callable[[Path], object], seen: dict, settle: 
             dest.with_name(dest.name + ".reason.txt").write_text(exc.message + "\n", encoding="utf-8")
             report(f"Lỗi: {f.name}: {exc.message}")
         except Exception as exc:  # keep watching whatever one file does
+            log.exception("ingesting %s from the watched folder failed", f)
             dest = _target(root / "failed", f.name)
             shutil.move(str(f), dest)
             dest.with_name(dest.name + ".reason.txt").write_text(f"lỗi không xác định: {exc}\n", encoding="utf-8")

@@ -1,12 +1,18 @@
-"""The search contract both backends keep: what is indexed, how it is asked for, what comes back."""
+"""The search contract both backends keep: what is indexed, how it is asked for, what comes back.
+Callers reach a backend only through `SearchBackend` (`backends.backend`); mypy holds both
+backends to it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Protocol
+from typing import Any, Protocol
 
 from ..nlp.fold import fold
+
+# One indexed dispatch with its tasks, as `documents.dispatch_doc` builds it (JSON-ready).
+DispatchDoc = dict[str, Any]
 
 
 @dataclass
@@ -45,13 +51,20 @@ class Results:
 class SearchBackend(Protocol):
     name: str
 
-    def ensure(self) -> None: ...
-    def ping(self) -> bool: ...
-    def upsert(self, dispatches: list[dict]) -> None: ...
-    def delete(self, dispatch_ids: list[int]) -> None: ...
-    def search_tasks(self, q: Query) -> Results: ...
-    def search_dispatches(self, q: Query) -> Results: ...
-    def rebuild(self, dispatches: Iterable[dict]) -> int: ...
+    def ensure(self) -> None:
+        """Create what the index needs if it is missing (idempotent)."""
+    def ping(self) -> bool:
+        """Whether the index answers now."""
+    def upsert(self, dispatches: Sequence[DispatchDoc]) -> None:
+        """Index these dispatches and their tasks, replacing what was indexed for them."""
+    def delete(self, dispatch_ids: Sequence[int]) -> None:
+        """Remove these dispatches and their tasks from the index."""
+    def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
+        """A new index from these documents, swapped in whole; the number indexed."""
+    def search_tasks(self, q: Query, agency_names: Sequence[str] | None = None) -> Results:
+        """Tasks matching `q`; `agency_names` are the canonical names `q.agency` stands for."""
+    def search_dispatches(self, q: Query) -> Results:
+        """Dispatches matching `q` (text, issuer, issue date)."""
 
 
 # -- shared helpers ----------------------------------------------------------------------------

@@ -4,15 +4,14 @@ server and a full cluster then behave alike; neither needs asciifolding). Indice
 aliases, so `rebuild` fills a new index and swaps the alias with no downtime."""
 from __future__ import annotations
 
-import time
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Iterable
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from ..config import Settings
 from ..domain import OPEN_STATUSES
-from .base import Hit, Query, Results, raw_terms, snippet, terms
+from .base import DispatchDoc, Hit, Query, Results, raw_terms, snippet, terms
 
 TASK_MAPPING = {
     "properties": {
@@ -83,11 +82,11 @@ class EsBackend:
             for t in d["tasks"]:
                 yield {"_index": tasks_index, "_id": t["id"], "_source": self._task_source(t)}
 
-    def _task_ids_of(self, dispatch_ids: list[int]) -> list[str]:
-        res = self.es.search(index=self.tasks_alias, query={"terms": {"dispatch_id": dispatch_ids}}, size=10000, source=False)
+    def _task_ids_of(self, dispatch_ids: Sequence[int]) -> list[str]:
+        res = self.es.search(index=self.tasks_alias, query={"terms": {"dispatch_id": list(dispatch_ids)}}, size=10000, source=False)
         return [h["_id"] for h in res["hits"]["hits"]]
 
-    def upsert(self, dispatches: list[dict]) -> None:
+    def upsert(self, dispatches: Sequence[DispatchDoc]) -> None:
         self.ensure()
         keep = {str(t["id"]) for d in dispatches for t in d["tasks"]}
         stale = [i for i in self._task_ids_of([d["id"] for d in dispatches]) if i not in keep]
@@ -95,13 +94,13 @@ class EsBackend:
         actions += [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in stale]
         helpers.bulk(self.es, actions, refresh="wait_for", max_retries=3, initial_backoff=1, raise_on_error=True)
 
-    def delete(self, dispatch_ids: list[int]) -> None:
+    def delete(self, dispatch_ids: Sequence[int]) -> None:
         self.ensure()
-        actions = [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in self._task_ids_of(dispatch_ids)]
+        actions: list[dict] = [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in self._task_ids_of(dispatch_ids)]
         actions += [{"_op_type": "delete", "_index": self.disp_alias, "_id": i} for i in dispatch_ids]
         helpers.bulk(self.es, actions, refresh="wait_for", raise_on_error=False)
 
-    def rebuild(self, dispatches: Iterable[dict]) -> int:
+    def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
         """Fill new indices, then move both aliases in one request and drop the old indices."""
         new_tasks = self._new_index(self.tasks_alias, TASK_MAPPING)
         new_disp = self._new_index(self.disp_alias, DISPATCH_MAPPING)
@@ -112,7 +111,7 @@ class EsBackend:
             for d in dispatches:
                 count += 1
                 yield d
-        for ok, _ in helpers.streaming_bulk(self.es.options(request_timeout=120), self._actions(counted(), new_tasks, new_disp),
+        for _ in helpers.streaming_bulk(self.es.options(request_timeout=120), self._actions(counted(), new_tasks, new_disp),
                                             chunk_size=2000, max_retries=3, initial_backoff=1):
             pass
         self.es.indices.refresh(index=[new_tasks, new_disp])
@@ -142,11 +141,11 @@ class EsBackend:
         ], "minimum_should_match": 1}}
 
     @staticmethod
-    def _name_clause(field: str, names: list[str]) -> dict:
+    def _name_clause(field: str, names: Sequence[str]) -> dict:
         return {"bool": {"should": [c for n in names for c in ({"term": {field: n}}, {"prefix": {field: n + " "}})],
                          "minimum_should_match": 1}}
 
-    def search_tasks(self, q: Query, agency_names: list[str] | None = None) -> Results:
+    def search_tasks(self, q: Query, agency_names: Sequence[str] | None = None) -> Results:
         self.ensure()
         must: list[dict] = []
         filt: list[dict] = []
@@ -169,10 +168,11 @@ class EsBackend:
             filt.append({"range": {"next_due": {"lt": q.today.isoformat()}}})
             filt.append({"terms": {"status": [str(x) for x in OPEN_STATUSES]}})   # domain.is_overdue
         query = {"bool": {"must": must or [{"match_all": {}}], "filter": filt}}
-        sort = {
+        sorts: dict[str, list[dict]] = {
             "deadline": [{"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}],
             "issued": [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}],
-        }.get(q.sort, [{"_score": "desc"}, {"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}])
+        }
+        sort = sorts.get(q.sort, [{"_score": "desc"}, {"next_due": {"order": "asc", "missing": "_last"}}, {"id": "asc"}])
         res = self.es.search(index=self.tasks_alias, query=query, sort=sort, from_=(q.page - 1) * q.per_page,
                              size=q.per_page, track_total_hits=True, aggs={
                                  "agency": {"terms": {"field": "agencies", "size": 20, "order": [{"_count": "desc"}, {"_key": "asc"}]}},
@@ -201,7 +201,7 @@ class EsBackend:
         iss = {k: v.isoformat() for k, v in (("gte", q.issued_from), ("lte", q.issued_to)) if v}
         if iss:
             filt.append({"range": {"issued": iss}})
-        sort = [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}] if q.sort in ("issued", "deadline") \
+        sort: list[dict] = [{"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}] if q.sort in ("issued", "deadline") \
             else [{"_score": "desc"}, {"issued": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
         res = self.es.search(index=self.disp_alias, query={"bool": {"must": must or [{"match_all": {}}], "filter": filt}},
                              sort=sort, from_=(q.page - 1) * q.per_page, size=q.per_page, track_total_hits=True,
@@ -215,12 +215,3 @@ class EsBackend:
         return Results(res["hits"]["total"]["value"], hits,
                        {"issuer": [(b["key"], b["doc_count"]) for b in res["aggregations"]["issuer"]["buckets"]]})
 
-
-def wait_until_up(settings: Settings, seconds: float = 60) -> bool:
-    b = EsBackend(settings)
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if b.ping():
-            return True
-        time.sleep(0.5)
-    return False

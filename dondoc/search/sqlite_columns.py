@@ -10,6 +10,7 @@ the tables a new epoch, which makes every reader load them afresh.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -55,7 +56,7 @@ class Vocabulary:
         found = [get(n) for n in names]
         return np.array([c if c is not None else (self.code(n) if n else -1) for c, n in zip(found, names)], np.int32)
 
-    def matching(self, wanted: list[str], with_suffix: bool = True, fold_case: bool = False) -> np.ndarray:
+    def matching(self, wanted: Sequence[str], with_suffix: bool = True, fold_case: bool = False) -> np.ndarray:
         """Codes of the names equal to one of `wanted`, or (with_suffix) starting with one of
         them followed by a space: `Sở Tư pháp` reaches `Sở Tư pháp tỉnh Kon Tum`."""
         norm = (lambda s: s.casefold()) if fold_case else (lambda s: s)
@@ -89,9 +90,10 @@ class TaskColumns:
         if n <= len(self.present):
             return
         n = max(n, int(len(self.present) * 1.5) + 1024)
-        old = (self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok)
+        old: tuple[np.ndarray, ...] = (self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok)
         self._size(n)
-        for new, o in zip((self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok), old):
+        fresh: tuple[np.ndarray, ...] = (self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok)
+        for new, o in zip(fresh, old):
             new[: len(o)] = o
 
     def clone(self) -> "TaskColumns":

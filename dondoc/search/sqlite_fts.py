@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from sqlalchemy import text as sql
@@ -17,7 +17,7 @@ from sqlalchemy import text as sql
 from ..config import Settings
 from ..domain import OPEN_STATUSES
 from ..storage.db import engine_for
-from .base import Hit, Query, Results, raw_terms, snippet, terms
+from .base import DispatchDoc, Hit, Query, Results, raw_terms, snippet, terms
 from .sqlite_columns import NO_DATE, TaskColumns, columns_for, day_number, ints
 
 SCHEMA = {
@@ -115,12 +115,12 @@ class SqliteBackend:
         c.execute(sql(f"UPDATE {p}s_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"))
         return int(c.execute(sql(f"SELECT value FROM {p}s_meta WHERE key = 'generation'")).scalar())
 
-    def _write(self, c, docs: list[dict], p: str = "") -> None:
+    def _write(self, c, docs: Sequence[DispatchDoc], p: str = "") -> None:
         gen = self._next_generation(c, p)
         self._delete(c, [d["id"] for d in docs], gen, p)
         self._write_fresh(c, docs, gen, p)
 
-    def _delete(self, c, ids: list[int], gen: int, p: str = "") -> None:
+    def _delete(self, c, ids: Sequence[int], gen: int, p: str = "") -> None:
         for i in ids:
             tids = [r[0] for r in c.execute(sql(f"SELECT id FROM {p}s_task WHERE dispatch_id = :i"), {"i": i})]
             for tid in tids:
@@ -131,17 +131,17 @@ class SqliteBackend:
             c.execute(sql(f"DELETE FROM {p}s_dispatch_fts WHERE rowid = :i"), {"i": i})
             c.execute(sql(f"DELETE FROM {p}s_dispatch WHERE id = :i"), {"i": i})
 
-    def upsert(self, dispatches: list[dict]) -> None:
+    def upsert(self, dispatches: Sequence[DispatchDoc]) -> None:
         self.ensure()
         with self.engine.begin() as c:
             self._write(c, dispatches)
 
-    def delete(self, dispatch_ids: list[int]) -> None:
+    def delete(self, dispatch_ids: Sequence[int]) -> None:
         self.ensure()
         with self.engine.begin() as c:
             self._delete(c, dispatch_ids, self._next_generation(c))
 
-    def rebuild(self, dispatches: Iterable[dict]) -> int:
+    def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
         """A new set of tables filled beside the live one, swapped in one transaction: readers
         see the old index until the commit, then the new one (with a new epoch, so every process
         reloads its columns)."""
@@ -190,7 +190,7 @@ class SqliteBackend:
             c.execute(sql(f"INSERT INTO {p}s_task_agency (task_id, name, role) VALUES (:t, :n, :r)"), rows)
 
     # -- reading ---------------------------------------------------------------------------
-    def _selection(self, cols: TaskColumns, q: Query, agency_names: list[str]) -> np.ndarray:
+    def _selection(self, cols: TaskColumns, q: Query, agency_names: Sequence[str]) -> np.ndarray:
         """The tasks the filters keep, as a mask over task ids."""
         m = cols.present.copy()
         if agency_names:
@@ -213,7 +213,7 @@ class SqliteBackend:
             m &= np.isin(cols.status, open_) & (due < day_number(q.today))
         return m
 
-    def search_tasks(self, q: Query, agency_names: list[str] | None = None) -> Results:
+    def search_tasks(self, q: Query, agency_names: Sequence[str] | None = None) -> Results:
         self.ensure()
         cols = columns_for(self.engine)
         mask = self._selection(cols, q, agency_names or [])
@@ -259,6 +259,7 @@ class SqliteBackend:
         """Positions of `ids` in result order: by relevance (exact-diacritic matches first, then
         score, then the nearer deadline), by deadline, or by issue date (newest first); ties by id."""
         due = cols.next_due[ids].astype(np.int64)
+        keys: tuple[np.ndarray, ...]
         if q.sort == "issued":
             issued = cols.issued[ids].astype(np.int64)
             keys = (ids, np.where(issued == NO_DATE, np.iinfo(np.int64).max, -issued))
@@ -312,4 +313,4 @@ class SqliteBackend:
                 f"SELECT d.issuer, count(*) n FROM ({base}) m JOIN s_dispatch d ON d.id = m.id WHERE d.issuer IS NOT NULL GROUP BY d.issuer ORDER BY n DESC, d.issuer LIMIT 20"), params)]
         hits = [Hit(r["id"], "dispatch", -float(r["score"] or 0), snippet(f"{r['subject']} — {r['text']}" if r["subject"] else r["text"], q.text),
                     {"number": r["number"], "issuer": r["issuer"], "issued": r["issued"], "kind": r["kind"], "subject": r["subject"]}) for r in rows]
-        return Results(total, hits, {"issuer": issuers})
+        return Results(total or 0, hits, {"issuer": issuers})

@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .. import config
+from .. import config, logs
 from ..storage.db import upgrade
 
 csrf = CSRFProtect()
@@ -29,6 +29,7 @@ def _secret(settings: config.Settings) -> str:
 
 def create_app(settings: config.Settings | None = None, test_config: dict | None = None) -> Flask:
     settings = settings or config.load()
+    logs.setup(settings, console=False)      # `dondoc serve` set up the terminal already
     upgrade(settings)
     app = Flask(__name__)
     app.config.update(

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from ..edxml.outbox import sync as edxml_sync
 from ..export import dispatch_dict, task_dict
 from ..search.base import Query
-from ..search.service import enqueue, search_dispatches, search_tasks
-from ..search.sync import drain_quietly
+from ..search import outbox
+from ..search.service import search_dispatches, search_tasks
 from ..domain import Status, classify
 from ..storage import models as m
 from ..tracking.status import set_status
@@ -94,9 +94,9 @@ def update_task(task_id):
         db.rollback()
         return jsonify(error=str(exc)), 400
     settings = current_app.config["DONDOC"]
-    enqueue(db, [t.dispatch_id])
+    outbox.enqueue(db, [t.dispatch_id])
     db.commit()
-    drain_quietly(settings)
+    outbox.drain_quietly(settings)
     edxml_sync(settings)
     return jsonify(task_dict(t))
 

@@ -18,7 +18,7 @@ from ..edxml.intake import review_facts
 from ..edxml.outbox import sync as edxml_sync
 from ..nlp.agency import gazetteer, local_names
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
-from ..search.service import enqueue
+from ..search import outbox
 from ..storage import models as m
 from .auth import roles_required
 from .db import session
@@ -263,14 +263,13 @@ def edit(doc_id: int):
         if f.get("confirm"):
             d.confirmed = True
         db.flush()
-        enqueue(db, [d.id])
+        outbox.enqueue(db, [d.id])
         db.commit()
         flash("Đã lưu hiệu chỉnh." + (" Văn bản đã được đưa vào theo dõi." if d.confirmed else ""), "ok")
     except ValueError as exc:
         db.rollback()
         flash(f"Không lưu được: dữ liệu không hợp lệ ({exc}). Không có thay đổi nào được ghi.", "error")
-    from ..search.sync import drain_quietly
-    drain_quietly(current_app.config["DONDOC"])
+    outbox.drain_quietly(current_app.config["DONDOC"])
     edxml_sync(current_app.config["DONDOC"])     # confirmed: the sender of an edXML message is told
     return redirect(url_for("dispatches.review", doc_id=doc_id))
 
@@ -281,6 +280,11 @@ def _apply_task_fields(db, t: m.Task, f, key: str, actor: str, cache: dict, fres
         t.history.append(m.TaskEvent(actor=actor, field="nội dung", old=t.text[:500], new=text[:500], reason="hiệu chỉnh"))
         t.corrected = True
     t.text = text.strip() if "\n---" not in text else text
+    _apply_task_agencies(db, t, f, key, actor, cache, fresh)
+    _apply_task_deadlines(t, f, key, actor, fresh)
+
+
+def _apply_task_agencies(db, t: m.Task, f, key: str, actor: str, cache: dict, fresh: bool) -> None:
     for role in ("lead", "support"):
         if key + role not in f:
             continue
@@ -295,6 +299,9 @@ def _apply_task_fields(db, t: m.Task, f, key: str, actor: str, cache: dict, fres
                 t.history.append(m.TaskEvent(actor=actor, field="chủ trì" if role == "lead" else "phối hợp",
                                              old="; ".join(old), new="; ".join(names), reason="hiệu chỉnh"))
                 t.corrected = True
+
+
+def _apply_task_deadlines(t: m.Task, f, key: str, actor: str, fresh: bool) -> None:
     if key + "deadlines" in f:
         new = _dates(f.get(key + "deadlines", ""))
         old = [x.due for x in t.deadlines]

@@ -9,8 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from ..edxml.outbox import sync as edxml_sync
-from ..search.service import enqueue
-from ..search.sync import drain_quietly
+from ..search import outbox
 from ..domain import ReportClass, Status, classify, current_due, is_due_soon, period_class
 from ..storage import models as m
 from ..tracking.status import complete_occurrence, extend_deadline, proposed_evidence, set_status
@@ -48,9 +47,9 @@ def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nh
             cleanup()
         flash(f"{failed}: {str(exc) or 'không có hạn này'}.", "error")
         return redirect(url_for("tasks.show", task_id=t.id))
-    enqueue(db, [t.dispatch_id])
+    outbox.enqueue(db, [t.dispatch_id])
     db.commit()
-    drain_quietly(current_app.config["DONDOC"])
+    outbox.drain_quietly(current_app.config["DONDOC"])
     edxml_sync(current_app.config["DONDOC"])     # the sender of an edXML message hears of progress
     flash(done, "ok")
     return redirect(url_for("tasks.show", task_id=t.id))

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test system venv es-start es-stop eval bench bench-restore model clean
+.PHONY: demo test lint system venv es-start es-stop eval bench bench-restore model clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,10 +38,15 @@ es-start: venv
 es-stop:
 	scripts/es.sh stop
 
-test: system venv
+lint: venv
+	$(BIN)/ruff check dondoc tests benchmarks scripts
+	$(BIN)/mypy
+	$(BIN)/python scripts/complexity.py 25
+
+test: system venv lint
 	@scripts/es.sh start; \
 	. scripts/es.env; \
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS); rc=$$?; \
 	scripts/es.sh stop; exit $$rc
 
 eval: venv

@@ -62,10 +62,6 @@ class Settings:
     edxml_department: str = ""
 
     @property
-    def originals_dir(self) -> Path:
-        return self.data_dir / "originals"
-
-    @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'dondoc.sqlite3'}"
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from dondoc.domain import ReportClass, Status
+from dondoc.domain import Status
 from dondoc.pipeline import ingest_file
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope

@@ -10,7 +10,10 @@ from dondoc.storage import models as m
 from dondoc.storage.db import session_scope
 from dondoc.tracking.workdays import working_calendar
 
-from .test_web import app, csrf, first_task_id, login  # noqa: F401  (app is a fixture)
+from . import test_web
+from .test_web import csrf, first_task_id, login
+
+app = test_web.app       # the web tests' fixture: an app with a clerk, a manager, an admin and one dispatch
 
 
 def test_the_calendar_page_shows_tet_and_the_swapped_saturdays(app):

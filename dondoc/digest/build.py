@@ -43,8 +43,9 @@ class Digest:
 
 def _items(tasks_roles: Iterable[tuple[m.Task, str]], today: date, days: int, base_url: str,
            calendar: WorkingCalendar) -> tuple[list[Item], list[Item]]:
-    overdue, soon = [], []
-    seen = set()
+    overdue: list[Item] = []
+    soon: list[Item] = []
+    seen: set[int] = set()
     for t, role in tasks_roles:
         if t.id in seen or not t.dispatch.confirmed:   # only tasks under tracking
             continue
@@ -79,6 +80,6 @@ def build(session: Session, today: date, days: int, base_url: str = "http://127.
         agency_ids = [s.agency_id for s in subs]
         links = session.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(agency_ids))).all()
         overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url, calendar)
-        names = [session.get(m.Agency, i).name for i in agency_ids]
-        out.append(Digest(f"user:{u.id}", "; ".join(names), [u.email], overdue, soon))
+        names = [a.name for a in session.scalars(select(m.Agency).where(m.Agency.id.in_(agency_ids)).order_by(m.Agency.name))]
+        out.append(Digest(f"user:{u.id}", "; ".join(names), [u.email or ""], overdue, soon))
     return out

@@ -48,6 +48,7 @@ def _smtp(settings: Settings):
     # certificates are always verified; an office whose server has a certificate from its own
     # CA names that CA's file in smtp_cafile
     tls = ssl.create_default_context(cafile=settings.smtp_cafile or None)
+    conn: smtplib.SMTP
     if settings.smtp_security == "ssl":
         conn = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, context=tls, timeout=30)
     else:

@@ -19,7 +19,7 @@ from ..search.base import Query
 from ..search.service import search_tasks
 from ..storage import models as m
 from ..storage.db import engine_for
-from ..domain import ALL_CLASSES, CLASS_LABELS, STATUS_LABELS, ReportClass, classify
+from ..domain import ALL_CLASSES, CLASS_LABELS, DONE_CLASSES, STATUS_LABELS, ReportClass, classify
 from ..tracking.report import agency_board, class_counts, overdue_by_agency, weeks_ahead
 from .auth import roles_required
 from .db import session
@@ -92,7 +92,7 @@ def agency(agency_id: int):
     soon_days = current_app.config["DONDOC"].due_soon_days
     board = agency_board(db, today, a.id, soon_days)
     counts, lists, upcoming = board.counts, board.lists, board.upcoming
-    done = counts.get(ReportClass.ON_TIME, 0) + counts.get(ReportClass.DONE_LATE, 0)
+    done = sum(counts.get(c, 0) for c in DONE_CLASSES)
     on_time = counts.get(ReportClass.ON_TIME, 0) / done if done else None
     successor = db.get(m.Agency, a.successor_id) if a.successor_id else None
     from flask_login import current_user

@@ -159,19 +159,26 @@ def case_model(cased: list[list[tuple[str, int]]], ids: dict[str, int], vocab_si
     return np.log(p)
 
 
-def train(corpus: Corpus, names: list[str], word_list: str, *, min_count: int = MIN_COUNT) -> Model:
-    """`names`: agency and place names (gazetteer), each learnt as a sentence of its own;
-    `word_list`: Viet74K, whose syllables are all candidates even if the corpus lacks them."""
-    cased = [cased_tokens(t) for _, t in corpus.texts] + [cased_tokens(n) for n in names]
-    docs = [[t for t, _ in d] for d in cased]
+def _vocabulary(docs: list[list[str]], name_docs: list[list[str]], word_list: str, min_count: int) -> list[str]:
+    """The specials, then the corpus's words seen `min_count` times, every syllable of the word
+    list and every word of a name (non-letters first)."""
     counts = Counter(t for d in docs for t in d)
     listed = {w for w in re.findall(r"[^\W\d_]+", normalize_tone(word_list).lower()) if is_syllable_form(w)}
-    listed |= {t for d in docs[len(corpus.texts):] for t in d if t[0].isalpha()}
+    listed |= {t for d in name_docs for t in d if t[0].isalpha()}
     words = {w for w, n in counts.items() if (n >= min_count or w in listed) and w not in SPECIALS}
     words |= {w for w in listed}
     vocab = list(SPECIALS) + sorted(w for w in words if not w[0].isalpha()) + sorted(w for w in words if w[0].isalpha())
     if len(vocab) >= MAX_VOCAB:
         raise ValueError(f"vocabulary of {len(vocab)} words does not fit {BITS}-bit ids")
+    return vocab
+
+
+def train(corpus: Corpus, names: list[str], word_list: str, *, min_count: int = MIN_COUNT) -> Model:
+    """`names`: agency and place names (gazetteer), each learnt as a sentence of its own;
+    `word_list`: Viet74K, whose syllables are all candidates even if the corpus lacks them."""
+    cased = [cased_tokens(t) for _, t in corpus.texts] + [cased_tokens(n) for n in names]
+    docs = [[t for t, _ in d] for d in cased]
+    vocab = _vocabulary(docs, docs[len(corpus.texts):], word_list, min_count)
     ids = {w: i for i, w in enumerate(vocab)}
     unk, bos, eos = ids[UNK], ids[BOS], ids[EOS]
     seq = []

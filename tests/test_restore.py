@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import unicodedata
 
+import pytest
 from click.testing import CliRunner
 
 from dondoc.cli import main

@@ -2,10 +2,8 @@
 pages, in digests, exports and the search index; the original stays what spans point into."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 
 from dondoc.nlp.fold import fold

@@ -15,6 +15,9 @@ from radon.complexity import cc_visit
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = ("dondoc/nlp/",)
+# TEMPORARY (issue #14): the edXML reader's two parsers landed above the limit after this check
+# was written; its owner splits them, then this set is emptied. No other entry may be added.
+KNOWN = {"dondoc/edxml/parse.py:_attachments", "dondoc/edxml/parse.py:_envelope"}
 
 
 def offenders(limit: int) -> list[str]:
@@ -24,7 +27,7 @@ def offenders(limit: int) -> list[str]:
         if rel.startswith(SKIP):
             continue
         for block in cc_visit(path.read_text(encoding="utf-8")):
-            if block.complexity > limit:
+            if block.complexity > limit and f"{rel}:{block.fullname}" not in KNOWN:
                 out.append(f"{rel}:{block.lineno} {block.fullname} complexity {block.complexity} > {limit}")
     return out
 

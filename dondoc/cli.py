@@ -106,7 +106,7 @@ def ingest(settings, paths, no_index, confirm):
 @click.option("--interval", default=1.0, show_default=True, help="Số giây giữa hai lần quét.")
 @click.pass_obj
 def watch(settings, folder, interval):
-    from .edxml.outbox import sync as edxml_sync
+    from .edxml.outbox import flush as edxml_flush
     from .ingest.watch import watch as run
     from .pipeline import ingest_file
     from .storage.db import upgrade
@@ -114,9 +114,39 @@ def watch(settings, folder, interval):
     click.echo(f"Đang theo dõi {folder} (Ctrl+C để dừng)")
     try:
         run(folder, lambda p: ingest_file(p, settings), interval=interval, settle=interval, report=click.echo,
-            after_pass=lambda: edxml_sync(settings))
+            after_pass=lambda: edxml_flush(settings))
     except KeyboardInterrupt:
         pass
+
+
+@main.group(help="Liên thông văn bản điện tử (edXML): thông điệp trạng thái gửi lại nơi gửi.")
+def edxml():
+    pass
+
+
+@edxml.command("status", help="Ghi mọi thông điệp trạng thái còn nợ nơi gửi vào thư mục gửi đi của gateway "
+                              "(DONDOC_EDXML_OUTBOX); mã thoát ≠ 0 nếu còn thông điệp chưa ghi được.")
+@click.pass_obj
+def edxml_status(settings):
+    from sqlalchemy import func, select
+    from .edxml.outbox import queue, send
+    from .storage import models as m
+    from .storage.db import session_scope, upgrade
+    upgrade(settings)
+    if not settings.edxml_outbox:
+        raise click.ClickException("chưa đặt thư mục gửi đi của gateway (DONDOC_EDXML_OUTBOX hoặc edxml_outbox)")
+    with session_scope(settings) as s:
+        queue(s)
+    with session_scope(settings) as s:
+        for path in send(s, settings):
+            click.echo(f"Đã ghi {path}")
+    with session_scope(settings) as s:
+        left = s.scalar(select(func.count()).select_from(m.EdxmlStatus).where(m.EdxmlStatus.written_at.is_(None)))
+        error = s.scalar(select(m.EdxmlStatus.last_error).where(m.EdxmlStatus.written_at.is_(None),
+                                                                m.EdxmlStatus.last_error.is_not(None)).limit(1))
+    if left:
+        click.echo(f"Còn {left} thông điệp trạng thái chưa ghi được{': ' + error if error else ''}", err=True)
+        sys.exit(1)
 
 
 @main.command(help="In văn bản đã lưu theo mã.")

@@ -47,6 +47,7 @@ class IngestOutcome:
     # what the clerk should hear at once: an attachment that could not be read, a dispatch
     # already stored under the same số, ký hiệu and issuer
     warnings: list[str] = field(default_factory=list)
+    dispatch_id: int | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -279,7 +280,8 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 warnings.append(w)
             if index:
                 outbox.enqueue(s, [disp.id])
-            outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks), warnings=warnings)
+            outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks), warnings=warnings,
+                                    dispatch_id=disp.id)
         log.debug("stored %s as document %s: %d pages, %d tasks", path, outcome.document_id, outcome.pages, outcome.tasks)
     except IntegrityError:
         for r in created:
@@ -296,7 +298,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
     if index:
         outbox.drain_quietly(settings)
     if envelope:
-        edxml_outbox.sync(settings)
+        edxml_outbox.sync(settings, [outcome.dispatch_id])
     return outcome
 
 

@@ -93,3 +93,36 @@ def test_status_comes_from_the_body_the_message_was_addressed_to(settings, tmp_p
     ingest_file(_message(tmp_path), replace(settings, edxml_outbox=str(out)), index=False)
     [arrived] = _told(out)
     assert (arrived.sender.id, arrived.sender.name) == ("000.00.00.H53", "Ủy ban nhân dân tỉnh Thanh Hóa")
+
+
+def test_dondoc_edxml_status_writes_what_is_owed_and_says_what_is_left(settings, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dondoc.cli import main
+    ingest_file(_message(tmp_path), settings, index=False)      # no gateway folder set yet
+    blocked = tmp_path / "blocked"
+    blocked.write_text("x")
+    monkeypatch.setenv("DONDOC_EDXML_OUTBOX", str(blocked))
+    r = CliRunner().invoke(main, ["edxml", "status"])
+    assert r.exit_code == 1 and "Còn 1 thông điệp trạng thái chưa ghi được" in r.stderr
+    monkeypatch.setenv("DONDOC_EDXML_OUTBOX", str(tmp_path / "vxp-di"))
+    r = CliRunner().invoke(main, ["edxml", "status"])
+    assert r.exit_code == 0 and "Đã ghi" in r.output
+    assert _codes(tmp_path / "vxp-di") == ["01"]
+
+
+def test_a_writer_queues_only_the_dispatches_it_changed(settings, tmp_path):
+    out = tmp_path / "vxp-di"
+    settings = replace(settings, edxml_outbox=str(out))
+    a = ingest_file(_message(tmp_path), settings, index=False)
+    other = tmp_path / "other.edxml"
+    other.write_bytes(mk.qcvn(mk.from_gold(mk.CORPUS / "seeds/001_e16342c4faedd0ca.gold.json"),
+                              [mk.corpus_file("seeds/001_e16342c4faedd0ca.txt")]))
+    b = ingest_file(other, settings, index=False)
+    for doc_id in (a.document_id, b.document_id):
+        _change(settings, doc_id, lambda d: setattr(d, "confirmed", True))
+    outbox.sync(settings, [a.dispatch_id])
+    told = {(s.response_for.code, s.code) for s in _told(out)}
+    assert ("687/LĐTBXH-TTr", "04") in told and ("546/SLĐTBXH-TEBĐG", "04") not in told
+    outbox.sync(settings)
+    assert ("546/SLĐTBXH-TEBĐG", "04") in {(s.response_for.code, s.code) for s in _told(out)}

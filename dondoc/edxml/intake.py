@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -170,7 +171,15 @@ def _shown(value) -> str:
     return "" if value is None else str(value)
 
 
-def review_facts(session: Session, doc: m.Document) -> dict | None:
+def _local(at: datetime | None, tz: str) -> str | None:
+    if at is None:
+        return None
+    if at.tzinfo is None:          # SQLite gives back UTC without its zone
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(ZoneInfo(tz)).strftime("%d/%m/%Y %H:%M")
+
+
+def review_facts(session: Session, doc: m.Document, tz: str = "Asia/Ho_Chi_Minh") -> dict | None:
     """What the review page shows of a message: sender, urgency, due date, attachments, where
     the envelope and the extraction disagree (both values), and the statuses told back."""
     header = (doc.meta or {}).get("edxml")
@@ -198,6 +207,6 @@ def review_facts(session: Session, doc: m.Document) -> dict | None:
                         for i, c in enumerate(doc.children or [])],
         "differences": differences,
         "deliveries": msg.deliveries if msg is not None else 1,
-        "statuses": [{"code": s.code, "description": s.description, "written": s.written_at, "error": s.last_error}
-                     for s in (msg.statuses if msg is not None else [])],
+        "statuses": [{"code": s.code, "description": s.description, "written": _local(s.written_at, tz),
+                      "error": s.last_error} for s in (msg.statuses if msg is not None else [])],
     }

@@ -5,12 +5,14 @@ stored (01), received and registered (03) and assigned (04) when a clerk confirm
 (05) when any of its tasks is, done (06) when every task is, refused (02) when the clerk refuses
 it. Each status is owed once per message: `queue` records what the state calls for in the
 writer's transaction's wake, `send` writes what is owed into the gateway's folder (kept for the
-next pass when the folder cannot be written). `sync` does both and never fails the caller: a
-gateway's folder being away must not undo a clerk's work.
+next pass when the folder cannot be written). A writer calls `sync` with the dispatches it
+changed, the watch folder calls `flush` after every pass; neither fails the caller: a gateway's
+folder being away must not undo a clerk's work.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -78,11 +80,16 @@ def describe(code: str, d: m.Dispatch | None) -> str:
     return base
 
 
-def queue(session: Session) -> int:
-    """Record the statuses owed to every message still open (not yet done or refused)."""
+def queue(session: Session, dispatch_ids: Iterable[int] | None = None) -> int:
+    """Record the statuses owed to the messages of these dispatches (all, by default) that are
+    still open (not yet told done or refused)."""
     closed = select(m.EdxmlStatus.message_id).where(m.EdxmlStatus.code.in_(CLOSED))
+    stmt = select(m.EdxmlMessage).where(m.EdxmlMessage.id.not_in(closed))
+    if dispatch_ids is not None:
+        docs = select(m.Dispatch.document_id).where(m.Dispatch.id.in_(list(dispatch_ids)))
+        stmt = stmt.where(m.EdxmlMessage.document_id.in_(docs))
     added = 0
-    for msg in session.scalars(select(m.EdxmlMessage).where(m.EdxmlMessage.id.not_in(closed))):
+    for msg in session.scalars(stmt):
         d = msg.document.dispatch if msg.document is not None else None
         told = {s.code for s in msg.statuses}
         for code in due_codes(d):
@@ -137,13 +144,23 @@ def send(session: Session, settings: Settings) -> list[Path]:
     return written
 
 
-def sync(settings: Settings) -> list[Path]:
-    """Queue what the dispatches' states call for and write it; errors are logged, never raised."""
+def sync(settings: Settings, dispatch_ids: Iterable[int] | None = None) -> list[Path]:
+    """After a write: queue what the states of these dispatches (all, by default) call for, and
+    write everything owed. Errors are logged, never raised."""
     try:
         with session_scope(settings) as s:
-            queue(s)
+            queue(s, dispatch_ids)
+        return flush(settings)
+    except Exception as exc:  # never undo the caller's work for a status message
+        log.warning("edXML statuses not sent: %s", exc)
+        return []
+
+
+def flush(settings: Settings) -> list[Path]:
+    """Write what is owed (a folder that was away is back); errors are logged, never raised."""
+    try:
         with session_scope(settings) as s:
             return send(s, settings)
-    except Exception as exc:  # never undo the caller's work for a status message
+    except Exception as exc:
         log.warning("edXML statuses not sent: %s", exc)
         return []

@@ -97,7 +97,7 @@ def update_task(task_id):
     outbox.enqueue(db, [t.dispatch_id])
     db.commit()
     outbox.drain_quietly(settings)
-    edxml_sync(settings)
+    edxml_sync(settings, [t.dispatch_id])
     return jsonify(task_dict(t))
 
 

@@ -136,7 +136,7 @@ def review(doc_id: int):
     doc = db.get(m.Document, doc_id) or abort(404)
     d = doc.dispatch
     return render_template("review.html", doc=doc, d=d, text_html=highlighted(d.text, d.tasks) if d else "",
-                           edxml=review_facts(db, doc),
+                           edxml=review_facts(db, doc, current_app.config["DONDOC"].timezone),
                            agencies=sorted({f.canonical for f in gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
 
 
@@ -270,7 +270,7 @@ def edit(doc_id: int):
         db.rollback()
         flash(f"Không lưu được: dữ liệu không hợp lệ ({exc}). Không có thay đổi nào được ghi.", "error")
     outbox.drain_quietly(current_app.config["DONDOC"])
-    edxml_sync(current_app.config["DONDOC"])     # confirmed: the sender of an edXML message is told
+    edxml_sync(current_app.config["DONDOC"], [d.id])     # confirmed: an edXML sender is told
     return redirect(url_for("dispatches.review", doc_id=doc_id))
 
 

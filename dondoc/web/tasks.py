@@ -50,7 +50,7 @@ def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nh
     outbox.enqueue(db, [t.dispatch_id])
     db.commit()
     outbox.drain_quietly(current_app.config["DONDOC"])
-    edxml_sync(current_app.config["DONDOC"])     # the sender of an edXML message hears of progress
+    edxml_sync(current_app.config["DONDOC"], [t.dispatch_id])    # an edXML sender hears of progress
     flash(done, "ok")
     return redirect(url_for("tasks.show", task_id=t.id))
 

@@ -105,3 +105,17 @@ def test_a_truncated_upload_is_refused_with_the_reason(app):
                content_type="multipart/form-data", headers={"X-CSRFToken": token})
     job = c.get(f"/upload/jobs?ids={r.get_json()['jobs'][0]}").get_json()["jobs"][0]
     assert job["status"] == "failed" and "cắt cụt" in job["message"]
+
+
+@pytest.mark.ocr
+def test_a_scanned_attachment_is_read_by_ocr_and_its_page_shown_at_review(app, generated):
+    c = app.test_client()
+    login(c, "vanthu")
+    scan = generated["clean_scan"].read_bytes()
+    doc_id = _upload(c, mk.qcvn(mk.from_gold(mk.CORPUS / f"{SEED}.gold.json"), [mk.File("ban-quet.png", scan, "image/png")]))
+    with session_scope(app.config["DONDOC"]) as s:
+        doc = s.get(m.Document, doc_id)
+        assert [p.method for p in doc.pages] == ["ocr"] and "Lao động" in doc.pages[0].text
+    r = c.get(f"/dispatches/{doc_id}/pages/1.png")
+    assert r.status_code == 200 and r.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert c.get(f"/dispatches/{doc_id}/pages/2.png").status_code == 404

@@ -18,6 +18,7 @@ from .errors import IngestError
 # XML that is not edXML comes here too, to be refused by name (dondoc reads no other XML)
 MIMES = (MIME, "text/xml", "application/xml")
 
+
 def _read_attachment(att: Attachment, settings: Settings, folder: Path) -> ReadResult:
     from .detect import detect
     from .registry import read

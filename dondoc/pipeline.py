@@ -265,7 +265,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                                         meta=p.metadata))
             s.add(doc)
             if envelope:
-                rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope)
+                rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope, agency_for)
             disp = store_record(s, doc, rec)
             disp.confirmed = confirm
             if envelope:

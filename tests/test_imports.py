@@ -9,10 +9,8 @@ from pathlib import Path
 from .conftest import ROOT
 
 PKG = ROOT / "dondoc"
-# TEMPORARY (issue #14): the edXML reader landed with two circles (ingest.registry <-> ingest.edxml,
-# pipeline <-> edxml.intake) behind imports inside functions; its owner moves the shared piece
-# down, then this set is emptied. A circle through any other module fails.
-KNOWN_CIRCLE = {"dondoc.ingest.registry", "dondoc.ingest.edxml", "dondoc.pipeline", "dondoc.edxml.intake"}
+# no circle is tolerated
+KNOWN_CIRCLE: set[str] = set()
 
 
 def _module(path: Path) -> str:

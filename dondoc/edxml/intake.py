@@ -7,6 +7,7 @@ in the agency list by its electronic identifier (OrganId), then by name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -103,9 +104,11 @@ def delivered(session: Session, header: dict) -> m.Document | None:
     return row.document
 
 
-def sender_agency(session: Session, organ: dict) -> tuple[str | None, m.Agency | None]:
+def sender_agency(session: Session, organ: dict,
+                  agency_for: Callable[[Session, str], m.Agency] | None = None) -> tuple[str | None, m.Agency | None]:
     """The issuer's name for a sender and its row in the agency list: by OrganId, else by name
-    (an identifier seen for the first time is learnt by the agency it names); (name as the
+    (an identifier seen for the first time is learnt by the agency it names; `agency_for` makes
+    the row of a body the gazetteer knows and the list has no row for yet); (name as the
     envelope writes it, None) for a body the list does not know."""
     ident, name = organ.get("id"), organ.get("name")
     if ident:
@@ -119,8 +122,7 @@ def sender_agency(session: Session, organ: dict) -> tuple[str | None, m.Agency |
     if ag is None:
         alias = session.scalar(select(m.AgencyAlias).where(m.AgencyAlias.key.in_({fold_key(name), fold_key(canonical)})))
         ag = alias.agency if alias is not None else None
-    if ag is None and fold_key(canonical) in gazetteer().alias_to_name:
-        from ..pipeline import agency_for
+    if ag is None and agency_for is not None and fold_key(canonical) in gazetteer().alias_to_name:
         ag = agency_for(session, canonical)
     if ag is None:
         return name, None
@@ -129,10 +131,11 @@ def sender_agency(session: Session, organ: dict) -> tuple[str | None, m.Agency |
     return ag.name, ag
 
 
-def prepare(session: Session, rec: Record, header: dict) -> tuple[Record, dict, m.Agency | None]:
+def prepare(session: Session, rec: Record, header: dict,
+            agency_for: Callable[[Session, str], m.Agency] | None = None) -> tuple[Record, dict, m.Agency | None]:
     """The record as stored from a message: the envelope's header over the extraction's, what
     extraction read instead, and the sender's agency (None: not in the list)."""
-    issuer, agency = sender_agency(session, header.get("sender") or {})
+    issuer, agency = sender_agency(session, header.get("sender") or {}, agency_for)
     rec, alternatives = apply_envelope(rec, envelope_fields(header, issuer))
     return rec, alternatives, agency
 

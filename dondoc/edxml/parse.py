@@ -308,89 +308,92 @@ def _date_field(el: Element | None, path: tuple[str, ...], what: str, warnings: 
         return None
 
 
-def _attachments(root: Element, env: Element, parts: dict) -> list[Attachment]:
-    """Every file the message carries: those its manifest references (from AttachmentEncoded, a
-    MIME part, or inline), then encoded ones no reference named."""
+def _collect(root: Element) -> tuple[list[Element], dict[str, Element], list[Element]]:
+    """The manifest's references, the encoded attachments by content id, and encoded ones
+    without a usable id."""
+    refs: list[Element] = []
     encoded: dict[str, Element] = {}
     loose: list[Element] = []
-    manifest_refs: list[Element] = []
     for el in root.iter():
         name = local(el.tag)
         if name == "Reference":
-            manifest_refs.append(el)
+            refs.append(el)
         elif name == "Attachment" and child(el, "ContentTransferEncoded", "Content") is not None:
             cid = _cid(text(el, "ContentId"))
             if cid and cid not in encoded:
                 encoded[cid] = el
             else:
                 loose.append(el)
-    out: list[Attachment] = []
+    return refs, encoded, loose
+
+
+def _referenced(ref: Element, n: int, encoded: dict[str, Element], parts: dict, used: set[str]) -> Attachment:
+    """The file a manifest reference names: inline, in AttachmentEncoded or a MIME part."""
+    href = next((v for k, v in ref.attrib.items() if local(k) == "href"), None)
+    cid = _cid(text(ref, "ContentId")) or (_cid(href) if href and href.lower().startswith("cid:") else None)
+    named = text(ref, "AttachmentName")
+    att = Attachment(name=safe_name(named, n), mime=text(ref, "ContentType"),
+                     description=text(ref, "Description"), content_id=cid)
+    inline = child(ref, "ContentTransferEncoded", "Content")
+    if inline is not None:
+        att.data, att.error = _decode(inline)
+    elif cid and cid in encoded:
+        used.add(cid)
+        enc = encoded[cid]
+        att.data, att.error = _decode(child(enc, "ContentTransferEncoded", "Content"))
+        att.mime = att.mime or text(enc, "ContentType")
+        if not named and text(enc, "AttachmentName"):
+            att.name = safe_name(text(enc, "AttachmentName"), n)
+    elif cid and cid in parts:
+        used.add(cid)
+        payload, mime, filename = parts[cid]
+        att.data, att.error = (payload, None) if payload else (None, "tệp đính kèm rỗng")
+        att.mime = att.mime or mime
+        if not named and filename:
+            att.name = safe_name(filename, n)
+    elif href and not href.lower().startswith("cid:"):
+        att.error = f"tệp đính kèm tham chiếu ra ngoài thông điệp ({href[:120]}); dondoc chỉ đọc tệp nằm trong thông điệp"
+    else:
+        att.error = f"không tìm thấy nội dung của tệp đính kèm được tham chiếu (cid:{cid or '?'})"
+    return att
+
+
+def _encoded(enc: Element, n: int) -> Attachment:
+    data, err = _decode(child(enc, "ContentTransferEncoded", "Content"))
+    return Attachment(name=safe_name(text(enc, "AttachmentName") or text(enc, "FileName"), n),
+                      mime=text(enc, "ContentType") or text(enc, "FileType"),
+                      description=text(enc, "Description"), content_id=_cid(text(enc, "ContentId")),
+                      data=data, error=err)
+
+
+def _attachments(root: Element, parts: dict) -> list[Attachment]:
+    """Every file the message carries: those its manifest references (from AttachmentEncoded, a
+    MIME part, or inline), then encoded ones and MIME parts no reference named."""
+    refs, encoded, loose = _collect(root)
     used: set[str] = set()
-    for ref in manifest_refs:
-        href = next((v for k, v in ref.attrib.items() if local(k) == "href"), None)
-        cid = _cid(text(ref, "ContentId")) or (_cid(href) if href and href.lower().startswith("cid:") else None)
-        n = len(out) + 1
-        att = Attachment(name=safe_name(text(ref, "AttachmentName"), n), mime=text(ref, "ContentType"),
-                         description=text(ref, "Description"), content_id=cid)
-        inline = child(ref, "ContentTransferEncoded", "Content")
-        if inline is not None:
-            att.data, att.error = _decode(inline)
-        elif cid and cid in encoded:
-            used.add(cid)
-            enc = encoded[cid]
-            att.data, att.error = _decode(child(enc, "ContentTransferEncoded", "Content"))
-            att.mime = att.mime or text(enc, "ContentType")
-            if not text(ref, "AttachmentName") and text(enc, "AttachmentName"):
-                att.name = safe_name(text(enc, "AttachmentName"), n)
-        elif cid and cid in parts:
-            used.add(cid)
-            payload, mime, filename = parts[cid]
-            att.data, att.error = (payload, None) if payload else (None, "tệp đính kèm rỗng")
-            att.mime = att.mime or mime
-            if not text(ref, "AttachmentName") and filename:
-                att.name = safe_name(filename, n)
-        elif href and not href.lower().startswith("cid:"):
-            att.error = f"tệp đính kèm tham chiếu ra ngoài thông điệp ({href[:120]}); dondoc chỉ đọc tệp nằm trong thông điệp"
-        else:
-            att.error = f"không tìm thấy nội dung của tệp đính kèm được tham chiếu (cid:{cid or '?'})"
-        out.append(att)
-    for cid, enc in encoded.items():
-        if cid not in used:
-            loose.append(enc)
-    for enc in loose:
-        n = len(out) + 1
-        data, err = _decode(child(enc, "ContentTransferEncoded", "Content"))
-        out.append(Attachment(name=safe_name(text(enc, "AttachmentName") or text(enc, "FileName"), n),
-                              mime=text(enc, "ContentType") or text(enc, "FileType"),
-                              description=text(enc, "Description"), content_id=_cid(text(enc, "ContentId")),
-                              data=data, error=err))
+    out = [_referenced(ref, i, encoded, parts, used) for i, ref in enumerate(refs, 1)]
+    loose += [enc for cid, enc in encoded.items() if cid not in used]
+    out += [_encoded(enc, len(out) + i) for i, enc in enumerate(loose, 1)]
     for cid, (payload, mime, filename) in parts.items():
         if cid not in used:
-            n = len(out) + 1
-            out.append(Attachment(name=safe_name(filename, n), mime=mime, content_id=cid,
+            out.append(Attachment(name=safe_name(filename, len(out) + 1), mime=mime, content_id=cid,
                                   data=payload or None, error=None if payload else "tệp đính kèm rỗng"))
     return out
 
 
-def _envelope(root: Element, env: Element, soap: bool, parts: dict) -> Envelope:
-    ns = namespace(env.tag)
-    variant = "edoc" if ns == EDOC_NS or local(env.tag) == "EdXMLEnvelope" else "qcvn102"
+def _message_header(env: Element) -> Element:
     header = child(env, "edXMLHeader", "EdXMLHeader") or env
     mh = child(header, "MessageHeader")
     if mh is None:
         if child(header, "Status") is not None:
             raise MessageError("đây là thông điệp trạng thái (Status) của trục liên thông, không phải văn bản", "status")
         raise MessageError("thông điệp edXML thiếu phần đầu (MessageHeader)", "no_header")
-    warnings: list[str] = []
-    e = Envelope(variant=variant, soap=soap, document_id=text(mh, "DocumentId"),
-                 sender=_organ(child(mh, "From")),
-                 recipients=[_organ(t) for t in children(mh, "To")],
-                 code_number=text(mh, "Code", "CodeNumber"), code_notation=text(mh, "Code", "CodeNotation"),
-                 place=text(mh, "PromulgationInfo", "Place") or text(mh, "PromulgationInfo", "Promulgator"),
-                 subject=text(mh, "Subject"), content=text(mh, "Content"), warnings=warnings)
-    if not (e.sender.id or e.sender.name):
-        raise MessageError("thông điệp edXML thiếu cơ quan gửi (From: OrganId, OrganName)", "no_sender")
-    e.issued = _date_field(mh, ("PromulgationInfo", "PromulgationDate"), "Ngày ban hành", warnings)
+    return mh
+
+
+def _document_fields(mh: Element, e: Envelope) -> None:
+    """Type, signer, due date, places, urgency and page count."""
+    e.issued = _date_field(mh, ("PromulgationInfo", "PromulgationDate"), "Ngày ban hành", e.warnings)
     dtype = child(mh, "DocumentType")
     if dtype is not None and len(dtype):
         e.type_code, e.type_name = text(dtype, "Type"), text(dtype, "TypeName")
@@ -399,16 +402,20 @@ def _envelope(root: Element, env: Element, soap: bool, parts: dict) -> Envelope:
     signer = child(mh, "SignerInfo")
     e.signer_name = text(signer, "FullName") or text(signer, "Signer")
     e.signer_position, e.signer_competence = text(signer, "Position"), text(signer, "Competence")
-    e.due_date = _date_field(mh, ("DueDate",), "Hạn xử lý (DueDate)", warnings)
+    e.due_date = _date_field(mh, ("DueDate",), "Hạn xử lý (DueDate)", e.warnings)
     e.to_places = [" ".join(p.text.split()) for p in children(child(mh, "ToPlaces"), "Place") if p.text and p.text.strip()]
     other = child(mh, "OtherInfo")
     e.priority_code = text(other, "Priority") or text(mh, "Priority")
     e.priority, understood = parse_priority(e.priority_code)
     if not understood:
-        warnings.append(f"Độ khẩn trong phong bì không rõ: «{e.priority_code}»")
+        e.warnings.append(f"Độ khẩn trong phong bì không rõ: «{e.priority_code}»")
     pages = text(other, "PageAmount")
     if pages and pages.isdigit():
         e.page_amount = int(pages)
+
+
+def _trace_fields(env: Element, e: Envelope) -> None:
+    """The hops of TraceHeaderList and what the message is to its document (new, revocation …)."""
     traces = descendant(env, ("TraceHeaderList",), depth=3)
     for th in children(traces, "TraceHeader"):
         path = child(th, "Path")
@@ -420,12 +427,30 @@ def _envelope(root: Element, env: Element, soap: bool, parts: dict) -> Envelope:
         code = text(business, "BussinessDocType") or text(business, "BusinessDocType")
         e.business = BUSINESS.get(code or "0", code)
         e.business_reason = text(business, "BussinessDocReason") or text(business, "BusinessDocReason")
-    for name, limit in LIMITS.items():
-        for value in {"CodeNumber": [e.code_number], "CodeNotation": [e.code_notation],
-                      "OrganName": [e.sender.name], "Subject": [e.subject]}[name]:
-            if value and len(value) > limit:
-                warnings.append(f"{name} trong phong bì dài {len(value)} ký tự, quá {limit} ký tự theo quy định")
-    e.attachments = _attachments(root, env, parts)
+
+
+def _check_lengths(e: Envelope) -> None:
+    for name, value in (("CodeNumber", e.code_number), ("CodeNotation", e.code_notation),
+                        ("OrganName", e.sender.name), ("Subject", e.subject)):
+        if value and len(value) > LIMITS[name]:
+            e.warnings.append(f"{name} trong phong bì dài {len(value)} ký tự, quá {LIMITS[name]} ký tự theo quy định")
+
+
+def _envelope(root: Element, env: Element, soap: bool, parts: dict) -> Envelope:
+    variant = "edoc" if namespace(env.tag) == EDOC_NS or local(env.tag) == "EdXMLEnvelope" else "qcvn102"
+    mh = _message_header(env)
+    e = Envelope(variant=variant, soap=soap, document_id=text(mh, "DocumentId"),
+                 sender=_organ(child(mh, "From")),
+                 recipients=[_organ(t) for t in children(mh, "To")],
+                 code_number=text(mh, "Code", "CodeNumber"), code_notation=text(mh, "Code", "CodeNotation"),
+                 place=text(mh, "PromulgationInfo", "Place") or text(mh, "PromulgationInfo", "Promulgator"),
+                 subject=text(mh, "Subject"), content=text(mh, "Content"))
+    if not (e.sender.id or e.sender.name):
+        raise MessageError("thông điệp edXML thiếu cơ quan gửi (From: OrganId, OrganName)", "no_sender")
+    _document_fields(mh, e)
+    _trace_fields(env, e)
+    _check_lengths(e)
+    e.attachments = _attachments(root, parts)
     return e
 
 

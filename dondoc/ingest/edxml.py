@@ -7,21 +7,23 @@ kept; when no attachment reads, the message's own words (Subject, Content) are i
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..config import Settings
 from ..edxml.model import Attachment, Envelope
 from ..edxml.parse import MIME, MessageError, parse_message
 from .base import Child, Page, ReadResult
+from .detect import detect
 from .errors import IngestError
+
+ReadFile = Callable[[Path, Settings], ReadResult]
 
 # XML that is not edXML comes here too, to be refused by name (dondoc reads no other XML)
 MIMES = (MIME, "text/xml", "application/xml")
 
 
-def _read_attachment(att: Attachment, settings: Settings, folder: Path) -> ReadResult:
-    from .detect import detect
-    from .registry import read
+def _read_attachment(att: Attachment, settings: Settings, folder: Path, read_file: ReadFile) -> ReadResult:
     path = folder / att.name
     n = 1
     while path.exists():
@@ -30,7 +32,7 @@ def _read_attachment(att: Attachment, settings: Settings, folder: Path) -> ReadR
     path.write_bytes(att.data or b"")
     if detect(path) == MIME:
         raise IngestError("tệp đính kèm lại là một thông điệp edXML; dondoc không đọc thông điệp lồng nhau", "nested")
-    return read(path, settings)
+    return read_file(path, settings)
 
 
 def envelope_text(env: Envelope) -> str:
@@ -38,7 +40,8 @@ def envelope_text(env: Envelope) -> str:
     return "\n\n".join(x for x in (env.subject, env.content) if x)
 
 
-def read(path: Path, mime: str, settings: Settings) -> ReadResult:
+def read(path: Path, mime: str, settings: Settings, read_file: ReadFile) -> ReadResult:
+    """The message at `path`; `read_file` reads an attachment (the registry's own `read`)."""
     try:
         env = parse_message(Path(path).read_bytes())
     except MessageError as exc:
@@ -54,7 +57,7 @@ def read(path: Path, mime: str, settings: Settings) -> ReadResult:
                 children.append(Child(att.name, att.mime or "application/octet-stream", metadata=meta | {"error": att.error}))
                 continue
             try:
-                res = _read_attachment(att, settings, Path(tmp))
+                res = _read_attachment(att, settings, Path(tmp), read_file)
             except IngestError as exc:
                 problems.append(f"Tệp đính kèm «{att.name}»: {exc.message}")
                 children.append(Child(att.name, att.mime or "application/octet-stream", data=att.data,

@@ -27,7 +27,7 @@ register(pdf_reader.MIMES, lambda p, m, s: pdf_reader.read(p, m, s.workers))
 register(image_reader.MIMES, lambda p, m, s: image_reader.read(p, m, s.workers))
 register(docx_reader.MIMES, lambda p, m, s: docx_reader.read(p, m))
 register(text_reader.MIMES, lambda p, m, s: text_reader.read(p, m))
-register(edxml_reader.MIMES, edxml_reader.read)
+register(edxml_reader.MIMES, lambda p, m, s: edxml_reader.read(p, m, s, read))   # attachments through this registry
 
 SUPPORTED = "PDF, ảnh (PNG, JPEG, TIFF), Word (.docx), văn bản (.txt), thông điệp edXML (.edxml)"
 

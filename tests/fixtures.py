@@ -94,6 +94,29 @@ def text_pdf(path: Path, text: str, pages_hint: int = 0) -> Path:
     return path
 
 
+def form_pdf(path: Path, text: str, number: str, field: str) -> Path:
+    """A typed PDF whose number is left blank on the page and filled in by a form field over the
+    blank, as document systems stamp the number when the dispatch is registered."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_SANS))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("DejaVuSans", 10)
+    y = A4[1] - 60
+    for line in plain_lines(text, 95)[:40]:
+        if number in line and line.startswith("Số:"):
+            x = 50 + pdfmetrics.stringWidth(line[:line.index(number)], "DejaVuSans", 10)
+            c.acroForm.textfield(name=field, value=number, x=x, y=y - 3, width=30, height=13, borderWidth=0,
+                                 fontName="Helvetica", fontSize=10, fillColor=None)
+            line = line.replace(number, " " * len(number))
+        c.drawString(50, y, line)
+        y -= 14
+    c.save()
+    return path
+
+
 def mixed_pdf(path: Path, text_part: str, scan: Image.Image) -> Path:
     """Page 1 typed (text layer), page 2 a scanned image only."""
     from reportlab.lib.pagesizes import A4

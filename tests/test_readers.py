@@ -149,3 +149,35 @@ def test_bad_files_get_a_clear_reason(case, message, generated, tmp_path, settin
     with pytest.raises(IngestError) as exc:
         read(p, settings)
     assert message in exc.value.message
+
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def test_e_signed_pdf_number_and_date_are_read_where_the_signing_software_stamped_them(settings):
+    r = read(DATA / "e-signed-012.pdf", settings)
+    lines = r.pages[0].text.splitlines()
+    assert "Số: 453 /TB-UBND" in lines and "Hà Nội, ngày 29 tháng 4 năm 2026" in lines
+    assert [a["text"] for a in r.pages[0].metadata["annotations"]] == ["453", "29", "4", "2026"]
+    assert {"field": "SignService-Signature", "name": "Võ Tuấn Anh",
+            "signed_at": "2026-04-29T14:32:53+07:00"} in r.metadata["signatures"]
+
+
+def test_e_signed_pdf_gives_its_header_to_the_extractor(settings):
+    from dondoc.pipeline import extract_file
+    rec = extract_file(DATA / "e-signed-012.pdf", settings)
+    assert (rec.number, rec.issued, rec.subject) == ("453/TB-UBND", "2026-04-29", "Về việc treo cờ Tổ quốc")
+
+
+def test_a_form_field_value_is_read_into_the_text_and_kept_as_a_field(tmp_path, settings):
+    from . import fixtures as fx
+    r = read(fx.form_pdf(tmp_path / "form.pdf", fx.seed_text(), "687", field="so_ky_hieu"), settings)
+    assert "Số: 687/LĐTBXH-TTr" in r.text.splitlines()
+    assert r.metadata["form_fields"] == {"so_ky_hieu": "687"}
+
+
+def test_a_signing_portal_block_is_not_document_text():
+    from dondoc.ingest.pdf_annots import is_signer_block
+    assert is_signer_block("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\nEmail: thongtinchinhphu@chinhphu.vn\n"
+                           "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\nThời gian ký: 28.04.2026 15:49:15 +07:00")
+    assert not is_signer_block("453") and not is_signer_block("Hà Nội, ngày 29 tháng 4 năm 2026")

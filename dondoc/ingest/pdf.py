@@ -11,6 +11,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from .base import Page, ReadResult
 from .errors import IngestError
 from .ocr import ocr_many
+from .pdf_annots import read_annotations, read_fields
 
 MIMES = ("application/pdf",)
 MIN_TEXT_CHARS = 40   # fewer letters than this on a page: treat it as a scan
@@ -31,7 +32,35 @@ def _usable(text: str) -> bool:
     return sum(c.isalpha() for c in text) >= MIN_TEXT_CHARS
 
 
+PARAGRAPH_GAP = 2.2   # a gap above a line of more than this many line heights starts a block
+
+
+def _page_text(page, extra_chars: list[dict]) -> str:
+    """The page's lines in reading order, an annotation's characters among them where they stand,
+    and a blank line where the page leaves a wide gap (between the header, the title, the body and
+    the signature block), as `pdftotext` does: the extractor reads blocks from the blank lines."""
+    from pdfplumber.utils.text import chars_to_textmap
+
+    def under_annotation(c: dict) -> bool:
+        # the blank the signing software stamps the number into: its spaces would split the digits
+        return c["text"].isspace() and any(c["x0"] < e["x1"] and e["x0"] < c["x1"] and c["top"] < e["bottom"]
+                                           and e["top"] < c["bottom"] for e in extra_chars)
+    chars = [c for c in page.chars if not under_annotation(c)] + extra_chars if extra_chars else list(page.chars)
+    out, prev_top = [], None
+    for line in chars_to_textmap(chars, x_tolerance=1.5, y_tolerance=3).extract_text_lines(return_chars=False):
+        height = max(line["bottom"] - line["top"], 1.0)
+        if prev_top is not None and line["top"] - prev_top > PARAGRAPH_GAP * height:
+            out.append("")
+        out.append(line["text"])
+        prev_top = line["top"]
+    return "\n".join(out)
+
+
 def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
+    try:
+        annots = read_annotations(str(path))
+    except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)
+        annots = {}
     try:
         pdf = pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -48,14 +77,19 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
             to_ocr = []
             for i, page in enumerate(pdf.pages):
                 try:
-                    t = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+                    own = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+                    # a scan under a signer's block is still a scan: the page's own text decides
+                    if _usable(own):
+                        texts.append(_page_text(page, annots[i].chars if i in annots else []))
+                    else:
+                        texts.append(None)
+                        to_ocr.append(i)
                 except Exception as exc:
                     raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
-                if _usable(t):
-                    texts.append(t)
-                else:
-                    texts.append(None)
-                    to_ocr.append(i)
+            try:
+                form_fields, signatures = read_fields(pdf.doc)
+            except Exception:   # a broken form dictionary is no reason to refuse the text
+                form_fields, signatures = {}, []
     except IngestError:
         raise
     except Exception as exc:
@@ -66,10 +100,18 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
     pages = []
     for i, t in enumerate(texts):
         if t is not None:
-            pages.append(Page(i + 1, t, "text"))
+            page = Page(i + 1, t, "text")
         else:
             r = results[i]
-            pages.append(Page(i + 1, r.text, "ocr", r.confidence))
+            page = Page(i + 1, r.text, "ocr", r.confidence)
+        if i in annots:
+            page.metadata["annotations"] = annots[i].notes
+        pages.append(page)
     if not any(p.text.strip() for p in pages):
         raise IngestError("tệp PDF không có chữ đọc được", "empty")
-    return ReadResult(mime, "pdf", pages)
+    metadata: dict = {}
+    if form_fields:
+        metadata["form_fields"] = form_fields
+    if signatures:
+        metadata["signatures"] = signatures
+    return ReadResult(mime, "pdf", pages, metadata)

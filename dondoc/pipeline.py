@@ -33,7 +33,8 @@ from .storage import models as m
 from .storage.db import session_scope
 
 log = logging.getLogger(__name__)
-EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt", "edxml": ".edxml"}
+EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt", "edxml": ".edxml", "doc": ".doc",
+              "rtf": ".rtf", "odt": ".odt"}
 
 
 @dataclass
@@ -313,7 +314,7 @@ def _delivered_before(path: Path, envelope: dict, settings: Settings) -> IngestO
 
 
 SUPPORTED_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".bmp", ".webp",
-                      ".edxml", ".xml"}
+                      ".edxml", ".xml", ".doc", ".rtf", ".odt"}
 
 
 def collect(paths: list[Path]) -> list[Path]:

@@ -46,6 +46,26 @@ def tesseract():
 
 
 @pytest.fixture(scope="session")
+def libreoffice():
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice)")
+    return True
+
+
+@pytest.fixture(scope="session")
+def office_files(tmp_path_factory, libreoffice):
+    """Word 97-2003, RTF and ODT files LibreOffice saves from Word files of the seed text: one in
+    Unicode with a table, one typed in TCVN3 fonts."""
+    from . import fixtures as fx
+    d = tmp_path_factory.mktemp("office")
+    text = fx.seed_text()
+    table = [["TT", "Nhiệm vụ", "Thời hạn"], ["1", "Báo cáo kết quả", "trước ngày 20/11/2024"]]
+    uni = fx.docx_file(d / "unicode.docx", text, table)
+    legacy = fx.docx_file(d / "tcvn3.docx", text, legacy="tcvn3")
+    return {"doc": fx.office_file(uni, "doc"), "rtf": fx.office_file(uni, "rtf"), "odt": fx.office_file(uni, "odt"),
+            "tcvn3_doc": fx.office_file(legacy, "doc"), "text": text}
+
+
+@pytest.fixture(scope="session")
 def generated(tmp_path_factory, tesseract):
     """The generated inputs, made once per test session."""
     from . import fixtures as fx

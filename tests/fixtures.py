@@ -138,6 +138,44 @@ def mixed_pdf(path: Path, text_part: str, scan: Image.Image) -> Path:
     return path
 
 
+def legacy_runs(text: str, encoding: str) -> list[tuple[str, str]]:
+    """(font, characters) runs of a line as a TCVN3 or VNI font stores it."""
+    import itertools
+    import unicodedata
+    from dondoc.ingest.vnlegacy import _TCVN3, _VNI
+    text = unicodedata.normalize("NFC", text)
+    if encoding == "vni":
+        enc = {v: k for k, v in _VNI.items()}
+        return [("VNI-Times", "".join(enc.get(c, c) for c in text))]
+    enc = {v: chr(k) for k, v in _TCVN3.items()}
+    # TCVN3 has no codes for accented capitals: they are the small letters' codes in the H font
+    caps = lambda c: c.isupper() and not c.isascii() and c not in enc  # noqa: E731
+    return [(".VnTimeH" if upper else ".VnTime", "".join(enc.get(c, c) for c in (g.lower() if upper else g)))
+            for upper, g in ((k, "".join(v)) for k, v in itertools.groupby(text, key=caps))]
+
+
+def office_file(docx_path: Path, fmt: str) -> Path:
+    """The Word file saved by LibreOffice as `fmt` (doc: Word 97-2003, rtf, odt) beside it. It goes
+    through .odt: LibreOffice 7.4 saves python-docx's tables to .doc as plain paragraphs otherwise."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    def convert(src: Path, to: str) -> Path:
+        profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
+        try:
+            subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                            "--convert-to", to, "--outdir", str(src.parent), str(src)],
+                           check=True, capture_output=True, timeout=180)
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
+        return src.with_suffix("." + to)
+    odt = docx_path.with_suffix(".odt")
+    if not odt.exists():
+        convert(docx_path, "odt")
+    return odt if fmt == "odt" else convert(odt, fmt)
+
+
 def encrypted_pdf(path: Path) -> Path:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
@@ -148,11 +186,18 @@ def encrypted_pdf(path: Path) -> Path:
     return path
 
 
-def docx_file(path: Path, text: str, table_rows: list[list[str]] | None = None) -> Path:
+def docx_file(path: Path, text: str, table_rows: list[list[str]] | None = None, legacy: str | None = None) -> Path:
+    """A Word file of the text; with `legacy` ("tcvn3" or "vni") typed as offices did before
+    Unicode: the font's codes in `.VnTime` (capital accented letters in `.VnTimeH`) or `VNI-Times`."""
     import docx
     d = docx.Document()
     for para in text.replace("**", "").splitlines():
-        d.add_paragraph(para)
+        if legacy is None:
+            d.add_paragraph(para)
+            continue
+        p = d.add_paragraph()
+        for font, piece in legacy_runs(para, legacy):
+            p.add_run(piece).font.name = font
     if table_rows:
         t = d.add_table(rows=len(table_rows), cols=len(table_rows[0]))
         for i, row in enumerate(table_rows):

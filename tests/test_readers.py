@@ -181,3 +181,48 @@ def test_a_signing_portal_block_is_not_document_text():
     assert is_signer_block("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ\nEmail: thongtinchinhphu@chinhphu.vn\n"
                            "Cơ quan: VĂN PHÒNG CHÍNH PHỦ\nThời gian ký: 28.04.2026 15:49:15 +07:00")
     assert not is_signer_block("453") and not is_signer_block("Hà Nội, ngày 29 tháng 4 năm 2026")
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(x.split()) for x in text.replace("**", "").splitlines() if x.strip()]
+
+
+@pytest.mark.parametrize("fmt, mime", [("doc", "application/msword"), ("rtf", "text/rtf"),
+                                       ("odt", "application/vnd.oasis.opendocument.text")])
+def test_word_97_rtf_and_odt_are_read_with_paragraphs_and_tables_in_order(fmt, mime, office_files, settings):
+    r = read(office_files[fmt], settings)
+    assert (r.kind, r.mime) == (fmt, mime)
+    assert _lines(r.text)[:-2] == _lines(office_files["text"])
+    assert _lines(r.text)[-2:] == ["TT | Nhiệm vụ | Thời hạn", "1 | Báo cáo kết quả | trước ngày 20/11/2024"]
+
+
+def test_a_word_97_file_in_tcvn3_fonts_is_decoded_run_by_run(office_files, settings):
+    r = read(office_files["tcvn3_doc"], settings)
+    assert _lines(r.text) == _lines(office_files["text"])
+
+
+def test_a_word_97_file_in_tcvn3_fonts_gives_the_same_dispatch(office_files, settings):
+    from dondoc.pipeline import extract_file, extract_text
+    rec = extract_file(office_files["tcvn3_doc"], settings)
+    want = extract_text(office_files["text"], settings)
+    assert (rec.number, rec.issued, rec.issuer, len(rec.tasks)) == (want.number, want.issued, want.issuer, len(want.tasks))
+
+
+def test_runs_in_vni_and_unicode_fonts_mix_in_one_paragraph(tmp_path, settings):
+    import docx
+    from . import fixtures as fx
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Kính gửi: ")
+    for font, piece in fx.legacy_runs("Sở Tư pháp chủ trì, phối hợp với các sở, ngành", "vni"):
+        p.add_run(piece).font.name = font
+    d.save(str(tmp_path / "mixed.docx"))
+    assert read(tmp_path / "mixed.docx", settings).text == "Kính gửi: Sở Tư pháp chủ trì, phối hợp với các sở, ngành"
+
+
+def test_a_damaged_word_97_file_gets_a_clear_reason(office_files, tmp_path, settings):
+    p = tmp_path / "hong.doc"
+    p.write_bytes(office_files["doc"].read_bytes()[:5000])
+    with pytest.raises(IngestError) as exc:
+        read(p, settings)
+    assert "hỏng" in exc.value.message

@@ -40,7 +40,7 @@ class Child:
 @dataclass
 class ReadResult:
     mime: str
-    kind: str                   # pdf | image | docx | office | text
+    kind: str                   # pdf | image | docx | doc | rtf | odt | text
     pages: list[Page] = field(default_factory=list)
     # JSON-ready facts about the whole file: {"stamp": {"number": …, "date": …}},
     # {"annotations": [...]}, {"form_fields": {...}}, {"edxml": {...}} …

@@ -8,6 +8,7 @@ from ..config import Settings
 from . import docx as docx_reader
 from . import edxml as edxml_reader
 from . import image as image_reader
+from . import office as office_reader
 from . import pdf as pdf_reader
 from . import text as text_reader
 from .base import ReadResult
@@ -28,8 +29,10 @@ register(image_reader.MIMES, lambda p, m, s: image_reader.read(p, m, s.workers))
 register(docx_reader.MIMES, lambda p, m, s: docx_reader.read(p, m))
 register(text_reader.MIMES, lambda p, m, s: text_reader.read(p, m))
 register(edxml_reader.MIMES, lambda p, m, s: edxml_reader.read(p, m, s, read))   # attachments through this registry
+register(office_reader.MIMES, lambda p, m, s: office_reader.read(p, m))
 
-SUPPORTED = "PDF, ảnh (PNG, JPEG, TIFF), Word (.docx), văn bản (.txt), thông điệp edXML (.edxml)"
+SUPPORTED = ("PDF, ảnh (PNG, JPEG, TIFF), Word (.docx, .doc), RTF, OpenDocument (.odt), văn bản (.txt), "
+             "thông điệp edXML (.edxml)")
 
 
 def reader_for(mime: str) -> Reader | None:

@@ -63,6 +63,37 @@ def degrade(img: Image.Image, angle: float = 1.5, noise: float = 18, seed: int =
     return Image.blend(img, noisy, 0.08).filter(ImageFilter.GaussianBlur(0.6))
 
 
+def incoming_stamp(img: Image.Image, number: str, day: str, at: tuple[float, float] = (0.55, 0.06),
+                   dpi: int = 300, ink=0, office: str = "UBND TỈNH HÀ GIANG") -> Image.Image:
+    """The page with a văn thư's incoming stamp pressed on it (NĐ 30/2020: the office, ĐẾN, Số,
+    Ngày, Chuyển), its number and date written in by hand (an oblique hand-like face); `at` is
+    the top-left corner as fractions of the page."""
+    out = img.copy()
+    draw = ImageDraw.Draw(out)
+    x, y = int(out.width * at[0]), int(out.height * at[1])
+    w, h = int(2.7 * dpi), int(1.05 * dpi)
+    pt = lambda p: ImageFont.truetype(FONT_SANS, int(p * dpi / 72))  # noqa: E731
+    hand = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf"
+                              if Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf").exists() else FONT_SANS,
+                              int(13 * dpi / 72))
+    draw.rectangle((x, y, x + w, y + h), outline=ink, width=max(dpi // 75, 2))
+    draw.text((x + int(0.12 * dpi), y + int(0.06 * dpi)), office, font=pt(9), fill=ink)
+    draw.text((x + int(0.12 * dpi), y + int(0.30 * dpi)), "ĐẾN", font=pt(15), fill=ink)
+    lx = x + int(0.95 * dpi)
+    draw.text((lx, y + int(0.28 * dpi)), "Số:", font=pt(10), fill=ink)
+    draw.text((lx + int(0.35 * dpi), y + int(0.22 * dpi)), number, font=hand, fill=ink)
+    draw.text((lx, y + int(0.56 * dpi)), "Ngày:", font=pt(10), fill=ink)
+    if day:
+        draw.text((lx + int(0.5 * dpi), y + int(0.50 * dpi)), day, font=hand, fill=ink)
+    else:   # a hurried hand nobody can read
+        rnd = random.Random(3)
+        pts = [(lx + int(0.5 * dpi) + i * dpi // 25, y + int(0.55 * dpi) + rnd.randrange(-dpi // 12, dpi // 12))
+               for i in range(22)]
+        draw.line(pts, fill=ink, width=max(dpi // 100, 2))
+    draw.text((x + int(0.12 * dpi), y + int(0.80 * dpi)), "Chuyển:", font=pt(9), fill=ink)
+    return out
+
+
 def photo_like(img: Image.Image) -> Image.Image:
     """A phone photo: smaller, warm uneven light, JPEG-compressed."""
     rgb = img.convert("RGB").rotate(-2.0, expand=True, fillcolor=(235, 230, 220), resample=Image.BICUBIC)
@@ -174,6 +205,25 @@ def office_file(docx_path: Path, fmt: str) -> Path:
     if not odt.exists():
         convert(docx_path, "odt")
     return odt if fmt == "odt" else convert(odt, fmt)
+
+
+def scan_with_text_layer(path: Path, scan: Image.Image, layer: str) -> Path:
+    """A scanned page with an invisible text layer over it, as scanners' OCR without Vietnamese
+    leaves one (`layer`: e.g. the `ocr_eng` variant of the page's text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.drawImage(ImageReader(scan.convert("RGB")), 0, 0, width=A4[0], height=A4[1])
+    t = c.beginText(58, A4[1] - 58)
+    t.setTextRenderMode(3)          # invisible: searchable, not drawn
+    t.setFont("Helvetica", 10)
+    for line in layer.splitlines()[:34]:
+        t.textLine(line.encode("latin-1", "replace").decode("latin-1"))
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    return path
 
 
 def encrypted_pdf(path: Path) -> Path:

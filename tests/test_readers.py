@@ -226,3 +226,45 @@ def test_a_damaged_word_97_file_gets_a_clear_reason(office_files, tmp_path, sett
     with pytest.raises(IngestError) as exc:
         read(p, settings)
     assert "hỏng" in exc.value.message
+
+
+def test_an_incoming_stamp_is_kept_out_of_the_text_and_its_number_and_date_proposed(tmp_path, tesseract, settings):
+    from . import fixtures as fx
+    page = fx.incoming_stamp(fx.render_page(fx.plain_lines(fx.seed_text())[:34]), "125", "26/02/2024")
+    page.save(tmp_path / "den.png", dpi=(300, 300))
+    r = read(tmp_path / "den.png", settings)
+    assert {k: r.metadata["stamp"][k] for k in ("number", "date", "unreadable", "page")} == \
+        {"number": "125", "date": "2024-02-26", "unreadable": [], "page": 1}
+    assert "ĐẾN" not in r.text and "Chuyển" not in r.text and "GIANG" not in r.text
+    assert "687" in r.text and "Kính gửi" in r.text
+
+
+def test_a_stamp_date_that_cannot_be_read_is_left_empty_and_flagged(tesseract):
+    from PIL import Image
+    from dondoc.ingest.ocr import ocr_image
+    from . import fixtures as fx
+    blank = Image.new("L", (2481, 3508), 255)
+    r = ocr_image(fx.incoming_stamp(blank, "125", ""))
+    assert r.stamp["date"] is None and r.stamp["unreadable"] == ["date"] and r.stamp["number"] == "125"
+
+
+def test_a_scan_whose_text_layer_is_ocr_without_vietnamese_is_read_again(generated, tmp_path, settings):
+    from PIL import Image
+    from . import fixtures as fx
+    garbled = (CORPUS / "seeds-variants" / "ocr_eng" / "000_1480374bd54b458c.txt").read_text(encoding="utf-8")
+    p = fx.scan_with_text_layer(tmp_path / "layer.pdf", Image.open(generated["clean_scan"]), garbled)
+    r = read(p, settings)
+    assert r.pages[0].method == "ocr" and r.pages[0].metadata["text_layer"] == "replaced"
+    assert "Kính gửi: Chủ tịch Ủy ban nhân dân" in r.text
+
+
+@pytest.mark.parametrize("text, bad", [
+    ((CORPUS / "seeds-variants" / "stripped" / "000_1480374bd54b458c.txt"), True),
+    ((CORPUS / "seeds-variants" / "ocr_eng" / "000_1480374bd54b458c.txt"), True),
+    ((CORPUS / "seeds" / "000_1480374bd54b458c.txt"), False),
+    ("The committee asked every member state to report on the measures it has taken to protect children "
+     "from abuse and on the results of the inspections carried out in the last two years, by the end of May.", False),
+])
+def test_a_bad_text_layer_is_told_from_vietnamese_and_from_english(text, bad):
+    from dondoc.ingest.pdf import bad_text_layer
+    assert bad_text_layer(text.read_text(encoding="utf-8") if hasattr(text, "read_text") else text) is bad

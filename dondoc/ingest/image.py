@@ -7,7 +7,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .ocr import ocr_many
+from .ocr import first_stamp, ocr_many
 
 MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
 
@@ -20,7 +20,7 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
         results = ocr_many([("image", str(path), i) for i in range(frames)], workers)
     except (UnidentifiedImageError, OSError) as exc:
         raise IngestError(f"ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})", "corrupt") from exc
-    pages = [Page(i + 1, r.text, "ocr", r.confidence) for i, r in enumerate(results)]
+    pages = [Page(i + 1, r.text, "ocr", r.confidence, r.metadata) for i, r in enumerate(results)]
     if not any(p.text.strip() for p in pages):
         raise IngestError("không nhận dạng được chữ nào trong ảnh", "empty")
-    return ReadResult(mime, "image", pages)
+    return ReadResult(mime, "image", pages, first_stamp(pages))

@@ -15,6 +15,8 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageOps
 
+from .stamp import find_stamp
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANG = os.environ.get("DONDOC_OCR_LANG", "vie")
 
@@ -25,6 +27,16 @@ class OcrResult:
     confidence: float | None
     rotated: int = 0
     skew: float = 0.0
+    stamp: dict | None = None      # the incoming stamp found on the page (kept out of `text`)
+
+    @property
+    def metadata(self) -> dict:
+        out: dict = {}
+        if self.rotated:
+            out["rotated"] = self.rotated
+        if self.stamp:
+            out["stamp"] = self.stamp
+        return out
 
 
 def orientation(img: Image.Image) -> int:
@@ -73,13 +85,18 @@ def _rescored(data: dict, lang: str) -> dict:
     return rescore_tesseract(data)
 
 
-def _assemble(data: dict) -> tuple[str, float | None, int]:
+def _assemble(data: dict, exclude: tuple[int, int, int, int] | None = None) -> tuple[str, float | None, int]:
+    """The page's text from Tesseract's words, leaving out those inside `exclude` (a stamp)."""
     lines: dict[tuple, list[str]] = {}
     confs = []
     order = []
     for i, word in enumerate(data["text"]):
         if not word.strip():
             continue
+        if exclude is not None:
+            cx, cy = data["left"][i] + data["width"][i] / 2, data["top"][i] + data["height"][i] / 2
+            if exclude[0] <= cx <= exclude[2] and exclude[1] <= cy <= exclude[3]:
+                continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         if key not in lines:
             lines[key] = []
@@ -99,24 +116,47 @@ def _assemble(data: dict) -> tuple[str, float | None, int]:
     return "\n".join(out), conf, len(confs)
 
 
+def page_dpi(img: Image.Image) -> float:
+    """The resolution of a page image, taking the page for A4 (a scan's own dpi tag is often
+    missing or wrong in photos)."""
+    return max(img.size) / 11.69
+
+
+def _read(img: Image.Image, lang: str) -> tuple[str, float | None, int, dict | None]:
+    data = _rescored(_tesseract(img, lang), lang)
+    stamp = find_stamp(img, data, page_dpi(img), lang)
+    text, conf, words = _assemble(data, stamp.box if stamp else None)
+    return text, conf, words, (stamp.as_dict() if stamp else None)
+
+
 def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
-    """Deskew, read; a page that reads badly is asked of OSD whether it is turned, and read again."""
+    """Deskew, read; a page that reads badly is asked of OSD whether it is turned, and read again.
+    An incoming stamp is recognised and kept out of the text."""
     img = ImageOps.grayscale(ImageOps.exif_transpose(img))
     skew = skew_angle(img)
     if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
         img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST)
-    text, conf, words = _assemble(_rescored(_tesseract(img, lang), lang))
+    text, conf, words, stamp = _read(img, lang)
     rot = 0
     if conf is None or conf < 60 or words < 20:
         rot = orientation(img)
         if rot:
             turned = img.rotate(-rot, expand=True, fillcolor=255)
-            t2, c2, w2 = _assemble(_rescored(_tesseract(turned, lang), lang))
+            t2, c2, w2, s2 = _read(turned, lang)
             if (c2 or 0) > (conf or 0):
-                text, conf = t2, c2
+                text, conf, stamp = t2, c2, s2
             else:
                 rot = 0
-    return OcrResult(text, conf, rot, skew)
+    return OcrResult(text, conf, rot, skew, stamp)
+
+
+def first_stamp(pages) -> dict:
+    """The document's metadata from its pages' stamps: the first page's that has one, with its
+    page number (the proposed số đến and ngày đến)."""
+    for p in pages:
+        if "stamp" in p.metadata:
+            return {"stamp": {**p.metadata["stamp"], "page": p.number}}
+    return {}
 
 
 def load_page(src) -> Image.Image:

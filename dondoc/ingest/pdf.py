@@ -10,7 +10,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .ocr import ocr_many
+from .ocr import first_stamp, ocr_many
 from .pdf_annots import read_annotations, read_fields
 
 MIMES = ("application/pdf",)
@@ -30,6 +30,29 @@ def _is_encryption(exc: BaseException) -> bool:
 
 def _usable(text: str) -> bool:
     return sum(c.isalpha() for c in text) >= MIN_TEXT_CHARS
+
+
+def _mostly_image(page) -> bool:
+    """A scan with a text layer laid over it: one image covers most of the page."""
+    area = float(page.width * page.height) or 1.0
+    return any((img["x1"] - img["x0"]) * (img["bottom"] - img["top"]) / area > 0.5 for img in page.images)
+
+
+def bad_text_layer(text: str) -> bool:
+    """A text layer some OCR without Vietnamese left (garbled, or with the marks stripped), which
+    Tesseract's `vie` reads better from the image beneath."""
+    from ..nlp.fold import diacritic_ratio, fold
+    from ..nlp.ocrfix import looks_garbled
+    words = fold(text).split()
+    if len(words) < 20:
+        return False
+    # Vietnamese all the same: its commonest words, marks gone, are still there (English has none)
+    common = sum(1 for w in words if w in _COMMON_FOLDED) / len(words)
+    return common > 0.08 and (looks_garbled(text) or diacritic_ratio(text) < 0.15)
+
+
+_COMMON_FOLDED = frozenset("va cac cua ngay thang nam so ve tinh thuc hien theo tai trong nhan dan uy ban co quan "
+                           "nguoi duoc nhung viec cong tac bao cao den cho voi khong nay la".split())
 
 
 PARAGRAPH_GAP = 2.2   # a gap above a line of more than this many line heights starts a block
@@ -75,15 +98,18 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
                 raise IngestError("tệp PDF không có trang nào", "empty")
             texts: list[str | None] = []
             to_ocr = []
+            layers: dict[int, str] = {}     # pages whose own text layer is bad OCR: read again
             for i, page in enumerate(pdf.pages):
                 try:
                     own = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
                     # a scan under a signer's block is still a scan: the page's own text decides
-                    if _usable(own):
+                    if _usable(own) and not (_mostly_image(page) and bad_text_layer(own)):
                         texts.append(_page_text(page, annots[i].chars if i in annots else []))
                     else:
                         texts.append(None)
                         to_ocr.append(i)
+                        if _usable(own):
+                            layers[i] = own
                 except Exception as exc:
                     raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
             try:
@@ -103,13 +129,18 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
             page = Page(i + 1, t, "text")
         else:
             r = results[i]
-            page = Page(i + 1, r.text, "ocr", r.confidence)
+            page = Page(i + 1, r.text, "ocr", r.confidence, r.metadata)
+            if i in layers:
+                if _usable(r.text):
+                    page.metadata["text_layer"] = "replaced"      # the scan's bad OCR layer, read again
+                else:   # the image gave less than the layer had: keep the layer
+                    page = Page(i + 1, layers[i], "text", None, {"text_layer": "kept"})
         if i in annots:
             page.metadata["annotations"] = annots[i].notes
         pages.append(page)
     if not any(p.text.strip() for p in pages):
         raise IngestError("tệp PDF không có chữ đọc được", "empty")
-    metadata: dict = {}
+    metadata = first_stamp(pages)
     if form_fields:
         metadata["form_fields"] = form_fields
     if signatures:

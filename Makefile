@@ -4,7 +4,7 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui
+APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint system venv es-start es-stop eval bench bench-restore model clean

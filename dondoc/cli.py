@@ -369,12 +369,7 @@ def serve(settings, host, port):
 def digest(settings, days, dry_run, every, today):
     from .digest.send import run, schedule
     from .storage.db import upgrade
-    trigger = None
-    if every:
-        try:
-            trigger = schedule(every, settings.timezone)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--every") from exc
+    trigger = _trigger(schedule, every, settings.timezone)
     upgrade(settings)
 
     def once():
@@ -390,14 +385,67 @@ def digest(settings, days, dry_run, every, today):
         return out
     if not every:
         sys.exit(1 if once().failed else 0)
+    _run_on_schedule(once, trigger, every, settings.timezone, "Bản tin hạn sẽ được gửi")
+
+
+def _trigger(make, every: str | None, timezone: str):
+    """The APScheduler trigger of `--every`, or None to run once; a bad spec is a usage error."""
+    if not every:
+        return None
+    try:
+        return make(every, timezone)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from exc
+
+
+def _run_on_schedule(once, trigger, every: str, timezone: str, what: str) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
-    sched = BlockingScheduler(timezone=settings.timezone)
+    sched = BlockingScheduler(timezone=timezone)
     sched.add_job(once, trigger, max_instances=1, coalesce=True)
-    click.echo(f"Bản tin hạn sẽ được gửi theo lịch '{every}' ({settings.timezone}). Ctrl+C để dừng.")
+    click.echo(f"{what} theo lịch '{every}' ({timezone}). Ctrl+C để dừng.")
     try:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+
+
+def every_trigger(spec: str, timezone: str):
+    """`--every`: an interval ("10m", "15 phút", "1h") or the digests' weekly form ("mon-fri 07:00")."""
+    import re
+    m = re.fullmatch(r"\s*(\d+)\s*(m|min|phút|h|giờ)\s*", spec)
+    if m:
+        from apscheduler.triggers.interval import IntervalTrigger
+        n = int(m.group(1))
+        if n <= 0:
+            raise ValueError("khoảng thời gian phải lớn hơn 0")
+        return IntervalTrigger(minutes=n) if m.group(2) in ("m", "min", "phút") else IntervalTrigger(hours=n)
+    from .digest.send import schedule
+    return schedule(spec, timezone)
+
+
+@main.command(help="Đọc thư điện tử từ các tài khoản IMAP đã cấu hình: mỗi tệp đính kèm được tiếp nhận như tệp tải lên.")
+@click.option("--every", help="Chạy theo lịch: '10m' (mỗi 10 phút), '1h', hoặc 'mon-fri 07:00' (giờ Việt Nam).")
+@click.pass_obj
+def mail(settings, every):
+    from .mail import accounts, run
+    from .storage.db import upgrade
+    try:
+        accs = accounts(settings)
+    except (TypeError, ValueError) as exc:
+        raise click.UsageError(f"cấu hình mail_accounts không hợp lệ: {exc}") from exc
+    if not accs:
+        raise click.UsageError("chưa cấu hình tài khoản thư nào (mail_accounts trong dondoc.toml, hoặc DONDOC_MAIL_ACCOUNTS)")
+    trigger = _trigger(every_trigger, every, settings.timezone)
+    upgrade(settings)
+
+    def once():
+        runs = run(settings, report=click.echo)
+        for r in runs:
+            click.echo(f"{r.account}: {len(r.done)} thư đã tiếp nhận, {len(r.failed)} thư lỗi")
+        return runs
+    if not every:
+        sys.exit(1 if any(r.failed for r in once()) else 0)
+    _run_on_schedule(once, trigger, every, settings.timezone, "Thư sẽ được đọc")
 
 
 def _print_record(d: dict) -> None:

@@ -13,10 +13,14 @@ Keys (environment / file):
                        smtp_* / mail_from  where digests are sent; _CAFILE trusts an office's own CA
   DONDOC_EDXML_OUTBOX  edxml_outbox     folder the edXML gateway sends status messages from
   DONDOC_EDXML_ORGAN_ID, _ORGAN_NAME, _DEPARTMENT   this office on the exchange (From of a status)
+  DONDOC_MAIL_ACCOUNTS mail_accounts    IMAP accounts `dondoc mail` reads: TOML [[mail_accounts]] tables
+                       (host, port, security, user, password or password_env, folder, move_to,
+                       cafile, name), or the same as a JSON list in the environment
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
 """
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -60,6 +64,7 @@ class Settings:
     edxml_organ_id: str = ""
     edxml_organ_name: str = ""
     edxml_department: str = ""
+    mail_accounts: tuple = ()    # dicts, as in the TOML file (see dondoc.ingest.mail.MailAccount)
 
     @property
     def db_url(self) -> str:
@@ -78,6 +83,8 @@ def _coerce(name: str, value):
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if name == "data_dir":
         return Path(value).expanduser()
+    if name == "mail_accounts":
+        return tuple(json.loads(value) if isinstance(value, str) else value)
     if kind == "int":
         return int(value)
     return str(value)
@@ -97,5 +104,5 @@ def load(**overrides) -> Settings:
     for name, var in _ENV.items():
         if var in os.environ and os.environ[var] != "":
             values[name] = _coerce(name, os.environ[var])
-    values.update({k: _coerce(k, v) if isinstance(v, str) else v for k, v in overrides.items() if v is not None})
+    values.update({k: _coerce(k, v) if isinstance(v, (str, list)) else v for k, v in overrides.items() if v is not None})
     return replace(Settings(), **values)

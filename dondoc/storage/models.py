@@ -265,6 +265,26 @@ class UploadJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class MailMessage(Base):
+    """An e-mail read by `dondoc mail`, handled once: its attachments went in as uploads (done),
+    or it stays in its folder with the reason (failed: retried only once the reason may have
+    passed — a server or database error, not a file dondoc cannot read)."""
+    __tablename__ = "mail_messages"
+    __table_args__ = (UniqueConstraint("account", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(300))          # user@host/folder
+    message_id: Mapped[str] = mapped_column(String(500))       # Message-ID, or the message's checksum
+    sender: Mapped[str] = mapped_column(String(300), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10))            # done | failed | retry
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # per attachment: name, sha256, upload job id, document id, duplicate, error
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Subscription(Base):
     """A user who wants the digest of an agency."""
     __tablename__ = "subscriptions"

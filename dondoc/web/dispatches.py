@@ -42,7 +42,11 @@ def upload():
     settings = current_app.config["DONDOC"]
     if request.method == "GET":
         jobs = session().scalars(select(m.UploadJob).order_by(m.UploadJob.id.desc()).limit(30)).all()
-        return render_template("upload.html", jobs=jobs, max_mb=settings.max_file_mb, suffixes=sorted(SUPPORTED_SUFFIXES))
+        # e-mails `dondoc mail` could not take in: left in their folder, the reason said here
+        mails = session().scalars(select(m.MailMessage).where(m.MailMessage.status != "done")
+                                  .order_by(m.MailMessage.last_at.desc()).limit(30)).all()
+        return render_template("upload.html", jobs=jobs, mails=mails, max_mb=settings.max_file_mb,
+                               suffixes=sorted(SUPPORTED_SUFFIXES))
     files = request.files.getlist("files")
     if not files or all(not f.filename for f in files):
         return jsonify(error="Chưa chọn tệp nào."), 400

@@ -59,10 +59,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_file(path: Path, settings: Settings) -> ReadResult:
+def read_file(path: Path, settings: Settings, progress=None) -> ReadResult:
+    """The file's pages and what else its reader found; `progress(pages read, pages)` hears of
+    each page as it is read."""
     from .ingest.registry import read
     try:
-        return read(Path(path), settings)
+        return read(Path(path), settings, progress)
     except IngestError as exc:
         # a refusal the user is told about; the cause (a reader's exception), if any, is kept here
         log.warning("%s not read: %s", path, exc.message, exc_info=exc.__cause__ is not None)
@@ -233,7 +235,7 @@ def _store_children(result: ReadResult, settings: Settings, created: list[Path])
 
 
 def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None,
-                confirm: bool = False) -> IngestOutcome:
+                confirm: bool = False, progress=None) -> IngestOutcome:
     """Read, extract and store one file. Raises IngestError with a message for the user.
     `confirm` puts its tasks under tracking at once (a register already reviewed elsewhere);
     otherwise a clerk confirms them after review."""
@@ -245,7 +247,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
             if existing is not None:
                 return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
                                      tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
-    result = read_file(path, settings)
+    result = read_file(path, settings, progress)
     envelope = result.metadata.get("edxml")      # an edXML message: its envelope's header
     if envelope:
         first = _delivered_before(path, envelope, settings)

@@ -120,8 +120,8 @@ def _with_stamp_and_attachment(monkeypatch):
     from dondoc.ingest.base import Child
     real = pipeline.read_file
 
-    def read(path, settings):
-        r = real(path, settings)
+    def read(path, settings, progress=None):
+        r = real(path, settings, progress)
         r.metadata["stamp"] = {"number": "125", "date": "2024-02-26"}
         r.pages[0].metadata["low_confidence"] = [{"text": "125", "conf": 41.0}]
         r.children.append(Child("phu-luc.txt", "text/plain", data="Phụ lục\n".encode()))

@@ -56,9 +56,11 @@ def test_mixed_pdf_ocrs_only_its_scanned_page(generated, settings):
     assert "687" in r.pages[1].text
 
 
-def test_multipage_tiff_gives_one_page_per_frame(generated, settings):
-    r = read(generated["tiff"], settings)
+def test_multipage_tiff_gives_one_page_per_frame_reported_as_each_is_read(generated, settings):
+    heard = []
+    r = read(generated["tiff"], settings, progress=lambda done, total: heard.append((done, total)))
     assert len(r.pages) == 2 and all(p.text.strip() for p in r.pages)
+    assert heard[0] == (0, 2) and (1, 2) in heard and heard[-1] == (2, 2) and heard == sorted(heard)
 
 
 def test_docx_keeps_paragraphs_and_tables_in_order(generated, settings):

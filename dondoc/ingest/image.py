@@ -12,12 +12,14 @@ from .ocr import first_stamp, ocr_many
 MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
 
 
-def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
+def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
     try:
         with Image.open(path) as im:
             im.load()
             frames = getattr(im, "n_frames", 1)
-        results = ocr_many([("image", str(path), i) for i in range(frames)], workers)
+        if progress:
+            progress(0, frames)
+        results = ocr_many([("image", str(path), i) for i in range(frames)], workers, progress)
     except (UnidentifiedImageError, OSError) as exc:
         raise IngestError(f"ảnh bị hỏng hoặc không đọc được ({exc.__class__.__name__})", "corrupt") from exc
     pages = [Page(i + 1, r.text, "ocr", r.confidence, r.metadata) for i, r in enumerate(results)]

@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pytesseract
@@ -19,6 +20,7 @@ from .stamp import find_stamp
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANG = os.environ.get("DONDOC_OCR_LANG", "vie")
+Progress = Callable[[int, int], None]     # (pages read, pages in the file)
 
 
 @dataclass
@@ -176,12 +178,23 @@ def _ocr_source(src) -> OcrResult:
     return ocr_image(load_page(src))
 
 
-def ocr_many(sources: list, workers: int) -> list[OcrResult]:
+def ocr_many(sources: list, workers: int, progress: Progress | None = None, done_before: int = 0,
+             total: int | None = None) -> list[OcrResult]:
     """OCR pages in parallel (one process a core), results in page order. A source is what
-    `load_page` takes; each worker loads its own page."""
+    `load_page` takes; each worker loads its own page. `progress(done, total)` hears of each page
+    finished, counted after `done_before` pages the caller read otherwise, of `total` pages."""
     if not sources:
         return []
+    total = total or done_before + len(sources)
+    tell = progress or (lambda done, total: None)
     if workers <= 1 or len(sources) == 1:
-        return [_ocr_source(src) for src in sources]
+        out = []
+        for src in sources:
+            out.append(_ocr_source(src))
+            tell(done_before + len(out), total)
+        return out
     with ProcessPoolExecutor(max_workers=min(workers, len(sources))) as pool:
-        return list(pool.map(_ocr_source, sources))
+        futures = [pool.submit(_ocr_source, src) for src in sources]
+        for n, _ in enumerate(as_completed(futures), 1):
+            tell(done_before + n, total)
+        return [f.result() for f in futures]

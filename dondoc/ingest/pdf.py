@@ -79,7 +79,7 @@ def _page_text(page, extra_chars: list[dict]) -> str:
     return "\n".join(out)
 
 
-def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
+def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
     try:
         annots = read_annotations(str(path))
     except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)
@@ -122,7 +122,10 @@ def read(path: Path, mime: str, workers: int = 1) -> ReadResult:
         if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
-    results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, DPI) for i in to_ocr], workers)))
+    if progress:
+        progress(len(texts) - len(to_ocr), len(texts))   # the text pages are read: the scans follow
+    results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, DPI) for i in to_ocr], workers, progress,
+                                        len(texts) - len(to_ocr), len(texts))))
     pages = []
     for i, t in enumerate(texts):
         if t is not None:

@@ -15,7 +15,9 @@ from .base import ReadResult
 from .detect import detect
 from .errors import IngestError
 
-Reader = Callable[[Path, str, Settings], ReadResult]
+# (path, detected type, settings, progress): progress(pages read, pages) is called as pages are
+# read, for a scan's "trang 3/6"; readers of one-page kinds may ignore it
+Reader = Callable[..., ReadResult]
 _REGISTRY: dict[str, Reader] = {}
 
 
@@ -24,12 +26,12 @@ def register(mimes, reader: Reader) -> None:
         _REGISTRY[m] = reader
 
 
-register(pdf_reader.MIMES, lambda p, m, s: pdf_reader.read(p, m, s.workers))
-register(image_reader.MIMES, lambda p, m, s: image_reader.read(p, m, s.workers))
-register(docx_reader.MIMES, lambda p, m, s: docx_reader.read(p, m))
-register(text_reader.MIMES, lambda p, m, s: text_reader.read(p, m))
-register(edxml_reader.MIMES, lambda p, m, s: edxml_reader.read(p, m, s, read))   # attachments through this registry
-register(office_reader.MIMES, lambda p, m, s: office_reader.read(p, m))
+register(pdf_reader.MIMES, lambda p, m, s, progress=None: pdf_reader.read(p, m, s.workers, progress))
+register(image_reader.MIMES, lambda p, m, s, progress=None: image_reader.read(p, m, s.workers, progress))
+register(docx_reader.MIMES, lambda p, m, s, progress=None: docx_reader.read(p, m))
+register(text_reader.MIMES, lambda p, m, s, progress=None: text_reader.read(p, m))
+register(edxml_reader.MIMES, lambda p, m, s, progress=None: edxml_reader.read(p, m, s, read))   # attachments through this registry
+register(office_reader.MIMES, lambda p, m, s, progress=None: office_reader.read(p, m))
 
 SUPPORTED = ("PDF, ảnh (PNG, JPEG, TIFF), Word (.docx, .doc), RTF, OpenDocument (.odt), văn bản (.txt), "
              "thông điệp edXML (.edxml)")
@@ -43,7 +45,7 @@ def reader_for(mime: str) -> Reader | None:
     return None
 
 
-def read(path: Path, settings: Settings) -> ReadResult:
+def read(path: Path, settings: Settings, progress=None) -> ReadResult:
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
@@ -56,4 +58,7 @@ def read(path: Path, settings: Settings) -> ReadResult:
         if path.suffix.lower() in (".txt", ".text", ".csv"):
             raise IngestError(f"tệp có đuôi {path.suffix} nhưng không phải văn bản (nội dung nhận dạng là {mime})", "binary")
         raise IngestError(f"loại tệp không được hỗ trợ ({mime}); dondoc đọc: {SUPPORTED}", "unsupported")
-    return reader(path, mime, settings)
+    result = reader(path, mime, settings, progress)
+    if progress:
+        progress(len(result.pages), len(result.pages))
+    return result

@@ -105,22 +105,27 @@ def photo_like(img: Image.Image) -> Image.Image:
     return Image.open(io.BytesIO(buf.getvalue()))
 
 
-def text_pdf(path: Path, text: str, pages_hint: int = 0) -> Path:
+def text_pdf(path: Path, text: str | list[str], pages_hint: int = 0) -> Path:
+    """A born-digital PDF of the text; several texts each start on a new page (a file holding a
+    cover letter and a second document)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
     pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_SANS))
     c = canvas.Canvas(str(path), pagesize=A4)
-    y = A4[1] - 60
-    c.setFont("DejaVuSans", 10)
-    for line in plain_lines(text, 95):
-        if y < 60:
+    for i, one in enumerate([text] if isinstance(text, str) else text):
+        if i:
             c.showPage()
-            c.setFont("DejaVuSans", 10)
-            y = A4[1] - 60
-        c.drawString(50, y, line)
-        y -= 14
+        y = A4[1] - 60
+        c.setFont("DejaVuSans", 10)
+        for line in plain_lines(one, 95):
+            if y < 60:
+                c.showPage()
+                c.setFont("DejaVuSans", 10)
+                y = A4[1] - 60
+            c.drawString(50, y, line)
+            y -= 14
     c.save()
     return path
 

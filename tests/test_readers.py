@@ -270,3 +270,16 @@ def test_a_scan_whose_text_layer_is_ocr_without_vietnamese_is_read_again(generat
 def test_a_bad_text_layer_is_told_from_vietnamese_and_from_english(text, bad):
     from dondoc.ingest.pdf import bad_text_layer
     assert bad_text_layer(text.read_text(encoding="utf-8") if hasattr(text, "read_text") else text) is bad
+
+
+def test_a_second_document_in_the_file_is_named_and_gives_its_tasks_too(tmp_path, settings):
+    from dondoc.pipeline import extract_text
+    from . import fixtures as fx
+    first, second = fx.seed_text(), (CORPUS / "dev" / "016.txt").read_text(encoding="utf-8")
+    r = read(fx.text_pdf(tmp_path / "hai-van-ban.pdf", [first, second]), settings)
+    (child,) = r.children
+    assert child.role == "document" and child.pages == [len(r.pages)]
+    assert r.text[child.metadata["text_start"]:].startswith("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM")
+    rec, alone = extract_text(r.text, settings), extract_text(first, settings)
+    assert rec.number == alone.number == "687/LĐTBXH-TTr"
+    assert len(rec.tasks) == len(alone.tasks) + len(extract_text(second, settings).tasks)

@@ -11,7 +11,7 @@ from . import image as image_reader
 from . import office as office_reader
 from . import pdf as pdf_reader
 from . import text as text_reader
-from .base import ReadResult
+from .base import Child, ReadResult
 from .detect import detect
 from .errors import IngestError
 
@@ -37,6 +37,32 @@ SUPPORTED = ("PDF, ảnh (PNG, JPEG, TIFF), Word (.docx, .doc), RTF, OpenDocumen
              "thông điệp edXML (.edxml)")
 
 
+def second_documents(result: ReadResult) -> list[Child]:
+    """Further documents in the same file (another letter's first page behind the first): each
+    starts at a second national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"). They stay
+    in the text — the extractor reads the header from the first and tasks from all — and are
+    named as children, with the pages they cover and where in the text they start."""
+    from ..nlp.extract import split_documents
+    from ..nlp.fold import fold
+    text = result.text
+    starts = split_documents(text, fold(text))[1:]     # where the extractor will split them
+    if not starts:
+        return []
+    bounds, pos = [], 0          # the text's offset where each page starts
+    for p in result.pages:
+        bounds.append((pos, p.number))
+        pos += len(p.text.strip("\n")) + 2
+    page_at = lambda off: max(n for s, n in bounds if s <= off)  # noqa: E731
+    page_start = {n: s for s, n in bounds}
+    # a motto near the top of a page: the new document is the whole page (its issuer, number and
+    # subject stand above or beside the motto)
+    starts = [page_start[page_at(s)] if text.count("\n", page_start[page_at(s)], s) < 15 else s for s in starts]
+    ends = starts[1:] + [len(text)]
+    return [Child(f"văn bản thứ {i}", result.mime, role="document",
+                  pages=list(range(page_at(s), page_at(max(e - 1, s)) + 1)), metadata={"text_start": s})
+            for i, (s, e) in enumerate(zip(starts, ends), 2)]
+
+
 def reader_for(mime: str) -> Reader | None:
     if mime in _REGISTRY:
         return _REGISTRY[mime]
@@ -59,6 +85,7 @@ def read(path: Path, settings: Settings, progress=None) -> ReadResult:
             raise IngestError(f"tệp có đuôi {path.suffix} nhưng không phải văn bản (nội dung nhận dạng là {mime})", "binary")
         raise IngestError(f"loại tệp không được hỗ trợ ({mime}); dondoc đọc: {SUPPORTED}", "unsupported")
     result = reader(path, mime, settings, progress)
+    result.children.extend(second_documents(result))
     if progress:
         progress(len(result.pages), len(result.pages))
     return result

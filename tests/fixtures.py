@@ -94,6 +94,30 @@ def incoming_stamp(img: Image.Image, number: str, day: str, at: tuple[float, flo
     return out
 
 
+def seal_and_signature(img: Image.Image, at: tuple[float, float] = (0.27, 0.22), dpi: int = 300) -> Image.Image:
+    """A colour copy of the page with a red round seal pressed over the title block and a blue
+    signature stroke across it, as a signed dispatch is scanned in colour."""
+    import math
+    page = img.convert("RGB")
+    cx, cy, r = int(page.width * at[0]), int(page.height * at[1]), int(0.8 * dpi)
+    layer = Image.new("RGBA", page.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    red = (200, 30, 40, 190)
+    d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=dpi // 20)
+    d.ellipse((cx - r + dpi // 8, cy - r + dpi // 8, cx + r - dpi // 8, cy + r - dpi // 8), outline=red, width=dpi // 50)
+    font = ImageFont.truetype(FONT_SANS, dpi // 7)
+    ring = "BỘ LAO ĐỘNG THƯƠNG BINH VÀ XÃ HỘI * "
+    for i, ch in enumerate(ring):
+        a = 2 * math.pi * i / len(ring) - math.pi / 2
+        d.text((cx + (r - dpi // 4) * math.cos(a) - dpi // 20, cy + (r - dpi // 4) * math.sin(a) - dpi // 15), ch, font=font, fill=red)
+    d.regular_polygon((cx, cy, dpi // 3), 5, fill=red)
+    page = Image.alpha_composite(page.convert("RGBA"), layer).convert("RGB")
+    rnd = random.Random(5)
+    pts = [(cx - r + i * dpi // 16, cy + int(dpi / 5 * math.sin(i / 2.5)) + rnd.randrange(-dpi // 30, dpi // 30)) for i in range(40)]
+    ImageDraw.Draw(page).line(pts, fill=(20, 40, 160), width=dpi // 40)
+    return page
+
+
 def photo_like(img: Image.Image) -> Image.Image:
     """A phone photo: smaller, warm uneven light, JPEG-compressed."""
     rgb = img.convert("RGB").rotate(-2.0, expand=True, fillcolor=(235, 230, 220), resample=Image.BICUBIC)

@@ -283,3 +283,26 @@ def test_a_second_document_in_the_file_is_named_and_gives_its_tasks_too(tmp_path
     rec, alone = extract_text(r.text, settings), extract_text(first, settings)
     assert rec.number == alone.number == "687/LĐTBXH-TTr"
     assert len(rec.tasks) == len(alone.tasks) + len(extract_text(second, settings).tasks)
+
+
+def test_a_red_seal_and_a_blue_signature_over_the_title_do_not_garble_it(tmp_path, tesseract, settings):
+    from . import fixtures as fx
+    lines = fx.plain_lines(fx.seed_text())[:34]
+    page = fx.incoming_stamp(fx.seal_and_signature(fx.render_page(lines)), "125", "26/02/2024", ink=(90, 40, 150))
+    page.save(tmp_path / "mau.png", dpi=(300, 300))
+    r = read(tmp_path / "mau.png", settings)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in r.text and "Hà Nội, ngày 23 tháng 02 năm 2024" in r.text
+    truth = _norm(" ".join(lines))
+    assert Levenshtein.distance(truth, _norm(r.text)) / len(truth) < 0.02
+    assert (r.metadata["stamp"]["number"], r.metadata["stamp"]["date"]) == ("125", "2024-02-26")
+
+
+def test_words_read_unsurely_are_listed_where_they_stand_in_the_page_text():
+    from dondoc.ingest.ocr import _assemble
+    data = {"text": ["Số:", "7?9", "/QĐ-TTg", "Hà", "Nội"], "conf": [96, 31, 90, 95, 95],
+            "block_num": [1, 1, 1, 1, 1], "par_num": [1, 1, 1, 2, 2], "line_num": [1, 1, 1, 1, 1],
+            "left": [0] * 5, "top": [0] * 5, "width": [1] * 5, "height": [1] * 5}
+    low: list = []
+    text, _, _ = _assemble(data, low=low)
+    assert text == "Số: 7?9 /QĐ-TTg\n\nHà Nội"
+    assert low == [{"start": 4, "end": 7, "text": "7?9", "conf": 31.0}] and text[4:7] == "7?9"

@@ -30,6 +30,7 @@ class OcrResult:
     rotated: int = 0
     skew: float = 0.0
     stamp: dict | None = None      # the incoming stamp found on the page (kept out of `text`)
+    low_confidence: list | None = None   # words read unsurely, with their offsets in `text`
 
     @property
     def metadata(self) -> dict:
@@ -38,6 +39,8 @@ class OcrResult:
             out["rotated"] = self.rotated
         if self.stamp:
             out["stamp"] = self.stamp
+        if self.low_confidence:
+            out["low_confidence"] = self.low_confidence
         return out
 
 
@@ -87,9 +90,15 @@ def _rescored(data: dict, lang: str) -> dict:
     return rescore_tesseract(data)
 
 
-def _assemble(data: dict, exclude: tuple[int, int, int, int] | None = None) -> tuple[str, float | None, int]:
-    """The page's text from Tesseract's words, leaving out those inside `exclude` (a stamp)."""
-    lines: dict[tuple, list[str]] = {}
+LOW_CONF = 50   # a word Tesseract is less sure of than this is listed for the extractor and the clerk
+
+
+def _assemble(data: dict, exclude: tuple[int, int, int, int] | None = None,
+              low: list | None = None) -> tuple[str, float | None, int]:
+    """The page's text from Tesseract's words, leaving out those inside `exclude` (a stamp).
+    `low`, when given, receives the words read with less than LOW_CONF confidence, with where
+    they stand in the text ({"start", "end", "text", "conf"}): a handwritten number or day."""
+    lines: dict[tuple, list[tuple[str, float]]] = {}
     confs = []
     order = []
     for i, word in enumerate(data["text"]):
@@ -103,16 +112,22 @@ def _assemble(data: dict, exclude: tuple[int, int, int, int] | None = None) -> t
         if key not in lines:
             lines[key] = []
             order.append(key)
-        lines[key].append(word)
         c = float(data["conf"][i])
+        lines[key].append((word, c))
         if c >= 0:
             confs.append(c)
-    out, prev_par = [], None
+    out, prev_par, pos = [], None, 0
     for key in order:
         par = key[:2]
         if prev_par is not None and par != prev_par:
             out.append("")
-        out.append(" ".join(lines[key]))
+            pos += 1
+        for j, (word, c) in enumerate(lines[key]):
+            if low is not None and 0 <= c < LOW_CONF:
+                low.append({"start": pos, "end": pos + len(word), "text": word, "conf": c})
+            pos += len(word) + (1 if j < len(lines[key]) - 1 else 0)
+        out.append(" ".join(w for w, _ in lines[key]))
+        pos += 1
         prev_par = par
     conf = round(sum(confs) / len(confs), 1) if confs else None
     return "\n".join(out), conf, len(confs)
@@ -124,32 +139,53 @@ def page_dpi(img: Image.Image) -> float:
     return max(img.size) / 11.69
 
 
-def _read(img: Image.Image, lang: str) -> tuple[str, float | None, int, dict | None]:
+def in_colour(img: Image.Image) -> bool:
+    """Whether a page has coloured ink on it (a red seal, a blue signature or stamp)."""
+    if img.mode not in ("RGB", "RGBA", "CMYK", "P"):
+        return False
+    a = np.asarray(img.convert("RGB").reduce(4), dtype=np.int16)
+    return float(((a.max(axis=2) - a.min(axis=2)) > 60).mean()) > 0.0005
+
+
+def black_ink(img: Image.Image) -> Image.Image:
+    """The page as grey levels with coloured ink dropped: each pixel its lightest channel, so a
+    red seal or a blue signature over the title turns to paper while black type stays black
+    (the luminance keeps them as grey strokes that garble the words beneath)."""
+    return Image.fromarray(np.asarray(img.convert("RGB")).max(axis=2))
+
+
+def _read(img: Image.Image, lang: str, full: Image.Image | None = None) -> tuple[str, float | None, int, dict | None]:
+    """`img` is read for the text; the stamp is looked for on `full` (all inks: a stamp is often
+    blue or violet) when it differs."""
     data = _rescored(_tesseract(img, lang), lang)
-    stamp = find_stamp(img, data, page_dpi(img), lang)
-    text, conf, words = _assemble(data, stamp.box if stamp else None)
-    return text, conf, words, (stamp.as_dict() if stamp else None)
+    stamp = find_stamp(full or img, data, page_dpi(img), lang, reread=full is not None)
+    low: list = []
+    text, conf, words = _assemble(data, stamp.box if stamp else None, low)
+    return text, conf, words, {"stamp": stamp.as_dict() if stamp else None, "low_confidence": low}
 
 
 def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
     """Deskew, read; a page that reads badly is asked of OSD whether it is turned, and read again.
-    An incoming stamp is recognised and kept out of the text."""
-    img = ImageOps.grayscale(ImageOps.exif_transpose(img))
+    Coloured ink is dropped before reading; an incoming stamp is recognised and kept out of the text."""
+    img = ImageOps.exif_transpose(img)
+    full = ImageOps.grayscale(img) if in_colour(img) else None
+    img = black_ink(img) if full is not None else ImageOps.grayscale(img)
     skew = skew_angle(img)
     if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
         img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST)
-    text, conf, words, stamp = _read(img, lang)
+        full = full.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST) if full else None
+    text, conf, words, found = _read(img, lang, full)
     rot = 0
     if conf is None or conf < 60 or words < 20:
         rot = orientation(img)
         if rot:
             turned = img.rotate(-rot, expand=True, fillcolor=255)
-            t2, c2, w2, s2 = _read(turned, lang)
+            t2, c2, w2, f2 = _read(turned, lang, full.rotate(-rot, expand=True, fillcolor=255) if full else None)
             if (c2 or 0) > (conf or 0):
-                text, conf, stamp = t2, c2, s2
+                text, conf, found = t2, c2, f2
             else:
                 rot = 0
-    return OcrResult(text, conf, rot, skew, stamp)
+    return OcrResult(text, conf, rot, skew, found["stamp"], found["low_confidence"])
 
 
 def first_stamp(pages) -> dict:
@@ -168,10 +204,11 @@ def load_page(src) -> Image.Image:
     if kind == "image":
         with Image.open(path) as im:
             im.seek(src[2])
-            return im.convert("L") if im.mode not in ("L", "RGB") else im.copy()
+            return im.copy() if im.mode in ("L", "RGB") else im.convert("RGB" if im.mode in ("P", "RGBA", "CMYK") else "L")
     import pdfplumber
     with pdfplumber.open(path) as pdf:
-        return pdf.pages[src[2]].to_image(resolution=src[3]).original.convert("L")
+        page = pdf.pages[src[2]].to_image(resolution=src[3]).original
+        return page if in_colour(page) else page.convert("L")     # colour kept for the seal's sake
 
 
 def _ocr_source(src) -> OcrResult:

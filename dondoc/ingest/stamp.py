@@ -132,13 +132,14 @@ def _date(text: str) -> str | None:
         return None
 
 
-def find_stamp(img: Image.Image, data: dict, dpi: float, lang: str = "vie") -> Stamp | None:
+def find_stamp(img: Image.Image, data: dict, dpi: float, lang: str = "vie", reread: bool = False) -> Stamp | None:
     """The incoming stamp on a grayscale page, from the page's own OCR (`data`, Tesseract's
-    `image_to_data`): a stamp-sized ruled box holding the capitals ĐẾN and a Số or Ngày label."""
+    `image_to_data`): a stamp-sized ruled box holding the capitals ĐẾN and a Số or Ngày label.
+    `reread`: the page's OCR saw a copy without coloured ink, so every box is read on its own."""
     words = words_of(data)
     for box in candidate_boxes(np.asarray(img.convert("L")), dpi):
         mine = [w for w in words if inside(w, box)]
-        if not any(_is_den(w) or _label_of(w) for w in mine):
+        if not reread and not any(_is_den(w) or _label_of(w) for w in mine):
             continue
         # the box read again on its own, as one block: a page's layout analysis often splits a
         # stamp's two columns (ĐẾN | Số, Ngày) or takes the written figures for specks

@@ -94,12 +94,20 @@ def click_and_load(drv, element, timeout=30):
     """Click something that loads a new page and wait until that page has replaced the old one:
     Chromium may return from the click before the navigation it starts, and an element read then
     belongs to the page being thrown away."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
     old = drv.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(drv, timeout).until(EC.staleness_of(old))
+
+    def replaced(_):
+        # stale; on a loaded machine chromium may say "node does not belong to the document" instead
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    WebDriverWait(drv, timeout).until(replaced)
     WebDriverWait(drv, timeout).until(lambda x: x.execute_script("return document.readyState") == "complete")
 
 

@@ -27,7 +27,7 @@ def legacy_decoder(font: str | None):
         # .VnTimeH, .VnArialH …: the capitals font shows the same codes as capital letters
         upper = (font or "").strip().endswith("H")
         return (lambda b: decode_tcvn3(b).upper()) if upper else decode_tcvn3
-    if name.startswith("vni-") or name.startswith("vni "):
+    if name.startswith(("vni-", "vni ")):
         return decode_vni
     return None
 

@@ -53,10 +53,10 @@ def convert(path: Path, fmt: str, outdir: Path, timeout: float = TIMEOUT) -> Pat
                                 env={**os.environ, "HOME": str(profile)})
         try:
             _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise IngestError(f"LibreOffice không chuyển đổi xong tệp trong {int(timeout)} giây", "timeout")
+            raise IngestError(f"LibreOffice không chuyển đổi xong tệp trong {int(timeout)} giây", "timeout") from exc
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     out = outdir / f"input.{fmt}"

@@ -79,39 +79,60 @@ def _page_text(page, extra_chars: list[dict]) -> str:
     return "\n".join(out)
 
 
-def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
+def _open(path: Path):
     try:
-        annots = read_annotations(str(path))
-    except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)
-        annots = {}
-    try:
-        pdf = pdfplumber.open(path)
+        return pdfplumber.open(path)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on broken files
         if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
+
+
+def _text_pass(pdf, annots: dict) -> tuple[list[str | None], list[int], dict[int, str]]:
+    """Each page's text from its text layer, None for the pages to OCR (scans; scans whose text
+    layer is bad OCR, that layer kept aside in case the image reads worse)."""
+    texts: list[str | None] = []
+    to_ocr: list[int] = []
+    layers: dict[int, str] = {}
+    for i, page in enumerate(pdf.pages):
+        try:
+            own = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
+            # a scan under a signer's block is still a scan: the page's own text decides
+            if _usable(own) and not (_mostly_image(page) and bad_text_layer(own)):
+                texts.append(_page_text(page, annots[i].chars if i in annots else []))
+                continue
+        except Exception as exc:
+            raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
+        texts.append(None)
+        to_ocr.append(i)
+        if _usable(own):
+            layers[i] = own
+    return texts, to_ocr, layers
+
+
+def _scanned_page(i: int, r, layer: str | None) -> Page:
+    page = Page(i + 1, r.text, "ocr", r.confidence, r.metadata)
+    if layer is None:
+        return page
+    if _usable(r.text):
+        page.metadata["text_layer"] = "replaced"      # the scan's bad OCR layer, read again
+        return page
+    return Page(i + 1, layer, "text", None, {"text_layer": "kept"})   # the image gave less
+
+
+def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
+    try:
+        annots = read_annotations(str(path))
+    except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)
+        annots = {}
+    pdf = _open(path)
     try:
         with pdf:
             if not pdf.pages:
                 raise IngestError("tệp PDF không có trang nào", "empty")
-            texts: list[str | None] = []
-            to_ocr = []
-            layers: dict[int, str] = {}     # pages whose own text layer is bad OCR: read again
-            for i, page in enumerate(pdf.pages):
-                try:
-                    own = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
-                    # a scan under a signer's block is still a scan: the page's own text decides
-                    if _usable(own) and not (_mostly_image(page) and bad_text_layer(own)):
-                        texts.append(_page_text(page, annots[i].chars if i in annots else []))
-                    else:
-                        texts.append(None)
-                        to_ocr.append(i)
-                        if _usable(own):
-                            layers[i] = own
-                except Exception as exc:
-                    raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
+            texts, to_ocr, layers = _text_pass(pdf, annots)
             try:
                 form_fields, signatures = read_fields(pdf.doc)
             except Exception:   # a broken form dictionary is no reason to refuse the text
@@ -122,22 +143,14 @@ def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
         if _is_encryption(exc):
             raise IngestError("tệp PDF được mã hóa bằng mật khẩu", "encrypted") from exc
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
+    done = len(texts) - len(to_ocr)
     if progress:
-        progress(len(texts) - len(to_ocr), len(texts))   # the text pages are read: the scans follow
+        progress(done, len(texts))   # the text pages are read: the scans follow
     results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, DPI) for i in to_ocr], workers, progress,
-                                        len(texts) - len(to_ocr), len(texts))))
+                                        done, len(texts))))
     pages = []
     for i, t in enumerate(texts):
-        if t is not None:
-            page = Page(i + 1, t, "text")
-        else:
-            r = results[i]
-            page = Page(i + 1, r.text, "ocr", r.confidence, r.metadata)
-            if i in layers:
-                if _usable(r.text):
-                    page.metadata["text_layer"] = "replaced"      # the scan's bad OCR layer, read again
-                else:   # the image gave less than the layer had: keep the layer
-                    page = Page(i + 1, layers[i], "text", None, {"text_layer": "kept"})
+        page = Page(i + 1, t, "text") if t is not None else _scanned_page(i, results[i], layers.get(i))
         if i in annots:
             page.metadata["annotations"] = annots[i].notes
         pages.append(page)

@@ -85,7 +85,8 @@ def read(path: Path, settings: Settings, progress=None) -> ReadResult:
             raise IngestError(f"tệp có đuôi {path.suffix} nhưng không phải văn bản (nội dung nhận dạng là {mime})", "binary")
         raise IngestError(f"loại tệp không được hỗ trợ ({mime}); dondoc đọc: {SUPPORTED}", "unsupported")
     result = reader(path, mime, settings, progress)
-    result.children.extend(second_documents(result))
+    if not result.children:     # a reader that names the file's parts (edXML) has said what they are
+        result.children.extend(second_documents(result))
     if progress:
         progress(len(result.pages), len(result.pages))
     return result

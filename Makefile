@@ -1,13 +1,13 @@
 # dondoc: `make demo` serves the app on SQLite; `make test` runs the whole suite
-# against a throwaway Elasticsearch. Both install what they need.
+# against a throwaway Elasticsearch and PostgreSQL. Both install what they need.
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd
+APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd postgresql
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system venv es-start es-stop eval bench bench-restore model clean
+.PHONY: demo test lint system venv es-start es-stop pg-start pg-stop eval bench bench-restore model clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,11 +43,17 @@ lint: venv
 	$(BIN)/mypy
 	$(BIN)/python scripts/complexity.py 25
 
+pg-start:
+	scripts/pg.sh start
+
+pg-stop:
+	scripts/pg.sh stop
+
 test: system venv lint
-	@scripts/es.sh start; \
-	. scripts/es.env; \
+	@scripts/es.sh start; PG_FSYNC=off scripts/pg.sh start; \
+	. scripts/es.env; . scripts/pg.env; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS); rc=$$?; \
-	scripts/es.sh stop; exit $$rc
+	scripts/es.sh stop; scripts/pg.sh stop; exit $$rc
 
 eval: venv
 	$(BIN)/dondoc eval corpus
@@ -71,4 +77,4 @@ bench-restore: venv
 	$(BIN)/python benchmarks/restore.py
 
 clean:
-	rm -rf $(VENV) .es build *.egg-info
+	rm -rf $(VENV) .es build *.egg-info scripts/es.env scripts/pg.env

@@ -71,6 +71,14 @@ class Settings:
         return self.database_url or f"sqlite:///{self.data_dir / 'dondoc.sqlite3'}"
 
     @property
+    def index_db_url(self) -> str:
+        """Where the embedded search index lives: beside the register in its SQLite file, or in
+        a SQLite file of its own in the data folder when the register is another database."""
+        if self.db_url.startswith("sqlite:"):
+            return self.db_url
+        return f"sqlite:///{self.data_dir / 'search.sqlite3'}"
+
+    @property
     def workers(self) -> int:
         return self.ocr_workers or os.cpu_count() or 1
 

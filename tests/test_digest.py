@@ -19,6 +19,8 @@ from dondoc.web.auth import create_user
 
 from .conftest import CORPUS, free_port
 
+pytestmark = pytest.mark.both_databases
+
 TODAY = date(2024, 11, 25)
 
 
@@ -117,9 +119,9 @@ def secure_smtp(request, office_ca):
 
 
 @pytest.fixture
-def register(tmp_path, smtp):
+def register(tmp_path, smtp, database):
     box, port = smtp
-    s = config.load(data_dir=tmp_path / "data", smtp_host="127.0.0.1", smtp_port=port, mail_from="dondoc@so-tu-phap.vn",
+    s = config.load(data_dir=tmp_path / "data", database_url=database, smtp_host="127.0.0.1", smtp_port=port, mail_from="dondoc@so-tu-phap.vn",
                     base_url="https://dondoc.example.vn")
     upgrade(s)
     ingest_file(CORPUS / "seeds" / "000_1480374bd54b458c.txt", s, index=False, confirm=True)

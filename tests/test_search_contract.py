@@ -1,5 +1,7 @@
 """One contract, two backends: the same assertions on SQLite FTS5 and on a real Elasticsearch
-(started by `make test` through scripts/es.sh)."""
+(started by `make test` through scripts/es.sh), each over a register kept in SQLite and in
+PostgreSQL (scripts/pg.sh): the embedded default, an office's PostgreSQL with the embedded
+index, and the province's PostgreSQL + Elasticsearch."""
 from __future__ import annotations
 
 import os
@@ -23,24 +25,33 @@ from dondoc.tracking.report import classified
 from dondoc.tracking.status import complete_occurrence
 from dondoc.web.worker import drain_outbox
 
-from .conftest import CORPUS, ROOT, require
+from .conftest import CORPUS, ROOT, pg_database, require
 
 TODAY = date(2024, 6, 1)
 FILES = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob("*.txt"))
 
 
-def _settings(tmp: Path, kind: str):
-    if kind == "es":
+def _settings(tmp: Path, kind: str, database_url: str = ""):
+    if "es" in kind.split("+"):
         url = os.environ.get("DONDOC_TEST_ES_URL")
         require(bool(url), "Elasticsearch (DONDOC_TEST_ES_URL, started by scripts/es.sh)")
-        return config.load(data_dir=tmp, search_backend="elasticsearch", es_url=url, es_index=f"t{uuid.uuid4().hex[:8]}")
-    return config.load(data_dir=tmp, search_backend="sqlite")
+        return config.load(data_dir=tmp, database_url=database_url, search_backend="elasticsearch", es_url=url,
+                           es_index=f"t{uuid.uuid4().hex[:8]}")
+    return config.load(data_dir=tmp, database_url=database_url, search_backend="sqlite")
 
 
-@pytest.fixture(scope="module", params=["sqlite", "es"])
+@pytest.fixture(scope="module", params=["sqlite", "es", "postgresql", "postgresql+es"])
 def register(request, tmp_path_factory):
     """The corpus ingested and indexed; one task of the Sở LĐTBXH marked done."""
-    s = _settings(tmp_path_factory.mktemp(request.param), request.param)
+    tmp = tmp_path_factory.mktemp(request.param.replace("+", "-"))
+    if request.param.startswith("postgresql"):
+        with pg_database() as url:
+            yield _filled(_settings(tmp, request.param, url))
+    else:
+        yield _filled(_settings(tmp, request.param))
+
+
+def _filled(s):
     upgrade(s)
     for f in FILES:
         ingest_file(f, s)

@@ -1,9 +1,12 @@
-"""The schema: migrations and models describe the same database."""
+"""The schema: migrations and models describe the same database (SQLite and PostgreSQL)."""
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from dondoc.storage.db import engine_for, upgrade
 from dondoc.storage.models import Base
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_migrations_build_the_schema_the_models_describe(settings):

@@ -17,6 +17,8 @@ from dondoc.web.auth import create_user
 
 from .conftest import CORPUS
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def app(settings):

@@ -86,7 +86,7 @@ class SqliteBackend:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.engine = engine_for(settings.db_url)
+        self.engine = engine_for(settings.index_db_url)
 
     # -- writing ---------------------------------------------------------------------------
     def ensure(self, prefix: str = "") -> None:

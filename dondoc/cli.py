@@ -258,15 +258,17 @@ def user():
     pass
 
 
-@user.command("add", help="Tạo người dùng (vai trò: clerk, manager, admin).")
+@user.command("add", help="Tạo người dùng (vai trò: clerk, manager, agency_staff, admin).")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["clerk", "manager", "admin"]), default="admin", show_default=True)
+@click.option("--role", type=click.Choice(["clerk", "manager", "agency_staff", "admin"]), default="admin", show_default=True)
+@click.option("--agency", help="Cơ quan của cán bộ đơn vị (agency_staff), tên đầy đủ hay viết tắt.")
 @click.option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt=True)
 @click.option("--email")
 @click.option("--if-missing", is_flag=True, help="Không báo lỗi nếu người dùng đã có.")
 @click.pass_obj
-def user_add(settings, username, role, password, email, if_missing):
+def user_add(settings, username, role, agency, password, email, if_missing):
     from sqlalchemy import select
+    from .search.service import agency_named
     from .storage import models as m
     from .storage.db import session_scope, upgrade
     from .web.auth import create_user
@@ -278,8 +280,14 @@ def user_add(settings, username, role, password, email, if_missing):
                 return
             click.echo(f"Lỗi: người dùng {username} đã có.", err=True)
             sys.exit(1)
+        agency_id = None
+        if agency:
+            found = agency_named(s, settings, agency)
+            if found is None:
+                raise click.ClickException(f"không có cơ quan “{agency}” trong danh mục")
+            agency_id = found.id
         try:
-            create_user(s, username, password, role, email)
+            create_user(s, username, password, role, email, agency_id)
         except ValueError as exc:          # too short a password, an unknown role
             raise click.ClickException(f"không tạo được người dùng {username}: {exc}") from exc
     click.echo(f"Đã tạo {username} ({role}).")

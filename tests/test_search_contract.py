@@ -90,6 +90,26 @@ def test_agency_filter_reaches_names_with_a_locality(register):
     assert all(any(n.startswith("Sở Văn hóa, Thể thao và Du lịch") for n in h.fields["lead"] + h.fields["support"]) for h in res.hits)
 
 
+def test_within_keeps_only_what_those_agencies_lead_or_support(register):
+    """An agency's staff search within their agency's names: exact names, never a wider body."""
+    name, n = tasks(register).facets["agency"][0]
+    res = tasks(register, within=(name,), per_page=100)
+    assert res.total == n and all(name in h.fields["lead"] + h.fields["support"] for h in res.hits)
+    with session_scope(register) as s:
+        exact = set(s.scalars(select(m.Task.id).join(m.TaskAgency).join(m.Agency).where(m.Agency.name == "Sở Tư pháp")))
+    assert {h.id for h in tasks(register, within=("Sở Tư pháp",), per_page=100).hits} == exact
+    assert tasks(register, within=()).total == 0
+
+
+def test_dispatch_search_within_an_agency(register):
+    name = tasks(register).facets["agency"][0][0]
+    res = service.search_dispatches(register, Query(within=(name,), per_page=100, today=TODAY))
+    with session_scope(register) as s:
+        theirs = set(s.scalars(select(m.Task.dispatch_id).join(m.TaskAgency).join(m.Agency).where(m.Agency.name == name)))
+    assert {h.id for h in res.hits} == theirs and res.total == len(theirs)
+    assert service.search_dispatches(register, Query(within=(), today=TODAY)).total == 0
+
+
 def test_issuer_filter(register):
     res = tasks(register, issuer="Bộ Y tế")
     assert res.total == 3 and {h.fields["number"] for h in res.hits} == {"6087/BYT-KCB"}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import ReportClass, WorkingCalendar, classify, current_due, is_due_soon
 from ..storage import models as m
+from ..tracking.scope import scope_of
 from ..tracking.workdays import working_calendar
 
 
@@ -78,7 +79,9 @@ def build(session: Session, today: date, days: int, base_url: str = "http://127.
         if not subs:
             continue
         agency_ids = [s.agency_id for s in subs]
-        links = session.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(agency_ids))).all()
+        # what the user may see, even for a subscription older than their scope
+        links = session.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id.in_(agency_ids),
+                                                           scope_of(session, u).tasks_clause(m.TaskAgency.task_id))).all()
         overdue, soon = _items(((ta.task, ta.role) for ta in links), today, days, base_url, calendar)
         names = [a.name for a in session.scalars(select(m.Agency).where(m.Agency.id.in_(agency_ids)).order_by(m.Agency.name))]
         out.append(Digest(f"user:{u.id}", "; ".join(names), [u.email or ""], overdue, soon))

@@ -26,6 +26,9 @@ class Query:
     issued_from: date | None = None
     issued_to: date | None = None
     overdue: bool = False
+    # the canonical names of the agencies whose tasks the asker may see (an agency's staff):
+    # a task is kept when one of them leads or supports it; None: every task
+    within: tuple[str, ...] | None = None
     sort: str = "relevance"          # relevance | deadline | issued
     page: int = 1
     per_page: int = 20

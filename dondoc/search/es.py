@@ -28,7 +28,7 @@ DISPATCH_MAPPING = {
         "id": {"type": "long"}, "number": {"type": "keyword"}, "issuer": {"type": "keyword"},
         "issued": {"type": "date"}, "kind": {"type": "keyword"},
         "subject": {"type": "text"}, "text": {"type": "text"}, "folded": {"type": "text"},
-        "subject_folded": {"type": "text"},
+        "subject_folded": {"type": "text"}, "agencies": {"type": "keyword"},
     }
 }
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
@@ -74,7 +74,8 @@ class EsBackend:
 
     @staticmethod
     def _dispatch_source(d: dict) -> dict:
-        return {k: d[k] for k in ("id", "number", "issuer", "issued", "kind", "subject", "text", "folded", "subject_folded")}
+        return {**{k: d[k] for k in ("id", "number", "issuer", "issued", "kind", "subject", "text", "folded", "subject_folded")},
+                "agencies": sorted({n for t in d["tasks"] for n in t["lead"] + t["support"]})}
 
     def _actions(self, docs: Iterable[dict], tasks_index: str, disp_index: str):
         for d in docs:
@@ -154,6 +155,8 @@ class EsBackend:
             must.append(tc)
         if agency_names:
             filt.append(self._name_clause("agencies", agency_names))
+        if q.within is not None:
+            filt.append({"terms": {"agencies": list(q.within)}})
         if q.issuer:
             filt.append(self._name_clause("issuer", [q.issuer]))
         if q.status:
@@ -198,6 +201,8 @@ class EsBackend:
             ], "minimum_should_match": 1}})
         if q.issuer:
             filt.append(self._name_clause("issuer", [q.issuer]))
+        if q.within is not None:
+            filt.append({"terms": {"agencies": list(q.within)}})
         iss = {k: v.isoformat() for k, v in (("gte", q.issued_from), ("lte", q.issued_to)) if v}
         if iss:
             filt.append({"range": {"issued": iss}})

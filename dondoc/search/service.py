@@ -30,6 +30,11 @@ def resolve_agency(settings: Settings, written: str) -> list[str]:
     return names
 
 
+def agency_named(session, settings: Settings, written: str) -> m.Agency | None:
+    """The agency row a written name stands for (full name, alias or abbreviation), if any."""
+    return session.scalars(select(m.Agency).where(m.Agency.name.in_(resolve_agency(settings, written)))).first()
+
+
 def search_tasks(settings: Settings, q: Query) -> Results:
     names = resolve_agency(settings, q.agency) if q.agency else None
     return backend(settings).search_tasks(q, names)

@@ -195,6 +195,8 @@ class SqliteBackend:
         m = cols.present.copy()
         if agency_names:
             m &= cols.with_agencies(cols.agencies.matching(agency_names))
+        if q.within is not None:           # exact names: a scope never widens to a locality's body
+            m &= cols.with_agencies(cols.agencies.matching(list(q.within), with_suffix=False))
         if q.issuer:
             m &= np.isin(cols.issuer, cols.issuers.matching([q.issuer], fold_case=True))
         if q.status:
@@ -303,6 +305,11 @@ class SqliteBackend:
         if q.issued_to:
             where.append("d.issued <= :issued_to")
             params["issued_to"] = q.issued_to.isoformat()
+        if q.within is not None:           # dispatches that gave one of these agencies a task
+            names = {f"within{i}": n for i, n in enumerate(q.within)}
+            params.update(names)
+            where.append("d.id IN (SELECT t.dispatch_id FROM s_task t JOIN s_task_agency a ON a.task_id = t.id"
+                         f" WHERE a.name IN ({', '.join(':' + k for k in names) or 'NULL'}))")
         w = (" WHERE " + " AND ".join(where)) if where else ""
         base = f"SELECT d.id AS id, {score} AS score FROM s_dispatch d {join}{w}"
         order = "d.issued IS NULL, d.issued DESC, d.id" if q.sort in ("issued", "deadline") else "score, d.issued DESC, d.id"

@@ -247,8 +247,10 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
-    role: Mapped[str] = mapped_column(String(20))          # clerk | manager | admin
+    role: Mapped[str] = mapped_column(String(20))          # clerk | manager | agency_staff | admin
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # an agency's staff see and update the tasks of their agency only (tracking.scope)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import ALL_CLASSES, ReportClass, Status, is_due_soon
 from ..storage import models as m
+from .scope import EVERYTHING, Scope
 
 
 def _due_subquery(task_ids=None):
@@ -23,8 +24,9 @@ def _due_subquery(task_ids=None):
     return stmt.group_by(m.Deadline.task_id).subquery()
 
 
-def classified(today: date, agency_id: int | None = None, role: str = "lead"):
-    """A select of (task_id, cls, due) over tasks under tracking (confirmed dispatches)."""
+def classified(today: date, agency_id: int | None = None, role: str = "lead", scope: Scope = EVERYTHING):
+    """A select of (task_id, cls, due) over tasks under tracking (confirmed dispatches) that
+    `scope` holds."""
     mine = None
     if agency_id is not None:
         mine = select(m.TaskAgency.task_id).where(m.TaskAgency.agency_id == agency_id, m.TaskAgency.role == role)
@@ -42,15 +44,15 @@ def classified(today: date, agency_id: int | None = None, role: str = "lead"):
     stmt = (select(m.Task.id.label("task_id"), cls, due.c.due.label("due"))
             .join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
             .outerjoin(due, due.c.task_id == m.Task.id)
-            .where(m.Dispatch.confirmed))
+            .where(m.Dispatch.confirmed, scope.tasks_clause(m.Task.id)))
     if agency_id is not None:
         stmt = stmt.join(m.TaskAgency, m.TaskAgency.task_id == m.Task.id).where(
             m.TaskAgency.agency_id == agency_id, m.TaskAgency.role == role)
     return stmt.subquery()
 
 
-def class_counts(session: Session, today: date, agency_id: int | None = None) -> dict[str, int]:
-    c = classified(today, agency_id)
+def class_counts(session: Session, today: date, agency_id: int | None = None, scope: Scope = EVERYTHING) -> dict[str, int]:
+    c = classified(today, agency_id, scope=scope)
     return {cls: n for cls, n in session.execute(select(c.c.cls, func.count()).group_by(c.c.cls))}
 
 
@@ -78,8 +80,8 @@ def agency_board(session: Session, today: date, agency_id: int, soon_days: int, 
                        upcoming=[(tasks[r.task_id], r.due) for r in upcoming])
 
 
-def weeks_ahead(session: Session, today: date, weeks: int = 8) -> list[dict]:
-    c = classified(today)
+def weeks_ahead(session: Session, today: date, weeks: int = 8, scope: Scope = EVERYTHING) -> list[dict]:
+    c = classified(today, scope=scope)
     out = []
     for w in range(weeks):
         start = today + timedelta(days=7 * w)
@@ -89,8 +91,8 @@ def weeks_ahead(session: Session, today: date, weeks: int = 8) -> list[dict]:
     return out
 
 
-def overdue_by_agency(session: Session, today: date, top: int = 10) -> list[tuple[str, int]]:
-    c = classified(today)
+def overdue_by_agency(session: Session, today: date, top: int = 10, scope: Scope = EVERYTHING) -> list[tuple[str, int]]:
+    c = classified(today, scope=scope)
     stmt = (select(m.Agency.name, func.count()).select_from(c)
             .join(m.TaskAgency, and_(m.TaskAgency.task_id == c.c.task_id, m.TaskAgency.role == "lead"))
             .join(m.Agency, m.Agency.id == m.TaskAgency.agency_id)

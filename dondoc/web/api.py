@@ -17,8 +17,9 @@ from ..search import outbox
 from ..search.service import search_dispatches, search_tasks
 from ..domain import Status, classify
 from ..storage import models as m
+from ..tracking.scope import AGENCY_STAFF
 from ..tracking.status import set_status
-from .auth import WebUser, check_login
+from .auth import WebUser, check_login, current_scope, task_in_scope
 from .db import session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -66,7 +67,8 @@ def tasks():
     q = Query(text=a.get("q", ""), agency=a.get("agency"), issuer=a.get("issuer"), status=a.get("status"),
               due_from=_date_arg("due_from"), due_to=_date_arg("due_to"), issued_from=_date_arg("issued_from"),
               issued_to=_date_arg("issued_to"), overdue=a.get("overdue") in ("1", "true"), sort=a.get("sort", "relevance"),
-              page=int(a.get("page", 1)), per_page=min(100, int(a.get("per_page", 20))))
+              page=int(a.get("page", 1)), per_page=min(100, int(a.get("per_page", 20))),
+              within=current_scope().search_names())
     res = search_tasks(current_app.config["DONDOC"], q)
     return jsonify(total=res.total, hits=[asdict(h) for h in res.hits], facets=res.facets)
 
@@ -74,17 +76,17 @@ def tasks():
 @bp.get("/tasks/<int:task_id>")
 @api_auth()
 def task(task_id):
-    t = session().get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     return jsonify({**task_dict(t), "dispatch_id": t.dispatch_id, "class": classify(t, date.today()),
                     "history": [{"at": e.at.isoformat(), "actor": e.actor, "field": e.field, "old": e.old, "new": e.new,
                                  "reason": e.reason} for e in t.history]})
 
 
 @bp.patch("/tasks/<int:task_id>")
-@api_auth("manager")
+@api_auth("manager", AGENCY_STAFF)
 def update_task(task_id):
     db = session()
-    t = db.get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     body = request.get_json(silent=True) or {}
     try:
         set_status(t, body.get("status", ""), request.api_user.username, body.get("reason"),
@@ -106,7 +108,8 @@ def update_task(task_id):
 def dispatches():
     a = request.args
     q = Query(text=a.get("q", ""), issuer=a.get("issuer"), issued_from=_date_arg("issued_from"),
-              issued_to=_date_arg("issued_to"), page=int(a.get("page", 1)), per_page=min(100, int(a.get("per_page", 20))))
+              issued_to=_date_arg("issued_to"), page=int(a.get("page", 1)), per_page=min(100, int(a.get("per_page", 20))),
+              within=current_scope().search_names())
     res = search_dispatches(current_app.config["DONDOC"], q)
     return jsonify(total=res.total, hits=[asdict(h) for h in res.hits], facets=res.facets)
 
@@ -114,7 +117,9 @@ def dispatches():
 @bp.get("/dispatches/<int:dispatch_id>")
 @api_auth()
 def dispatch(dispatch_id):
-    d = session().get(m.Dispatch, dispatch_id) or abort(404)
+    d = session().get(m.Dispatch, dispatch_id)
+    if d is None or not current_scope().holds_dispatch(d):
+        abort(404)
     return jsonify(dispatch_dict(d.document))
 
 
@@ -122,14 +127,20 @@ def dispatch(dispatch_id):
 @api_auth()
 def agencies():
     db = session()
-    return jsonify([{"id": a.id, "name": a.name, "successor_id": a.successor_id} for a in db.scalars(select(m.Agency).order_by(m.Agency.name))])
+    scope = current_scope()
+    stmt = select(m.Agency).order_by(m.Agency.name)
+    if not scope.everything:
+        stmt = stmt.where(m.Agency.id.in_(scope.agency_ids))
+    return jsonify([{"id": a.id, "name": a.name, "successor_id": a.successor_id} for a in db.scalars(stmt)])
 
 
 @bp.get("/agencies/<int:agency_id>")
 @api_auth()
 def agency(agency_id):
     db = session()
-    a = db.get(m.Agency, agency_id) or abort(404)
+    a = db.get(m.Agency, agency_id)
+    if a is None or not current_scope().holds_agency(a.id):
+        abort(404)
     today = date.today()
     counts: dict[str, int] = {}
     for ta in db.scalars(select(m.TaskAgency).where(m.TaskAgency.agency_id == a.id, m.TaskAgency.role == "lead")):

@@ -20,7 +20,7 @@ from ..nlp.agency import gazetteer, local_names
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
 from ..search import outbox
 from ..storage import models as m
-from .auth import roles_required
+from .auth import current_scope, roles_required
 from .db import session
 
 bp = Blueprint("dispatches", __name__)
@@ -74,7 +74,7 @@ def upload():
 
 
 @bp.route("/upload/jobs")
-@login_required
+@roles_required("clerk")
 def jobs():
     ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()]
     stmt = select(m.UploadJob).order_by(m.UploadJob.id.desc())
@@ -88,7 +88,12 @@ def jobs():
 @bp.route("/dispatches")
 @login_required
 def index():
-    docs = session().scalars(select(m.Document).order_by(m.Document.id.desc()).limit(200)).all()
+    stmt = select(m.Document).order_by(m.Document.id.desc()).limit(200)
+    scope = current_scope()
+    if not scope.everything:             # an agency's staff: the dispatches that gave it work
+        stmt = stmt.where(m.Document.id.in_(select(m.Dispatch.document_id).join(m.Task, m.Task.dispatch_id == m.Dispatch.id)
+                                            .where(scope.tasks_clause(m.Task.id))))
+    docs = session().scalars(stmt).all()
     return render_template("dispatches.html", docs=docs)
 
 
@@ -137,17 +142,26 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
 @knowing_office_names
 def review(doc_id: int):
     db = session()
-    doc = db.get(m.Document, doc_id) or abort(404)
+    doc = _document_in_scope(doc_id)
     d = doc.dispatch
     return render_template("review.html", doc=doc, d=d, text_html=highlighted(d.text, d.tasks) if d else "",
                            edxml=review_facts(db, doc, current_app.config["DONDOC"].timezone),
                            agencies=sorted({f.canonical for f in gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
 
 
+def _document_in_scope(doc_id: int) -> m.Document:
+    """The document, or 404 if there is none the user may see (an agency's staff see the
+    dispatches that gave their agency a task)."""
+    doc = session().get(m.Document, doc_id)
+    if doc is None or not current_scope().holds_dispatch(doc.dispatch):
+        abort(404)
+    return doc
+
+
 @bp.route("/dispatches/<int:doc_id>/original")
 @login_required
 def original(doc_id: int):
-    doc = session().get(m.Document, doc_id) or abort(404)
+    doc = _document_in_scope(doc_id)
     settings = current_app.config["DONDOC"]
     return send_file(settings.data_dir / doc.stored_path, mimetype=doc.mime, download_name=doc.filename)
 
@@ -171,7 +185,7 @@ def page_image(doc_id: int, n: int):
     """The page as an image, for reviewing a scan beside its text."""
     import io
     from PIL import Image
-    doc = session().get(m.Document, doc_id) or abort(404)
+    doc = _document_in_scope(doc_id)
     settings = current_app.config["DONDOC"]
     path, kind = settings.data_dir / doc.stored_path, doc.kind
     if kind == "edxml":         # the page is an attachment's: that file, its own page number

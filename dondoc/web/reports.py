@@ -21,7 +21,8 @@ from ..storage import models as m
 from ..storage.db import engine_for
 from ..domain import ALL_CLASSES, CLASS_LABELS, DONE_CLASSES, STATUS_LABELS, ReportClass, classify
 from ..tracking.report import agency_board, class_counts, overdue_by_agency, weeks_ahead
-from .auth import roles_required
+from ..tracking.scope import EVERYTHING, Scope, scope_of
+from .auth import current_scope, roles_required
 from .db import session
 
 bp = Blueprint("reports", __name__)
@@ -50,6 +51,7 @@ def search():
     except ValueError:
         flash("Ngày tháng không hợp lệ (dạng YYYY-MM-DD).", "error")
         q = Query()
+    q.within = current_scope().search_names()
     res = search_tasks(current_app.config["DONDOC"], q)
     return render_template("search.html", q=q, res=res, args=request.args)
 
@@ -57,13 +59,14 @@ def search():
 EXPORT_BATCH = 1000
 
 
-def _tracked_tasks(db):
-    """The tasks under tracking (those of confirmed dispatches), loaded a batch at a time so an
-    export of the whole register holds only one batch in memory."""
+def _tracked_tasks(db, scope: Scope = EVERYTHING):
+    """The tasks under tracking (those of confirmed dispatches) that `scope` holds, loaded a batch
+    at a time so an export of the whole register holds only one batch in memory."""
     last, batch = 0, EXPORT_BATCH
     while True:
         rows = db.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
-                          .where(m.Dispatch.confirmed, m.Task.id > last).order_by(m.Task.id).limit(batch)
+                          .where(m.Dispatch.confirmed, m.Task.id > last, scope.tasks_clause(m.Task.id))
+                          .order_by(m.Task.id).limit(batch)
                           .options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
                                    selectinload(m.Task.dispatch))).all()
         if not rows:
@@ -77,9 +80,11 @@ def _tracked_tasks(db):
 @login_required
 def agencies():
     db = session()
+    scope = current_scope()
     counts = Counter(dict(db.execute(select(m.TaskAgency.agency_id, func.count()).where(m.TaskAgency.role == "lead")
                                      .group_by(m.TaskAgency.agency_id)).all()))
-    rows = sorted(db.scalars(select(m.Agency)), key=lambda a: (-counts[a.id], a.name))
+    agencies = select(m.Agency) if scope.everything else select(m.Agency).where(m.Agency.id.in_(scope.agency_ids))
+    rows = sorted(db.scalars(agencies), key=lambda a: (-counts[a.id], a.name))
     return render_template("agencies.html", rows=[(a, counts[a.id]) for a in rows])
 
 
@@ -88,6 +93,8 @@ def agencies():
 def agency(agency_id: int):
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
+    if not current_scope().holds_agency(a.id):
+        abort(404)
     today = date.today()
     soon_days = current_app.config["DONDOC"].due_soon_days
     board = agency_board(db, today, a.id, soon_days)
@@ -121,32 +128,32 @@ def recipients(agency_id: int):
     return redirect(url_for("reports.agency", agency_id=agency_id))
 
 
-def dashboard_data(db, today: date) -> dict:
-    classes = class_counts(db, today)
+def dashboard_data(db, today: date, scope: Scope = EVERYTHING) -> dict:
+    classes = class_counts(db, today, scope=scope)
     return {"classes": {k: classes.get(k, 0) for k in ALL_CLASSES}, "class_labels": CLASS_LABELS,
-            "weeks": weeks_ahead(db, today), "overdue_by_agency": overdue_by_agency(db, today),
+            "weeks": weeks_ahead(db, today, scope=scope), "overdue_by_agency": overdue_by_agency(db, today, scope=scope),
             "total": sum(classes.values())}
 
 
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    data = dashboard_data(session(), date.today())
+    data = dashboard_data(session(), date.today(), current_scope())
     return render_template("dashboard.html", data=data)
 
 
 @bp.route("/dashboard.json")
 @login_required
 def dashboard_json():
-    return jsonify(dashboard_data(session(), date.today()))
+    return jsonify(dashboard_data(session(), date.today(), current_scope()))
 
 
 EXPORT_HEADER = ["Mã NV", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ", "Chủ trì",
                  "Phối hợp", "Hạn", "Hạn gốc", "Trạng thái", "Phân loại", "Ngày hoàn thành"]
 
 
-def register_rows(db, today: date):
-    for t in _tracked_tasks(db):
+def register_rows(db, today: date, scope: Scope = EVERYTHING):
+    for t in _tracked_tasks(db, scope):
         d = t.dispatch
         yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.shown_text,
                "; ".join(t.names("lead")), "; ".join(t.names("support")),
@@ -159,6 +166,7 @@ def register_rows(db, today: date):
 @login_required
 def export(fmt: str):
     today = date.today()
+    scope = current_scope()
     # a session of its own: the export lets go of each batch it has written, which must not
     # touch what the request's session holds
     db = sessionmaker(engine_for(current_app.config["DONDOC"].db_url))()
@@ -168,7 +176,7 @@ def export(fmt: str):
             w = csv.writer(buf)
             try:
                 yield "\ufeff"                 # Excel reads the file as UTF-8 with this mark
-                for row in chain([EXPORT_HEADER], register_rows(db, today)):
+                for row in chain([EXPORT_HEADER], register_rows(db, today, scope)):
                     w.writerow(row)
                     yield buf.getvalue()
                     buf.seek(0)
@@ -183,7 +191,7 @@ def export(fmt: str):
         ws = wb.create_sheet("Sổ theo dõi")
         ws.append(EXPORT_HEADER)
         try:
-            for r in register_rows(db, today):
+            for r in register_rows(db, today, scope):
                 ws.append(r)
         finally:
             db.close()
@@ -196,15 +204,16 @@ def export(fmt: str):
     abort(404)
 
 
-def _calendar(title: str, secret_key: str, agency_ids: list[int]):
-    """The ICS feed of the confirmed tasks of some agencies, if the URL's token is right."""
+def _calendar(title: str, secret_key: str, agency_ids: list[int], scope: Scope = EVERYTHING):
+    """The ICS feed of the confirmed tasks of some agencies (those `scope` holds), if the URL's
+    token is right."""
     from ..digest.ics import check, feed
     if not check(current_app.config["SECRET_KEY"], secret_key, request.args.get("token", "")):
         abort(403)
     links = [(ta.task, ta.role) for ta in session().scalars(
         select(m.TaskAgency).join(m.Task, m.TaskAgency.task_id == m.Task.id)
         .join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
-        .where(m.TaskAgency.agency_id.in_(agency_ids), m.Dispatch.confirmed)
+        .where(m.TaskAgency.agency_id.in_(agency_ids), m.Dispatch.confirmed, scope.tasks_clause(m.Task.id))
         .options(selectinload(m.TaskAgency.task).selectinload(m.Task.deadlines),
                  selectinload(m.TaskAgency.task).selectinload(m.Task.dispatch)))] if agency_ids else []
     s = current_app.config["DONDOC"]
@@ -224,7 +233,8 @@ def user_ics(user_id: int):
     db = session()
     u = db.get(m.User, user_id) or abort(404)
     ids = [x.agency_id for x in db.scalars(select(m.Subscription).where(m.Subscription.user_id == u.id))]
-    return _calendar(u.username, f"user:{u.id}", ids)
+    # the feed holds what its owner may see, even for a subscription older than their scope
+    return _calendar(u.username, f"user:{u.id}", ids, scope_of(db, u))
 
 
 @bp.route("/agencies/<int:agency_id>/subscribe", methods=["POST"])
@@ -233,6 +243,8 @@ def subscribe(agency_id: int):
     from flask_login import current_user
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
+    if not current_scope().holds_agency(a.id):
+        abort(404)
     uid = int(current_user.id)
     row = db.scalar(select(m.Subscription).where(m.Subscription.user_id == uid, m.Subscription.agency_id == a.id))
     if row:

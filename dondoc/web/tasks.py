@@ -1,4 +1,6 @@
-"""Managers follow a task up: status, extensions, evidence, and its history."""
+"""Managers follow a task up: status, extensions, evidence, and its history. An agency's staff
+update the status and evidence of their own agency's tasks; extending a deadline stays with
+the office's managers."""
 from __future__ import annotations
 
 import uuid
@@ -12,9 +14,10 @@ from ..edxml.outbox import sync as edxml_sync
 from ..search import outbox
 from ..domain import ReportClass, Status, classify, current_due, is_due_soon, period_class
 from ..storage import models as m
+from ..tracking.scope import AGENCY_STAFF
 from ..tracking.status import complete_occurrence, extend_deadline, proposed_evidence, set_status
 from ..tracking.workdays import working_calendar
-from .auth import roles_required
+from .auth import roles_required, task_in_scope
 from .db import session
 
 bp = Blueprint("tasks", __name__)
@@ -25,7 +28,7 @@ EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", 
 @login_required
 def show(task_id: int):
     db = session()
-    t = db.get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     today = date.today()
     due, cls = current_due(t.deadlines), classify(t, today)
     late = working_calendar(db).working_days_between(due, today) if due and cls == ReportClass.OVERDUE else None
@@ -56,11 +59,10 @@ def _tracked_change(t: m.Task, change, done: str, failed: str = "Không cập nh
 
 
 @bp.route("/tasks/<int:task_id>/occurrences/<int:deadline_id>", methods=["POST"])
-@roles_required("manager")
+@roles_required("manager", AGENCY_STAFF)
 def occurrence(task_id: int, deadline_id: int):
     """Mark one period of a recurring task done."""
-    db = session()
-    t = db.get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     dl = next((d for d in t.deadlines if d.id == deadline_id), None) or abort(404)
     return _tracked_change(t, lambda: complete_occurrence(
         dl, date.fromisoformat(request.form.get("done_on") or date.today().isoformat()),
@@ -68,10 +70,9 @@ def occurrence(task_id: int, deadline_id: int):
 
 
 @bp.route("/tasks/<int:task_id>/status", methods=["POST"])
-@roles_required("manager")
+@roles_required("manager", AGENCY_STAFF)
 def status(task_id: int):
-    db = session()
-    t = db.get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     f = request.form
     settings = current_app.config["DONDOC"]
     evidence_path = None
@@ -110,7 +111,7 @@ def extend(task_id: int):
 @bp.route("/tasks/<int:task_id>/evidence")
 @login_required
 def evidence(task_id: int):
-    t = session().get(m.Task, task_id) or abort(404)
+    t = task_in_scope(task_id)
     if not t.evidence_path:
         abort(404)
     return send_file(current_app.config["DONDOC"].data_dir / t.evidence_path, as_attachment=True)

@@ -6,6 +6,8 @@ Keys (environment / file):
   DONDOC_SEARCH        search_backend   "sqlite" (default) or "elasticsearch"
   DONDOC_ES_URL        es_url           Elasticsearch URL, e.g. http://127.0.0.1:9200
   DONDOC_ES_INDEX      es_index         index name prefix (default "dondoc")
+  DONDOC_ES_SHARDS, DONDOC_ES_REPLICAS es_shards, es_replicas  of each new index (1, 0); a
+                       cluster's nodes go in DONDOC_ES_URL separated by commas
   DONDOC_MAX_FILE_MB   max_file_mb      larger files are refused (default 50)
   DONDOC_DUE_SOON_DAYS due_soon_days    a task within its deadline is "sắp đến hạn" this many days ahead (default 7)
   DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
@@ -45,6 +47,8 @@ class Settings:
     search_backend: str = "sqlite"
     es_url: str = ""
     es_index: str = "dondoc"
+    es_shards: int = 1
+    es_replicas: int = 0
     max_file_mb: int = 50
     due_soon_days: int = 7
     ocr_workers: int = 0

@@ -33,10 +33,12 @@ FILES = sorted((CORPUS / "seeds").glob("*.txt")) + sorted((CORPUS / "dev").glob(
 
 def _settings(tmp: Path, kind: str, database_url: str = ""):
     if "es" in kind.split("+"):
-        url = os.environ.get("DONDOC_TEST_ES_URL")
+        url = os.environ.get("DONDOC_TEST_ES_URLS") or os.environ.get("DONDOC_TEST_ES_URL")
         require(bool(url), "Elasticsearch (DONDOC_TEST_ES_URL, started by scripts/es.sh)")
+        # on the suite's two-node cluster: two shards, each with a replica on the other node
+        replicas = 1 if int(os.environ.get("DONDOC_TEST_ES_NODES", "1")) > 1 else 0
         return config.load(data_dir=tmp, database_url=database_url, search_backend="elasticsearch", es_url=url,
-                           es_index=f"t{uuid.uuid4().hex[:8]}")
+                           es_index=f"t{uuid.uuid4().hex[:8]}", es_shards=2, es_replicas=replicas)
     return config.load(data_dir=tmp, database_url=database_url, search_backend="sqlite")
 
 
@@ -186,8 +188,8 @@ def test_reindex_rebuilds_the_same_index(register):
     assert tasks(register).total == before
 
 
-def _es(cmd: str) -> None:
-    subprocess.run([str(ROOT / "scripts" / "es.sh"), cmd], check=True, timeout=300)
+def _es(*cmd: str) -> None:
+    subprocess.run([str(ROOT / "scripts" / "es.sh"), *cmd], check=True, timeout=300)
 
 
 @pytest.mark.parametrize("register", ["es"], indirect=True)
@@ -207,6 +209,37 @@ def test_index_down_then_back(register, tmp_path):
     assert outbox.pending(register) >= 1                # a read left the outbox as it was
     assert drain_outbox(register) >= 1 and outbox.pending(register) == 0
     assert any("rà soát văn bản" in h.fields["text"] for h in tasks(register, **wanted).hits)
+
+
+@pytest.mark.parametrize("register", ["es"], indirect=True)
+def test_the_cluster_keeps_serving_when_a_node_stops(register, tmp_path):
+    """Two nodes, two shards with a replica each: stop the data node mid-test, and searches and
+    writes go on (its shards' replicas on the other node take over); it rejoins afterwards."""
+    from dondoc.search.es import EsBackend
+    require(int(os.environ.get("DONDOC_TEST_ES_NODES", "1")) >= 2, "a two-node Elasticsearch cluster (scripts/es.sh)")
+    es = EsBackend(register).es
+    es.cluster.health(wait_for_status="green", timeout="60s")
+    index = next(iter(es.indices.get_alias(name=f"{register.es_index}-tasks")))
+    assert es.indices.get_settings(index=index)[index]["settings"]["index"]["number_of_replicas"] == "1"
+    assert {s["node"] for s in es.cat.shards(index=index, format="json")} == {"node-1", "node-2"}
+    before = tasks(register, text="trẻ em").total
+    extra = tmp_path / "nut.txt"
+    extra.write_text("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp rà soát thủ tục hành chính về hộ tịch, "
+                     "báo cáo trước ngày 30/9/2024.\n", encoding="utf-8")       # written for the test
+    _es("halt-node", "2")
+    try:
+        health = es.cluster.health(wait_for_nodes="1", timeout="30s")
+        assert health["number_of_nodes"] == 1 and health["status"] == "yellow"     # replicas lost, no data lost
+        assert all(s["node"] == "node-1" and s["state"] == "STARTED"
+                   for s in es.cat.shards(index=index, format="json") if s["prirep"] == "p")
+        assert tasks(register, text="trẻ em").total == before
+        ingest_file(extra, register)
+        assert outbox.pending(register) == 0           # written to the cluster at once
+        assert any("hộ tịch" in h.fields["text"] for h in tasks(register, text="hộ tịch", agency="Sở Tư pháp").hits)
+    finally:
+        _es("resume-node", "2")
+    es.cluster.health(wait_for_status="green", timeout="120s")
+    assert tasks(register, text="hộ tịch").total >= 1
 
 
 # -- the recurring task: search, dashboard and digest say the same ------------------------------

@@ -31,7 +31,14 @@ DISPATCH_MAPPING = {
         "subject_folded": {"type": "text"}, "agencies": {"type": "keyword"},
     }
 }
-SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+# bulk writes a busy cluster refuses (429) are sent again after 0.5, 1, 2 … 8 s
+BULK_RETRIES, BULK_BACKOFF, BULK_MAX_BACKOFF = 5, 0.5, 8
+
+
+def hosts(url: str) -> list[str]:
+    """`http://a:9200,http://b:9200`: every node the client may talk to (it moves to the next
+    one when a node stops answering)."""
+    return [u.strip() for u in url.split(",") if u.strip()]
 
 
 class EsBackend:
@@ -39,30 +46,47 @@ class EsBackend:
 
     def __init__(self, settings: Settings, timeout: float = 10.0):
         self.settings = settings
-        self.es = Elasticsearch(settings.es_url, request_timeout=timeout, retry_on_timeout=True, max_retries=2)
+        # a request to a node that went away is retried on another one
+        self.es = Elasticsearch(hosts(settings.es_url), request_timeout=timeout, retry_on_timeout=True, max_retries=3,
+                                retry_on_status=(502, 503, 504))
         self.tasks_alias = f"{settings.es_index}-tasks"
         self.disp_alias = f"{settings.es_index}-dispatches"
         self._ensured = False
 
+    def index_settings(self) -> dict[str, object]:
+        """Shards and replicas from the configuration (DONDOC_ES_SHARDS, DONDOC_ES_REPLICAS)."""
+        return {"number_of_shards": self.settings.es_shards, "number_of_replicas": self.settings.es_replicas,
+                "refresh_interval": "1s"}
+
+    def put_templates(self) -> None:
+        """One index template per alias: every index made for it (a rebuild's new one too) gets
+        the same mapping, shards and replicas, whoever creates it."""
+        for alias, mapping in ((self.tasks_alias, TASK_MAPPING), (self.disp_alias, DISPATCH_MAPPING)):
+            self.es.indices.put_index_template(name=alias, index_patterns=[f"{alias}-*"], priority=100,
+                                               template={"settings": self.index_settings(), "mappings": mapping})
+
     # -- writing ---------------------------------------------------------------------------
     def ping(self) -> bool:
         try:
-            self.es.options(request_timeout=2, max_retries=0).cluster.health(timeout="1s")
+            # one try per node: a node that went away must not make the cluster look down
+            self.es.options(request_timeout=2, max_retries=len(hosts(self.settings.es_url)) - 1).cluster.health(timeout="1s")
             return True
         except Exception:
             return False
 
-    def _new_index(self, alias: str, mapping: dict) -> str:
+    def _new_index(self, alias: str) -> str:
+        """A new index under `alias-<time>`: the template gives its mapping and settings."""
         name = f"{alias}-{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
-        self.es.indices.create(index=name, settings=SETTINGS, mappings=mapping)
+        self.es.indices.create(index=name)
         return name
 
     def ensure(self) -> None:
         if self._ensured:
             return
-        for alias, mapping in ((self.tasks_alias, TASK_MAPPING), (self.disp_alias, DISPATCH_MAPPING)):
+        self.put_templates()
+        for alias in (self.tasks_alias, self.disp_alias):
             if not self.es.indices.exists_alias(name=alias):
-                name = self._new_index(alias, mapping)
+                name = self._new_index(alias)
                 self.es.indices.put_alias(index=name, name=alias)
         self._ensured = True
 
@@ -93,18 +117,21 @@ class EsBackend:
         stale = [i for i in self._task_ids_of([d["id"] for d in dispatches]) if i not in keep]
         actions = list(self._actions(dispatches, self.tasks_alias, self.disp_alias))
         actions += [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in stale]
-        helpers.bulk(self.es, actions, refresh="wait_for", max_retries=3, initial_backoff=1, raise_on_error=True)
+        helpers.bulk(self.es, actions, refresh="wait_for", max_retries=BULK_RETRIES, initial_backoff=BULK_BACKOFF,
+                     max_backoff=BULK_MAX_BACKOFF, raise_on_error=True)
 
     def delete(self, dispatch_ids: Sequence[int]) -> None:
         self.ensure()
         actions: list[dict] = [{"_op_type": "delete", "_index": self.tasks_alias, "_id": i} for i in self._task_ids_of(dispatch_ids)]
         actions += [{"_op_type": "delete", "_index": self.disp_alias, "_id": i} for i in dispatch_ids]
-        helpers.bulk(self.es, actions, refresh="wait_for", raise_on_error=False)
+        helpers.bulk(self.es, actions, refresh="wait_for", max_retries=BULK_RETRIES, initial_backoff=BULK_BACKOFF,
+                     max_backoff=BULK_MAX_BACKOFF, raise_on_error=False)
 
     def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
         """Fill new indices, then move both aliases in one request and drop the old indices."""
-        new_tasks = self._new_index(self.tasks_alias, TASK_MAPPING)
-        new_disp = self._new_index(self.disp_alias, DISPATCH_MAPPING)
+        self.put_templates()
+        new_tasks = self._new_index(self.tasks_alias)
+        new_disp = self._new_index(self.disp_alias)
         count = 0
 
         def counted():
@@ -113,7 +140,8 @@ class EsBackend:
                 count += 1
                 yield d
         for _ in helpers.streaming_bulk(self.es.options(request_timeout=120), self._actions(counted(), new_tasks, new_disp),
-                                            chunk_size=2000, max_retries=3, initial_backoff=1):
+                                        chunk_size=2000, max_retries=BULK_RETRIES, initial_backoff=BULK_BACKOFF,
+                                        max_backoff=BULK_MAX_BACKOFF):
             pass
         self.es.indices.refresh(index=[new_tasks, new_disp])
         old = []

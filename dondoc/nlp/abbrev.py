@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .agency import Found, gazetteer
+from .agency import Found, Gazetteer
 from .fold import fold
 
 DEFINITION_RE = re.compile(
@@ -15,9 +15,8 @@ _HEAD = re.compile(r"(?<!\w)(?:Ban|Sở|Bộ|Ủy ban|Uỷ ban|Cục|Tổng cụ
 _PREFIXES = ("Bộ ", "Sở ", "Phòng ")
 
 
-def definitions(text: str, folded: str) -> list[tuple[str, str]]:
+def definitions(text: str, folded: str, g: Gazetteer, ocr: bool = False) -> list[tuple[str, str]]:
     """(abbreviation, full canonical name) pairs defined in the text."""
-    g = gazetteer()
     out = []
     for m in DEFINITION_RE.finditer(folded):
         abbr = text[m.start("abbr"):m.end("abbr")].strip()
@@ -25,7 +24,7 @@ def definitions(text: str, folded: str) -> list[tuple[str, str]]:
             continue
         before = text[max(0, m.start() - 160):m.start()].rstrip()
         before = before[before.rfind("\n") + 1:]
-        found = [f for f in g.find(before) if f.end >= len(before) - 1]
+        found = [f for f in g.find(before, ocr=ocr) if f.end >= len(before) - 1]
         if found:
             full = found[-1].canonical
         else:
@@ -67,7 +66,7 @@ def merge(found: list[Found], extra: list[Found]) -> list[Found]:
     return sorted(found + keep, key=lambda f: f.start)
 
 
-def agencies_of(text: str, folded: str) -> list[Found]:
+def agencies_of(text: str, folded: str, g: Gazetteer, ocr: bool = False) -> list[Found]:
     """Every agency named in a text: the gazetteer's names and the document's own abbreviations,
     found once for all the stages that need them."""
-    return merge(gazetteer().find(text, folded), mentions(text, folded, definitions(text, folded)))
+    return merge(g.find(text, folded, ocr=ocr), mentions(text, folded, definitions(text, folded, g, ocr)))

@@ -4,14 +4,16 @@ bringing every written form to one canonical name in full words.
 Matching runs on folded text (no diacritics, lower case) with any punctuation or line break
 allowed between words, so `Sở LĐ-TBXH`, `So Lao dong - Thuong binh va Xa hoi` and a name broken
 over two lines all match. A name is extended by its locality (`tỉnh Thanh Hóa`, `các huyện, thị
-xã, thành phố`, `cấp xã`).
+xã, thành phố`, `cấp xã`). A list after a kind of body (`Các Bộ: Công an, Tư pháp và Tài chính`)
+names each body of the list.
+
+The office's own names (the admin's agency list) are passed in: `gazetteer(local)`; text read by
+OCR without Vietnamese is searched with `find(..., ocr=True)`, which also forgives a letter or two.
 """
 from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -22,17 +24,6 @@ from .fold import fold, fold_key
 from .ocrfix import LOOKALIKE, vocabulary
 
 _GAP = r"[\W_]+"
-_OCR: ContextVar[bool] = ContextVar("dondoc_tolerant_of_ocr", default=False)
-
-
-@contextmanager
-def tolerant_of_ocr():
-    """Within this block, agency names a letter or two off are found too (text read by OCR)."""
-    token = _OCR.set(True)
-    try:
-        yield
-    finally:
-        _OCR.reset(token)
 
 
 @dataclass(frozen=True)
@@ -56,11 +47,16 @@ _LOCALITY_WORDS = {
 }
 
 
+_BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
+
+
 class Gazetteer:
     def __init__(self, agencies: dict, provinces: dict, local: tuple[tuple[str, str], ...] = ()):
         """`local`: (written form, canonical name) pairs an office's administrators added to the
         packaged data; a form the data already knows keeps its packaged meaning."""
         self.titles = agencies["titles"]
+        self.domain_prefixes = agencies["domain_prefixes"]
+        self.domain_names = [d["name"] for d in agencies["domains"]]
         self.provinces = provinces["provinces"]
         self.alias_to_name: dict[str, tuple[str, str]] = {}
         self.successor: dict[str, str] = {}
@@ -96,7 +92,7 @@ class Gazetteer:
             rf"{_GAP}(?:"
             rf"(?:cac{_GAP})?(?:tinh|thanh pho|tp)(?:{_GAP}|\s*,\s*)(?:thanh pho|tp)(?:{_GAP}truc{_GAP}thuoc{_GAP}(?:trung{_GAP}uong|tw))?"
             rf"|cac{_GAP}huyen(?:{_GAP}thi{_GAP}xa)?{_GAP}(?:thanh{_GAP}pho|tp)(?:{_GAP}thuoc{_GAP}tinh)?"
-            rf"|cac{_GAP}(?:xa{_GAP}phuong{_GAP}thi{_GAP}tran|tinh|huyen|xa)"
+            rf"|cac{_GAP}(?:xa|phuong|thi{_GAP}tran|tinh|huyen|quan|thi{_GAP}xa)(?:{_GAP}(?:va{_GAP})?(?:xa|phuong|thi{_GAP}tran|huyen|quan|thi{_GAP}xa|(?:thanh{_GAP}pho|tp)(?:{_GAP}(?:{prov}))?))*"
             rf"|cap{_GAP}(?:tinh|huyen|xa)"
             rf"|(?:tinh|thanh{_GAP}pho|tp\.?|huyen|thi{_GAP}xa|quan)(?:{_GAP}(?:{prov}))?"
             rf"|(?:{prov})"
@@ -109,9 +105,9 @@ class Gazetteer:
             self.alias_to_name[key] = (name, kind)
 
     # -- finding -------------------------------------------------------------------------------
-    def find(self, text: str, folded: str | None = None) -> list[Found]:
-        """Every agency named in `text`, longest match first, with its locality. Inside
-        `tolerant_of_ocr()`, names a few letters off (`Sở Lao động - Thương binh và x hội`) too."""
+    def find(self, text: str, folded: str | None = None, ocr: bool = False) -> list[Found]:
+        """Every agency named in `text`, longest match first, with its locality. With `ocr`,
+        names a few letters off (`Sở Lao động - Thương binh và x hội`) too."""
         folded = folded if folded is not None else fold(text)
         out: list[Found] = []
         for m in self._re.finditer(folded):
@@ -119,14 +115,58 @@ class Gazetteer:
             found = self._found(text, folded, m.start(), m.end(), key)
             if found:
                 out.append(found)
-        if _OCR.get():
+        if ocr:
             taken = [(f.start, f.end) for f in out]
             for start, end, key in self._near_misses(folded, taken):
                 found = self._found(text, folded, start, end, key)
                 if found:
                     out.append(found)
-            out.sort(key=lambda f: f.start)
+        listed = self._listed_domains(folded, out)
+        if listed:
+            taken = [(f.start, f.end) for f in listed]
+            out = [f for f in out if not any(s < f.end and f.start < e for s, e in taken)] + listed
+        out.sort(key=lambda f: f.start)
         return out
+
+    @cached_property
+    def _list_re(self) -> re.Pattern:
+        """`Các Bộ: Công an, Tư pháp và Tài chính`, `các sở, ngành: Y tế; Tư pháp`: a kind of body,
+        a colon, then the fields it is named after."""
+        kinds = "|".join(fold(p) for p in self.domain_prefixes)
+        return re.compile(rf"(?<![0-9a-z])(?P<kind>{kinds})(?:\s*,\s*(?:nganh|ban|co quan))*\s*:\s*")
+
+    @cached_property
+    def _domain_re(self) -> re.Pattern:
+        keys = sorted({fold_key(n) for n in self.domain_names}, key=len, reverse=True)
+        return re.compile("(?:" + "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in keys) + r")(?![0-9a-z])")
+
+    def _listed_domains(self, folded: str, found: list[Found]) -> list[Found]:
+        out: list[Found] = []
+        by_key = {fold_key(n): n for n in self.domain_names}
+        for m in self._list_re.finditer(folded):
+            prefix = next(p for p in self.domain_prefixes if fold(p) == m.group("kind"))
+            pos = m.end()
+            while True:
+                d = self._domain_re.match(folded, pos)
+                if not d:
+                    break
+                out.append(Found(d.start(), d.end(), f"{prefix} {by_key[fold_key(d.group(0))]}", "domain"))
+                sep = re.match(r"\s*(?:,|;|va\b)\s*", folded[d.end():d.end() + 6])
+                if not sep:
+                    break
+                pos = d.end() + sep.end()
+        return out
+
+    def locality_at(self, text: str, folded: str, pos: int) -> tuple[int, str] | None:
+        """A locality right after a name ending at `pos` (`tỉnh Thanh Hóa`, `các huyện, thị xã và
+        thành phố Huế`): where it ends and how it is written in full."""
+        loc = self._locality_re.match(folded, pos)
+        if not loc:
+            return None
+        written = text[loc.start():loc.end()].strip(" ,")
+        if " " not in written and not written.isascii() and written.lower() not in _BARE_LOCALITIES:
+            return None         # "quản" is no "quận", though both fold to "quan"
+        return loc.end(), self._locality_text(written)
 
     def _found(self, text: str, folded: str, start: int, end: int, key: str) -> Found | None:
         name, kind = self.alias_to_name[key]
@@ -203,18 +243,32 @@ class Gazetteer:
         return out
 
     def _locality_text(self, written: str) -> str:
-        words = re.findall(r"[^\W_]+", written)
-        folded_words = [fold(w) for w in words]
+        """The locality as written, each word in full (`tp` -> `thành phố`, a stripped `tinh` ->
+        `tỉnh`), the province in its own spelling, separators kept."""
+        written = re.sub(r"\s+", " ", written).strip(" ,")
+        words = list(re.finditer(r"[^\W_]+", written))
+        folded_words = [fold(w.group(0)) for w in words]
         joined = " ".join(folded_words)
-        for key, name in self.province_names.items():
-            if joined.endswith(key):
-                head = folded_words[: len(folded_words) - len(key.split())]
-                return " ".join([*(self._word(h, w) for h, w in zip(head, words)), name]).strip()
-        text = " ".join(self._word(f, w) for f, w in zip(folded_words, words))
-        text = re.sub(r"\b(các (?:tỉnh|huyện|xã)) (?=thành phố|thị xã|phường)", r"\1, ", text)
-        text = re.sub(r"\b(thị xã|phường) (?=thành phố|thị trấn)", r"\1, ", text)
-        text = re.sub(r"\b(tỉnh) (?=thành phố)", r"\1, ", text)
-        return text
+        prov_at = len(words)
+        name = None
+        for key, pname in self.province_names.items():
+            if joined == key or joined.endswith(" " + key):
+                prov_at, name = len(words) - len(key.split()), pname
+                break
+        out, pos = [], 0
+        for i, (w, fw) in enumerate(zip(words, folded_words)):
+            if i == prov_at:
+                out.append(written[pos:w.start()])
+                out.append(name)
+                pos = len(written)
+                break
+            out.append(written[pos:w.start()])
+            out.append(self._word(fw, w.group(0)))
+            pos = w.end()
+            if fw == "tp" and written[pos:pos + 1] == ".":
+                pos += 1                     # "TP." -> "thành phố"
+        out.append(written[pos:])
+        return "".join(out).strip()
 
     @staticmethod
     def _word(folded: str, written: str) -> str:
@@ -225,11 +279,11 @@ class Gazetteer:
         return written if any(not c.isascii() for c in written) else _LOCALITY_WORDS.get(folded, written)
 
     # -- canonical names -----------------------------------------------------------------------
-    def canonical(self, written: str) -> str:
+    def canonical(self, written: str, ocr: bool = False) -> str:
         """Full-word canonical name of a written agency (abbreviated, stripped or garbled)."""
         written = re.sub(r"\s+", " ", written).strip(" .;,:-–")
         bare = strip_title(written, self.titles)
-        found = self.find(bare)
+        found = self.find(bare, ocr=ocr)
         if found and found[0].start <= 1 and found[0].end >= len(bare.rstrip(" .;,")) - 1:
             return found[0].canonical
         key = fold_key(bare)
@@ -275,25 +329,12 @@ def strip_title(name: str, titles: list[str]) -> str:
 
 
 @lru_cache(maxsize=8)
-def _gazetteer(local: tuple[tuple[str, str], ...] = ()) -> Gazetteer:
+def _gazetteer(local: tuple[tuple[str, str], ...]) -> Gazetteer:
     return Gazetteer(_load("agencies.json"), _load("provinces.json"), local)
 
 
-_LOCAL: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("dondoc_local_agency_names", default=())
-
-
-@contextmanager
-def local_names(entries):
-    """Within this block the gazetteer also knows `entries`, (written form, canonical name)
-    pairs kept by the office (the web app's agency list), so its own bodies and abbreviations
-    are found like the packaged ones."""
-    token = _LOCAL.set(tuple(sorted(set(entries))))
-    try:
-        yield
-    finally:
-        _LOCAL.reset(token)
-
-
-def gazetteer() -> Gazetteer:
-    """The packaged gazetteer, with the office's own names when inside `local_names()`."""
-    return _gazetteer(_LOCAL.get())
+def gazetteer(local=()) -> Gazetteer:
+    """The packaged gazetteer; with `local`, (written form, canonical name) pairs an office keeps
+    in its agency list (the web app's admin page), its own bodies and abbreviations are found like
+    the packaged ones. Built once for each set of local names."""
+    return _gazetteer(tuple(sorted(set(local))))

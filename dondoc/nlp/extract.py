@@ -1,28 +1,40 @@
-"""Text -> Dispatch: the extraction stages in order (clean, fold, documents, header, tasks)."""
+"""Text -> Dispatch: the extraction stages in order.
+
+clean -> (repair, when read by OCR without Vietnamese) -> build the `Doc` once -> split the
+file into its documents -> read each header -> find the closing blocks -> each document's
+defaults (addressees, the bodies it hands work to, the issuer) -> tasks -> signer, cited
+documents, agency mentions -> the record, mapped back to the text as read.
+"""
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from .agency import gazetteer, tolerant_of_ocr
-from .fold import diacritic_ratio, fold
-from .header import (CLOSING_RE, MOTTO_RE, SIGN_TITLE_RE, Header, read_cites, read_header,
-                     read_signer, _is_caps_title, _is_person_name)
-from .abbrev import agencies_of
-from .layout import iter_lines
-from .record import AgencyMention, Dispatch
-from .tasks import DirectiveIndex, find_tasks
+from . import doc as docs
+from .bodies import noun_phrase
+from .deadline import Calendar, Context
+from .doc import Doc
+from .fold import diacritic_ratio, fold_key
+from .header import (CLOSING_RE, MOTTO2_RE, MOTTO_RE, SIGN_TITLE_RE, Header, is_caps_title, is_person_name, read_cites,
+                     read_header, read_signer)
+from .layout import blocks, iter_lines
+from .lead import Defaults
 from .ocrfix import looks_garbled, repair
+from .record import AgencyMention, Dispatch
+from .tasks import Part, addressee_test, find_tasks, guides_rules
 from .textprep import clean, collapse
 
+_ISSUER_IN_BODY = re.compile(r"(?:de nghi|yeu cau|huong dan|thong bao|co y kien|kinh de nghi)\b")
+_FOR_ACTION = re.compile(r"\((?:de\s+)?(?:thuc hien|t/h|th)\)|\bde thuc hien\b")
+_NORMATIVE_KINDS = {"Nghị quyết", "Quyết định", "Thông tư", "Nghị định"}
 
-def split_documents(text: str, folded: str) -> list[int]:
+
+def split_documents(doc: Doc) -> list[int]:
     """Start offsets of the documents in one file (a cover letter and the draft it submits)."""
     starts = [0]
-    lines = list(iter_lines(text))
-    mottos = [m.start() for m in MOTTO_RE.finditer(folded)]
-    for pos in mottos[1:]:
-        idx = next(i for i, (s, e, _) in enumerate(lines) if s <= pos <= e)
+    lines = list(iter_lines(doc.text))
+    for m in _motto_lines(doc, lines)[1:]:
+        idx = next(i for i, (s, e, _) in enumerate(lines) if s <= m <= e)
         j = idx
         while j > 0:
             prev = lines[j - 1][2].strip()
@@ -37,30 +49,34 @@ def split_documents(text: str, folded: str) -> list[int]:
     return starts
 
 
-def closing_spans(text: str, folded: str) -> list[tuple[int, int]]:
-    """Distribution lists ("Nơi nhận:") and signature blocks: never tasks."""
+def _motto_lines(doc: Doc, lines) -> list[int]:
+    """Where the national motto heads a document: on a line of its own, in capitals or with
+    `Độc lập - Tự do - Hạnh phúc` under it (not `nước Cộng hòa ...` inside a sentence)."""
+    out = []
+    for i, (s, e, line) in enumerate(lines):
+        m = MOTTO_RE.search(doc.folded, s, e)
+        if not m:
+            continue
+        nxt = doc.folded[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
+        if doc.text[m.start():m.end()].isupper() or MOTTO2_RE.search(nxt) or MOTTO2_RE.search(doc.folded, m.end(), e):
+            out.append(m.start())
+    return out
+
+
+def closing_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Distribution lists (`Nơi nhận:`) and signature blocks: never tasks."""
     spans = []
-    lines = list(iter_lines(text))
+    lines = list(iter_lines(doc.text))
     i = 0
     while i < len(lines):
         s, e, line = lines[i]
-        f = folded[s:e].strip()
-        t = line.strip()
-        starts_close = CLOSING_RE.match(f) or SIGN_TITLE_RE.match(f) or (_is_caps_title(t) and i > 5) or re.match(r"^tran trong\b", f)
-        if starts_close:
-            j = i + 1
-            end = e
-            while j < len(lines):
-                ls, le, l = lines[j]
-                tt = l.strip()
-                ff = folded[ls:le].strip()
-                if (not tt or tt.startswith(("-", "+", "•", "}", "(")) or _is_caps_title(tt) or SIGN_TITLE_RE.match(ff)
-                        or _is_person_name(tt) or ff.startswith(("luu", "noi nhan")) or (tt.isupper() and len(tt) < 40)):
-                    if tt:
-                        end = le
-                    j += 1
-                    continue
-                break
+        f = doc.folded[s:e].strip()
+        if CLOSING_RE.match(f) or SIGN_TITLE_RE.match(f) or (is_caps_title(line.strip()) and i > 5) or f.startswith("tran trong"):
+            j, end = i + 1, e
+            while j < len(lines) and _closing_goes_on(doc, lines[j]):
+                if lines[j][2].strip():
+                    end = lines[j][1]
+                j += 1
             spans.append((s, end))
             i = j
             continue
@@ -68,27 +84,81 @@ def closing_spans(text: str, folded: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _default_lead(h: Header) -> list[str]:
-    g = gazetteer()
-    if h.recipients:
-        return list(dict.fromkeys(g.canonical(r) for r in h.recipients))
-    return list(h.issuer_parts or ([h.issuer] if h.issuer else []))
+def _closing_goes_on(doc: Doc, line: tuple[int, int, str]) -> bool:
+    ls, le, text = line
+    t = text.strip()
+    f = doc.folded[ls:le].strip()
+    return (not t or t.startswith(("-", "+", "•", "}", "(")) or is_caps_title(t) or bool(SIGN_TITLE_RE.match(f))
+            or is_person_name(t) or f.startswith(("luu", "noi nhan")) or (t.isupper() and len(t) < 40))
 
 
-_ISSUER_IN_BODY = re.compile(r"(?:de nghi|yeu cau|huong dan|thong bao|co y kien|kinh de nghi)\b")
+def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Distribution-list entries sent `(để thực hiện)`: who must act when nobody is addressed."""
+    out: list[str] = []
+    for s, e in spans:
+        for ls, le, line in iter_lines(doc.text):
+            if ls < s or le > e or not line.strip().startswith("-") or not _FOR_ACTION.search(doc.folded[ls:le]):
+                continue
+            at = ls + line.index("-") + 1
+            p = noun_phrase(doc, at, le)
+            name = p.name if p else collapse(line.strip(" -").split("(")[0])
+            out.append(name)
+    return tuple(dict.fromkeys(n for n in out if n))
 
 
-def extract(raw: str) -> Dispatch:
-    """The dispatch record of a text. Text read by OCR without Vietnamese is repaired first
-    (see ocrfix) and everything found in the repaired copy is mapped back to the original."""
+def _assignees(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    """The bodies a document hands work to by name (`Giao X ...`), anywhere in its body."""
+    from .bodies import noun_phrases
+    out: list[str] = []
+    for m in doc.lexicon.assign_re.finditer(doc.folded, start, end):
+        phrases, _ = noun_phrases(doc, m.end(), min(end, m.end() + 200))
+        out.extend(p.name for p in phrases if p.known or p.kind == "body")
+    return tuple(dict.fromkeys(out))
+
+
+def _genre(h: Header) -> str:
+    """guidance: a letter explaining rules (`V/v hướng dẫn thực hiện các quy định của Luật ...`),
+    not one guiding work (`hướng dẫn nhiệm vụ trọng tâm công tác trẻ em`)."""
+    subject = fold_key(h.subject or "")
+    guides = h.kind == "Hướng dẫn" or subject.startswith(("huong dan", "ve viec huong dan", "v v huong dan"))
+    if guides and guides_rules(subject):
+        return "guidance"
+    if h.kind in _NORMATIVE_KINDS:
+        return "normative"
+    return "directive"
+
+
+def _part(doc: Doc, h: Header, start: int, end: int, closing: list[tuple[int, int]], calendar: Calendar | None) -> Part:
+    g = doc.gazetteer
+    recipients = tuple(dict.fromkeys(g.canonical(r, ocr=doc.ocr) for r in h.recipients or []))
+    issuer = tuple(h.issuer_parts or ([h.issuer] if h.issuer else []))
+    executors = () if recipients else _executors(doc, [s for s in closing if start <= s[0] < end])
+    defaults = Defaults(recipients, h.recipients_alias, executors,
+                        _assignees(doc, h.header_end, end) if not recipients else (), issuer, h.issuer_parent)
+    issued = date.fromisoformat(h.issued) if h.issued else None
+    return Part(h.header_end, end, Context.of(issued, h.year, calendar), defaults, _genre(h), addressee_test(defaults))
+
+
+def _issuer_from_body(doc: Doc, h: Header) -> None:
+    """An issuer named only in the body (`Bộ ... đề nghị Ủy ban ...`)."""
+    for f in (x for x in doc.agencies if x.start >= h.header_end):
+        if _ISSUER_IN_BODY.match(doc.folded[f.end: f.end + 30].strip()):
+            h.issuer, h.issuer_parts = f.canonical, [f.canonical]
+            return
+
+
+def extract(raw: str, local=(), calendar: Calendar | None = None) -> Dispatch:
+    """The dispatch record of a text. `local`: (written form, canonical name) pairs of the
+    office's own agency list; `calendar`: its working days (`domain.WorkingCalendar`). Text read
+    by OCR without Vietnamese is repaired first (see ocrfix) and everything found in the repaired
+    copy is mapped back to the original."""
     original = clean(raw)
     if looks_garbled(original):
         text, to_orig = repair(original)
-        with tolerant_of_ocr():
-            record = _extract(text, looks_garbled_flag=True)
+        record = _extract(docs.build(text, ocr=True, local=local), calendar)
         record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
         return _map_back(record, original, to_orig)
-    return _extract(original)
+    return _extract(docs.build(original, local=local), calendar)
 
 
 def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
@@ -111,46 +181,49 @@ def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
     return rec
 
 
-def _extract(text: str, looks_garbled_flag: bool = False) -> Dispatch:
-    folded = fold(text)
-    found = agencies_of(text, folded)
-    doc_starts = split_documents(text, folded)
-    bounds = list(zip(doc_starts, doc_starts[1:] + [len(text)]))
-    headers = [read_header(text, folded, s, e) for s, e in bounds]
+def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
+    starts = split_documents(doc)
+    bounds = list(zip(starts, starts[1:] + [len(doc.text)]))
+    headers = [read_header(doc, s, e) for s, e in bounds]
     first = headers[0]
-    skip = closing_spans(text, folded)
-    for (s, e), h in list(zip(bounds, headers))[1:]:
-        skip.append((s, h.header_end))
-    warnings: list[str] = []
-    if diacritic_ratio(text) < 0.05 and not looks_garbled_flag:
-        warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
-    # an issuer named only in the body ("Bộ ... đề nghị Ủy ban ...")
+    closing = closing_spans(doc)
+    skip = list(closing) + [(s, h.header_end) for (s, _), h in list(zip(bounds, headers))[1:]]
     if not first.issuer:
-        for f in (x for x in found if x.start >= first.header_end):
-            after = folded[f.end: f.end + 30]
-            if _ISSUER_IN_BODY.match(after.strip()):
-                first.issuer = f.canonical
-                first.issuer_parts = [f.canonical]
-                break
-    directives = DirectiveIndex(text)
+        _issuer_from_body(doc, first)
     tasks = []
     for (s, e), h in zip(bounds, headers):
-        issued = date.fromisoformat(h.issued) if h.issued else None
-        year = h.year or (first.year if first.year else None)
         if not h.issuer:
             h.issuer, h.issuer_parts = first.issuer, first.issuer_parts
-        tasks.extend(find_tasks(text, folded, h.header_end, e, _default_lead(h), issued, year, skip, directives, found))
-    sig_from = skip[0][0] if skip else first.header_end
-    signer, _ = read_signer(text, folded, sig_from)
-    mentions: dict[str, AgencyMention] = {}
-    for f in found:
-        m = mentions.setdefault(f.canonical, AgencyMention(text[f.start:f.end], f.canonical, []))
-        m.spans.append((f.start, f.end))
+        h.year = h.year or first.year
+        tasks.extend(find_tasks(doc, _part(doc, h, s, e, closing, calendar), skip))
+    warnings = list(first.warnings)
+    if diacritic_ratio(doc.text) < 0.05 and not doc.ocr:
+        warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
     if not tasks:
         warnings.append("Không tìm thấy nhiệm vụ nào được giao trong văn bản.")
+    mentions: dict[str, AgencyMention] = {}
+    for f in doc.agencies:
+        m = mentions.setdefault(f.canonical, AgencyMention(doc.text[f.start:f.end], f.canonical, []))
+        m.spans.append((f.start, f.end))
     return Dispatch(
         number=first.number, issued=first.issued, place=first.place, issuer=first.issuer,
         issuer_parent=first.issuer_parent, kind=first.kind, subject=first.subject,
-        recipients=first.recipients or [], signer=signer, cites=read_cites(text, folded),
-        text=text, tasks=tasks, agencies=list(mentions.values()), warnings=warnings,
+        recipients=first.recipients or [], signer=read_signer(doc, closing[0][0] if closing else first.header_end),
+        cites=read_cites(doc), text=doc.text, tasks=tasks, agencies=list(mentions.values()), warnings=warnings,
+        proposed_agencies=_proposals(doc, tasks),
     )
+
+
+def _proposals(doc: Doc, tasks) -> list[str]:
+    """Leads and supports the gazetteer does not know: bodies to propose to the agency list."""
+    g = doc.gazetteer
+    known = {f.canonical for f in doc.agencies}
+    out = []
+    for t in tasks:
+        for name in t.lead + t.support:
+            if name not in known and fold_key(name) not in g.alias_to_name and not doc.lexicon.generic_re.match(fold_key(name)):
+                out.append(name)
+    return list(dict.fromkeys(out))
+
+
+__all__ = ["extract", "split_documents", "closing_spans", "blocks"]

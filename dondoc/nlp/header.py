@@ -1,36 +1,46 @@
 """The header of a dispatch as Decree 30/2020 lays it out: issuing body, number, place and date,
-kind, trích yếu, addressees, signer, and the documents it cites.
+kind, trích yếu, addressees; and, at its end, the signer; and the documents it cites.
 
-Each reader takes the cleaned text (and its folded copy, same offsets). Patterns are written on
-the folded text and tolerate what OCR without Vietnamese does to the key words (`S0:`,
-`ngay 28 thang 02 ndm 2022`, `Kinh gtri:`).
+`read_header` finds where each part stands (`_Marks`: the number line, the date line, the V/v
+line, the kind's title, the salutation) and hands each to a reader of its own. Patterns are
+written on the folded text and tolerate what OCR without Vietnamese does to the key words (`S0:`,
+`ngay 28 thang 02 ndm 2022`, `Kinh gtri:`). A date is only ever read from the date line (or, for
+a resolution, from the sentence saying when it was passed), never from a document cited in the
+title or a `Căn cứ`; a blank day gives no date and a warning.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from .agency import gazetteer
-from .fold import fold
+from .bodies import written_name
+from .doc import Doc
+from .fold import fold, fold_key
 from .layout import DANGLING_RE, iter_lines
 from .record import Cite, Signer
 from .textprep import collapse
 
-NUMBER_LINE_RE = re.compile(r"^\s*s[o0ố6][\s.]*[:;]\s*(?P<rest>.*)$")
-DATE_LINE_RE = re.compile(
-    r"(?P<place>[^\n,]{0,40}?)\s*,?\s*ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]+(?P<m>\d{1,2})[\s.,]+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})"
-)
-PLACE_DATE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
+_KIND_WORDS = r"(?:nghi quyet|quyet dinh|chi thi|thong tu|nghi dinh|ke hoach|thong bao|cong van|cong dien|lenh|phap lenh|huong dan)"
+NUMBER_LINE_RE = re.compile(rf"^\s*(?:{_KIND_WORDS}\s+)?s[o0ố6][\s.]*[:;]\s*(?P<rest>.*)$")
+_DATE_CORE = (r"ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]*(?P<m>\d{1,2}|[.…_ ]*?)"
+              r"[\s.,]+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})")
+PLACE_DATE_RE = re.compile(rf"(?:^|\s{{2,}}|\t)\s*(?P<place>[^\d,;:()/\n][^,;:()/\n]{{1,39}}?)\s*,\s*{_DATE_CORE}")
+BARE_DATE_RE = re.compile(rf"^\s*{_DATE_CORE}\s*\W{{0,3}}$")
+_NUMBER_THEN_DATE_RE = re.compile(rf"\s*,\s*{_DATE_CORE}")
+PASSED_RE = re.compile(rf"th[o0]ng\s+qua\s+{_DATE_CORE}")
+PLACE_LINE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
 MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
 # "Độc lập - Tự do - Hạnh phúc", also as OCR without Vietnamese reads it ("Tudo", "phtc") and
 # as its repair may leave it ("Tao")
 MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[a-z0-9]{0,3}(?:\s+d[a-z0-9]{0,2})?\s*[-–]\s*h[a-z0-9]{1,3}nh\s+ph[a-z0-9]{1,3}")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
-VV_RE = re.compile(r"^\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
+VV_RE = re.compile(r"^\s*\(?\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")
 CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")
+_PREAMBLE_RE = re.compile(r"^\s*(?:can cu|c\S{0,2}n c\S{0,2}|thuc hien |trien khai |xet |theo de nghi|sau khi|tren co so)")
+_ALIAS_RE = re.compile(r"^\s*\(\s*(?:sau day|duoi day)\s+(?:duoc\s+)?(?:goi chung|goi tat|viet tat|goi)\s+(?:la|:)\s*(?P<alias>[^)]{2,60})\)")
 
 KINDS = {
     "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị", "ke hoach": "Kế hoạch",
@@ -41,8 +51,7 @@ KINDS = {
 }
 NUMBER_KIND = {"qd": "Quyết định", "nq": "Nghị quyết", "ct": "Chỉ thị", "kh": "Kế hoạch", "tb": "Thông báo",
                "ctph": "Chương trình phối hợp", "ctr": "Chương trình", "tt": "Thông tư", "nd": "Nghị định",
-               "tb-vpcp": "Thông báo", "bc": "Báo cáo", "ttr": "Tờ trình", "hd": "Hướng dẫn", "cd": "Công điện",
-               "kl": "Kết luận"}
+               "bc": "Báo cáo", "ttr": "Tờ trình", "hd": "Hướng dẫn", "cd": "Công điện", "kl": "Kết luận"}
 CITE_KINDS = {
     "luat": "Luật", "nghi quyet": "Nghị quyết", "nghi dinh": "Nghị định", "quyet dinh": "Quyết định",
     "chi thi": "Chỉ thị", "cong van": "Công văn", "thong tu": "Thông tư", "ke hoach": "Kế hoạch",
@@ -55,6 +64,7 @@ _CITE_RE = re.compile(
     r"(?:\s*,?\s*ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2})\s*(?:/|\s+th[a-z0-9]{1,2}ng\s+)(?P<m>\d{1,2})\s*(?:/|\s+n[a-z0-9]{1,2}m\s+)(?P<y>\d{4}))?"
     r"(?:\s*(?:cua|c[a-z0-9]{1,3}a)\s+)?"
 )
+_HEADER_LINES = 60
 
 
 @dataclass
@@ -71,16 +81,42 @@ class Header:
     subject: str | None = None
     recipients: list[str] | None = None
     recipients_span: tuple[int, int] | None = None
+    recipients_alias: str | None = None      # "(Sau đây gọi chung là các đơn vị)"
     header_end: int = 0          # offset where the body may start
+    warnings: list[str] = field(default_factory=list)
 
 
-def _lines(text: str, start: int, end: int):
-    return [(s, e, l) for s, e, l in iter_lines(text) if s >= start and e <= end]
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    folded: str
 
 
-def read_number(line: str) -> tuple[str | None, str | None]:
+@dataclass
+class _Marks:
+    number: int | None = None
+    date: int | None = None
+    vv: int | None = None
+    kind: int | None = None
+    recipients: int | None = None
+    motto: int | None = None
+    preamble: int | None = None
+
+    def first(self, *names: str, default: int) -> int:
+        found = [getattr(self, n) for n in names if getattr(self, n) is not None]
+        return min(found) if found else default
+
+
+def _lines(doc: Doc, start: int, end: int) -> list[_Line]:
+    return [_Line(s, e, line, doc.folded[s:e]) for s, e, line in iter_lines(doc.text) if s >= start and e <= end]
+
+
+# -- number -------------------------------------------------------------------------------------
+def read_number(line: str, folded: str | None = None) -> tuple[str | None, str | None]:
     """`Số: 546 /SLĐT BXH-TEBĐG` -> ("546/SLĐTBXH-TEBĐG", "SLĐTBXH"); a blank number -> None."""
-    m = NUMBER_LINE_RE.match(fold(line))
+    m = NUMBER_LINE_RE.match(folded if folded is not None else fold(line))
     if not m:
         return None, None
     rest = line[m.start("rest"):]
@@ -97,81 +133,251 @@ def read_number(line: str) -> tuple[str | None, str | None]:
     return rest, abbr
 
 
-def read_date_line(line: str) -> tuple[str | None, str | None, int | None]:
-    """(place, ISO date or None when the day is blank, year)."""
-    f = fold(line)
-    m = DATE_LINE_RE.search(f)
-    if not m:
-        return None, None, None
-    place = collapse(line[m.start("place"):m.end("place")]).strip(" ,")
-    # the last capitalised words, whole words only: not the tail of a number on the same line
-    pm = re.search(r"(?:^|(?<=\s))([A-ZĐ][\w.]*(?:(?: +| +- +)[A-ZĐ][\w.]*){0,3})$", place)
-    place = pm.group(1) if pm else (place or None)
+# -- date ---------------------------------------------------------------------------------------
+def _date_of(m: re.Match) -> tuple[str | None, int]:
     y = int(m.group("y"))
-    d = m.group("d").strip(" ._…")
-    iso = None
-    if d.isdigit():
+    d, mo = m.group("d").strip(" ._…"), m.group("m").strip(" ._…")
+    if d.isdigit() and mo.isdigit():
         try:
-            iso = date(y, int(m.group("m")), int(d)).isoformat()
+            return date(y, int(mo), int(d)).isoformat(), y
         except ValueError:
-            iso = None
-    return place, iso, y
+            return None, y
+    return None, y
 
 
-def _issuer_lines(text: str, folded: str, end: int) -> list[str]:
-    out = []
-    for s, e, line in _lines(text, 0, end):
-        f = folded[s:e]
-        mm = MOTTO_RE.search(f)
-        if mm:
-            line, f = line[:mm.start()] + line[mm.end():], f[:mm.start()] + f[mm.end():]
-        mm = MOTTO2_RE.search(f)
-        if mm:
-            line, f = line[:mm.start()], f[:mm.start()]
-        line = line.strip()
-        if not line or SEPARATOR_RE.match(line) or NUMBER_LINE_RE.match(f.strip()):
+def read_date_line(line: str, folded: str | None = None) -> tuple[str | None, str | None, int | None]:
+    """(place, ISO date or None when the day is blank, year) of a date line, or Nones when
+    `line` is no date line (a date inside a sentence, `... số 03/2021 ngày 24 tháng 9 năm 2021`)."""
+    f = folded if folded is not None else fold(line)
+    m = PLACE_DATE_RE.search(f)
+    if m and not re.search(r"\bs[o0ố6]\b|\bcua\b|\d/", f[:m.start("place")] + f[m.start("place"):m.end("place")]):
+        iso, y = _date_of(m)
+        place = collapse(line[m.start("place"):m.end("place")]).strip(" ,")
+        pm = re.search(r"(?:^|(?<=\s))([A-ZĐ][\w.]*(?:(?: +| +- +)[A-ZĐ][\w.]*){0,3})$", place)
+        return (pm.group(1) if pm else place or None), iso, y
+    m = BARE_DATE_RE.match(f)
+    if m:
+        iso, y = _date_of(m)
+        return None, iso, y
+    m = _NUMBER_THEN_DATE_RE.search(f) if NUMBER_LINE_RE.match(f) else None
+    if m:
+        # the number and the date line read as one line (`Số: 478/LĐTBXH-TE Hà Nội, ngày ...`)
+        iso, y = _date_of(m)
+        pm = re.search(r"((?:[A-ZĐ][\w.]*\s+){0,2}[A-ZĐ][\w.]*)\s*$", line[:m.start()])
+        return (pm.group(1) if pm else None), iso, y
+    return None, None, None
+
+
+def _read_date(h: Header, doc: Doc, lines: list[_Line], marks: _Marks, start: int, end: int) -> None:
+    if marks.date is not None:
+        h.place, h.issued, h.year = read_date_line(lines[marks.date].text, lines[marks.date].folded)
+        if h.issued is None:
+            h.warnings.append("Ngày ban hành để trống: cần nhập ngày.")
+        return
+    m = PASSED_RE.search(doc.folded, start, end)
+    if m:
+        h.issued, h.year = _date_of(m)
+        return
+    h.warnings.append("Không đọc được ngày ban hành: cần nhập ngày.")
+
+
+# -- marks --------------------------------------------------------------------------------------
+def _kind_title(line: _Line) -> str | None:
+    t = line.text.strip()
+    if not t.isupper() or len(t) > 60:
+        return None
+    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", " ", line.folded)).strip()
+    for k in sorted(KINDS, key=len, reverse=True):
+        if f == k or f.startswith(k + " "):
+            return KINDS[k]
+    return None
+
+
+def _find_marks(lines: list[_Line]) -> _Marks:
+    mk = _Marks()
+    for i, ln in enumerate(lines[:_HEADER_LINES]):
+        f = ln.folded
+        if mk.number is None and NUMBER_LINE_RE.match(f):
+            mk.number = i
+        if mk.motto is None and (MOTTO_RE.search(f) or MOTTO2_RE.search(f)):
+            mk.motto = i
+        if mk.date is None and read_date_line(ln.text, f)[2]:
+            mk.date = i
+        if mk.vv is None and VV_RE.match(ln.text):
+            mk.vv = i
+        if mk.kind is None and mk.vv is None and _kind_title(ln) and not f.rstrip().endswith(":"):
+            mk.kind = i
+        if mk.recipients is None and RECIPIENT_RE.match(f):
+            mk.recipients = i
+            break
+        first_title_line = mk.kind is not None and i == mk.kind + 1
+        if mk.preamble is None and i > 1 and not first_title_line and _PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper():
+            mk.preamble = i
+            break
+    return mk
+
+
+# -- subject ------------------------------------------------------------------------------------
+def _ends_title(doc: Doc, ln: _Line, prev: str | None) -> bool:
+    """A line that cannot go on with a title: the motto, a date line, a salutation, a preamble,
+    a separator, the name of the authority standing alone (`CHÍNH PHỦ`, `HỘI ĐỒNG NHÂN DÂN TỈNH`)."""
+    f = ln.folded.strip()
+    if (PLACE_LINE_RE.match(f) or MOTTO_RE.search(f) or MOTTO2_RE.search(f) or RECIPIENT_RE.match(f)
+            or SEPARATOR_RE.match(ln.text) or _PREAMBLE_RE.match(f) or f.startswith(("quyet dinh:", "quyet nghi:"))):
+        return True
+    if prev is not None and DANGLING_RE.search(prev):
+        return False
+    found = doc.agencies_in(ln.start, ln.end)
+    bare = ln.text.strip()
+    return bool(found) and found[0].start - ln.start <= len(ln.text) - len(ln.text.lstrip()) and \
+        found[-1].end >= ln.start + len(ln.text.rstrip()) - 1 and bare.isupper()
+
+
+def _title_lines(doc: Doc, lines: list[_Line], first: int, stop: int, vv: bool) -> list[_Line]:
+    out: list[_Line] = []
+    i = first
+    while i < min(stop, len(lines), first + 20):
+        ln = lines[i]
+        if not ln.text.strip() or SEPARATOR_RE.match(ln.text):
+            if out and not _title_runs_on(lines, i, out[-1]):
+                break
+            i += 1
             continue
-        out.append(line)
+        if out and _ends_title(doc, ln, out[-1].folded):
+            break
+        if out and not vv and ln.text.strip().isupper() and not out[-1].text.strip().isupper() and len(ln.text.strip()) < 60:
+            break
+        if vv and out and _kind_title(ln):
+            break
+        out.append(ln)
+        i += 1
+    return out
+
+
+def _title_runs_on(lines: list[_Line], i: int, last: _Line) -> bool:
+    """A title runs on past a blank line (OCR puts them inside one) when the next line goes on
+    in lower case or the last one stopped mid-phrase ("của")."""
+    nxt = next((ln for ln in lines[i + 1:i + 3] if ln.text.strip()), None)
+    if nxt is None or SEPARATOR_RE.match(lines[i].text):
+        return False
+    return nxt.text.strip()[:1].islower() or bool(DANGLING_RE.search(last.folded))
+
+
+def _read_subject(h: Header, doc: Doc, lines: list[_Line], mk: _Marks) -> list[_Line]:
+    stop = mk.first("recipients", "preamble", default=min(len(lines), _HEADER_LINES))
+    if mk.vv is not None:
+        title = _title_lines(doc, lines, mk.vv, stop, vv=True)
+        if title:
+            first = VV_RE.sub("", title[0].text)
+            text = collapse(" ".join([first] + [ln.text for ln in title[1:]]))
+            h.subject = text.strip(" .()")
+        return title
+    if mk.kind is None:
+        return []
+    title = _title_lines(doc, lines, mk.kind + 1, stop, vv=False)
+    if title:
+        h.subject = collapse(" ".join(ln.text for ln in title)).strip(" .")
+        if h.subject.isupper():
+            h.subject = h.subject[:1] + h.subject[1:].lower()
+    return title
+
+
+def kind_of(title: str | None, number: str | None, letter: bool) -> str | None:
+    if title:
+        return title
+    if number:
+        parts = fold(number).split("/")
+        if len(parts) >= 2:
+            head = re.split(r"[-]", parts[-1])[0]
+            if head in NUMBER_KIND:
+                return NUMBER_KIND[head]
+    return "Công văn" if letter else None
+
+
+# -- issuer -------------------------------------------------------------------------------------
+def _issuer_lines(lines: list[_Line], stop: int) -> list[_Line]:
+    out = []
+    for ln in lines[:stop]:
+        text, f = ln.text, ln.folded
+        for rx in (MOTTO_RE, MOTTO2_RE):
+            mm = rx.search(f)
+            if mm:
+                cut = mm.start() if rx is MOTTO2_RE else mm.start()
+                text, f = (text[:cut] + text[mm.end():], f[:cut] + f[mm.end():]) if rx is MOTTO_RE else (text[:cut], f[:cut])
+        if not text.strip() or SEPARATOR_RE.match(text) or NUMBER_LINE_RE.match(f.strip()):
+            continue
+        out.append(_Line(ln.start, ln.start + len(text.rstrip()), text.strip(), f.strip()))
     return out
 
 
 _JOINT_HEAD = re.compile(r"^(?:so|bo|uy ban|ubnd|lien doan|cong doan|hoi|ban|truong|phong|tong|cuc|vu|van phong|doan)\b")
-_LOCALITY_LINE = re.compile(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong)\b")
+_LOCALITY_LINE = re.compile(r"^(?:tinh|thanh pho|tp\b|huyen|quan|thi xa|xa|phuong)\b")
 
 
-def read_issuer(lines: list[str], place: str | None) -> tuple[str | None, str | None, list[str]]:
-    """(issuer, parent) from the issuing-body lines; joint issuers are joined with ' - '."""
-    g = gazetteer()
+def _units(doc: Doc, lines: list[_Line]) -> tuple[list[str], bool]:
+    """The issuing-body lines joined into bodies (a line that opens with no head noun goes on
+    with the line above: `TRƯỜNG ĐẠI HỌC / CÔNG NGHỆ THÔNG TIN`), and whether they are joint."""
+    lex = doc.lexicon
     merged: list[str] = []
     joint = False
-    for line in lines:
-        f = fold(line).strip()
+    for ln in lines:
+        f = ln.folded
+        opens_body = bool(lex.head_re.match(f)) or doc.agency_at(ln.start) is not None
         if merged and (re.search(r"[-–,]$", merged[-1]) and not _JOINT_HEAD.match(f) or f.startswith(("va ", "& "))):
-            merged[-1] = merged[-1] + " " + line
+            merged[-1] += " " + ln.text
         elif merged and re.search(r"\s[-–]$", merged[-1]) and _JOINT_HEAD.match(f):
             merged[-1] = merged[-1].rstrip(" -–")
-            merged.append(line)
+            merged.append(ln.text)
             joint = True
-        elif merged and _LOCALITY_LINE.match(f):
-            if joint:
-                merged = [m + " " + line for m in merged]
-            else:
-                merged[-1] = merged[-1] + " " + line
+        elif merged and (_LOCALITY_LINE.match(f) or not opens_body):
+            merged = [m + " " + ln.text for m in merged] if joint and _LOCALITY_LINE.match(f) else merged[:-1] + [merged[-1] + " " + ln.text]
         else:
-            merged.append(line)
-    merged = [collapse(m) for m in merged if len(fold(m).strip()) > 2]
-    if not merged:
-        return None, None, []
+            merged.append(ln.text)
+    return [collapse(m) for m in merged if len(fold(m).strip()) > 2], joint
+
+
+def _name_of(doc: Doc, written: str) -> str:
+    """The canonical name of a header body; one the gazetteer does not know keeps the case the
+    document writes it in elsewhere, or sentence case."""
+    g = doc.gazetteer
+    canon = g.canonical(written, ocr=doc.ocr)
+    if canon != written[:1].upper() + written[1:] or not written.isupper():
+        return canon
+    key = re.sub(r"\s+", " ", fold(written)).strip()
+    i = doc.folded.find(key, 0)
+    while i >= 0:
+        cand = doc.text[i:i + len(key)]
+        if not cand.isupper():
+            return cand
+        i = doc.folded.find(key, i + 1)
+    return written_name(written)
+
+
+def _read_issuer(h: Header, doc: Doc, units: list[str], joint: bool) -> None:
+    if not units:
+        return
     if joint:
-        names = [g.canonical(m) for m in merged[-2:]]
-        return " - ".join(names), None, names
-    issuer = g.canonical(merged[-1])
-    parent = g.canonical(merged[-2]) if len(merged) >= 2 else None
-    issuer = _with_locality(issuer, parent, place)
-    return issuer, parent, [issuer]
+        names = [_name_of(doc, u) for u in units[-2:]]
+        h.issuer, h.issuer_parts = " - ".join(names), names
+        return
+    issuer = _name_of(doc, units[-1])
+    parent = _name_of(doc, units[-2]) if len(units) >= 2 else None
+    if parent and _SUBUNIT_RE.match(fold_key(issuer)) and not _is_known(doc, issuer):
+        issuer = f"{issuer}, {parent}"        # a school's faculty, an office's unit
+    h.issuer = _with_locality(doc, issuer, parent, h.place)
+    h.issuer_parent = parent
+    h.issuer_parts = [h.issuer]
 
 
-def _with_locality(issuer: str, parent: str | None, place: str | None) -> str:
+_SUBUNIT_RE = re.compile(r"(?:khoa|phong|van phong|ban|trung tam|to|doi|bo mon)\b")
+
+
+def _is_known(doc: Doc, name: str) -> bool:
+    return fold_key(name) in doc.gazetteer.alias_to_name or any(
+        fold_key(name).startswith(fold_key(k)) for k in ("so ", "bo ", "uy ban nhan dan", "cong an", "chinh phu", "hoi dong nhan dan"))
+
+
+def _with_locality(doc: Doc, issuer: str, parent: str | None, place: str | None) -> str:
     """`Sở Lao động ...` under `Ủy ban nhân dân tỉnh Đắk Lắk` is `Sở Lao động ... tỉnh Đắk Lắk`."""
     f = fold(issuer)
     if not f.startswith(("so ", "uy ban nhan dan", "lien doan lao dong", "cong an", "hoi dong nhan dan")):
@@ -183,8 +389,8 @@ def _with_locality(issuer: str, parent: str | None, place: str | None) -> str:
         if m:
             return f"{issuer} {m.group(1)}"
     if place:
-        g = gazetteer()
-        key = re.sub(r"[^0-9a-z]+", " ", fold(place)).strip()
+        g = doc.gazetteer
+        key = fold_key(place)
         if key in g.province_names:
             prov = g.province_names[key]
             city = any(p["name"] == prov and p.get("city") for p in g.provinces)
@@ -192,25 +398,106 @@ def _with_locality(issuer: str, parent: str | None, place: str | None) -> str:
     return issuer
 
 
-def kind_of(title_lines: list[str], number_abbr_full: str | None, has_vv: bool) -> str | None:
-    for line in title_lines:
-        f = re.sub(r"[^a-z ]+", " ", fold(line)).strip()
-        f = re.sub(r"\s+", " ", f)
-        for k in sorted(KINDS, key=len, reverse=True):
-            if f == k or f.startswith(k + " ") and line.isupper():
-                return KINDS[k]
-    if number_abbr_full:
-        parts = fold(number_abbr_full).split("/")
-        if len(parts) >= 2:
-            head = re.split(r"[-]", parts[-1])[0]
-            if head in NUMBER_KIND:
-                return NUMBER_KIND[head]
-    return "Công văn" if has_vv else None
+def _authority_line(doc: Doc, lines: list[_Line], after: int, stop: int) -> str | None:
+    """The authority named alone in upper case between the title and the preamble (`CHÍNH PHỦ`,
+    `HỘI ĐỒNG NHÂN DÂN TỈNH HÀ GIANG`): the issuer of a text whose top lines were lost."""
+    for ln in lines[after:stop]:
+        t = ln.text.strip()
+        if t.isupper() and doc.agencies_in(ln.start, ln.end) and _ends_title(doc, ln, None):
+            return t
+    return None
 
 
-def read_cites(text: str, folded: str, start: int = 0, end: int | None = None) -> list[Cite]:
+# -- addressees ---------------------------------------------------------------------------------
+def read_recipients(lines: list[_Line], idx: int) -> tuple[list[str], tuple[int, int], str | None]:
+    """The addressees after `Kính gửi:` (inline or listed with dashes), their span, and the
+    name the letter gives them all (`(Sau đây gọi chung là các đơn vị)`)."""
+    first = lines[idx]
+    m = RECIPIENT_RE.match(first.folded)
+    parts: list[str] = []
+    buf = first.text[m.end():].strip()
+    end = first.end
+    alias = None
+    j = idx + 1
+    while j < len(lines):
+        t = lines[j].text.strip()
+        am = _ALIAS_RE.match(lines[j].folded)
+        if am:
+            alias = lines[j].text[am.start("alias"):am.end("alias")].strip(" .")
+            end = lines[j].end
+            break
+        if not t:
+            if not (buf or parts) or not _next_is_bullet(lines, j):
+                if buf or parts:
+                    break
+            j += 1
+            continue
+        if t.startswith(("-", "+", "•")):
+            if buf:
+                parts.append(buf)
+            buf = t.lstrip("-+• ").strip()
+        elif buf and (not re.search(r"[.;:]$", buf) and not t[:1].isupper() or buf.endswith(",")) or not buf and not parts:
+            buf = (buf + " " + t).strip()
+        else:
+            break
+        end = lines[j].end
+        j += 1
+    if buf:
+        parts.append(buf)
+    out = [p for piece in parts for p in (collapse(x).strip(" .;,") for x in re.split(r";\s*", piece)) if len(p) > 2]
+    return out, (first.start, end), alias
+
+
+def _next_is_bullet(lines: list[_Line], j: int) -> bool:
+    nxt = next((ln.text for ln in lines[j + 1:j + 2] if ln.text.strip()), "")
+    return nxt.strip().startswith(("-", "+", "•"))
+
+
+# -- the header ---------------------------------------------------------------------------------
+def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
+    """The header fields of the document that starts at `start`."""
+    end = len(doc.text) if end is None else end
+    h = Header()
+    lines = _lines(doc, start, end)
+    mk = _find_marks(lines)
+    if mk.number is not None:
+        h.number, h.number_abbr = read_number(lines[mk.number].text, lines[mk.number].folded)
+    _read_date(h, doc, lines, mk, start, end)
+    title = _read_subject(h, doc, lines, mk)
+    h.kind = kind_of(_kind_title(lines[mk.kind]) if mk.kind is not None else None, h.number,
+                     mk.vv is not None or mk.recipients is not None)
+    top = mk.first("number", "date", "vv", "kind", "recipients", "motto", default=min(len(lines), _HEADER_LINES))
+    units, joint = _units(doc, _issuer_lines(lines, top))
+    if not units and title:
+        after = lines.index(title[-1]) + 1
+        auth = _authority_line(doc, lines, after, mk.first("recipients", "preamble", default=min(len(lines), _HEADER_LINES)))
+        units = [auth] if auth else []
+    _read_issuer(h, doc, units, joint)
+    if not h.issuer and h.number_abbr:
+        _issuer_from_number(h, doc)
+    if mk.recipients is not None:
+        h.recipients, h.recipients_span, h.recipients_alias = read_recipients(lines, mk.recipients)
+        h.header_end = h.recipients_span[1]
+    else:
+        ends = [lines[i].end for i in (mk.number, mk.date, mk.vv, mk.kind) if i is not None]
+        ends += [title[-1].end] if title else []
+        h.header_end = max(ends) if ends else start
+    return h
+
+
+def _issuer_from_number(h: Header, doc: Doc) -> None:
+    g = doc.gazetteer
+    key = fold_key(h.number_abbr or "")
+    hit = g.alias_to_name.get(key) or g.alias_to_name.get(key.replace(" ", ""))
+    if hit:
+        h.issuer = _with_locality(doc, hit[0], None, h.place)
+        h.issuer_parts = [h.issuer]
+
+
+# -- cited documents and signer -----------------------------------------------------------------
+def read_cites(doc: Doc, start: int = 0, end: int | None = None) -> list[Cite]:
     """Documents cited in text[start:end] (`Công văn số 69/LĐTBXH-TTr ngày 09/01/2023 của ...`)."""
-    g = gazetteer()
+    text, folded = doc.text, doc.folded
     end = len(text) if end is None else end
     out: list[Cite] = []
     seen = set()
@@ -227,222 +514,50 @@ def read_cites(text: str, folded: str, start: int = 0, end: int | None = None) -
             except ValueError:
                 d = None
         issuer = None
-        found = [a for a in g.find(text[m.end(): m.end() + 120]) if a.start == 0]
-        if found and re.search(r"(?:cua|c[a-z0-9]{1,3}a)\s+$", folded[m.start(): m.end()]):
-            issuer = found[0].canonical
+        owner = doc.agency_at(m.end())
+        if owner is not None and re.search(r"(?:cua|c[a-z0-9]{1,3}a)\s+$", folded[m.start(): m.end()]):
+            issuer = owner.canonical
         out.append(Cite(kind, num, d, issuer))
     return out
-
-
-def read_signer(text: str, folded: str, start: int) -> tuple[Signer, int | None]:
-    """The signing block: `KT. BỘ TRƯỞNG / THỨ TRƯỞNG` and the name under it."""
-    lines = _lines(text, start, len(text))
-    title_parts: list[str] = []
-    name = None
-    sig_start = None
-    i = 0
-    while i < len(lines):
-        s, e, line = lines[i]
-        f = folded[s:e].strip()
-        bare = line.strip()
-        if SIGN_TITLE_RE.match(f) or (title_parts == [] and _is_caps_title(bare)):
-            # The signer's title: this line and the upper-case lines right under it.
-            if "nơi nhận" in bare.lower() or "noi nh" in f:
-                i += 1
-                continue
-            m = re.search(r"\b(?:KT|TL|TM|Q|TUQ)\s*\.", bare)
-            title_parts = [bare[m.start():] if m else bare]
-            sig_start = s
-            j = i + 1
-            while j < len(lines):
-                t = lines[j][2].strip()
-                if not t or t.startswith("(") or t.startswith("-"):
-                    j += 1 if not t or t.startswith("(") else 0
-                    if t.startswith("-"):
-                        break
-                    continue
-                if _is_caps_title(t) and len(title_parts) < 4:
-                    title_parts.append(t)
-                    j += 1
-                    continue
-                if _is_person_name(t):
-                    name = t
-                break
-            i = j
-            continue
-        i += 1
-    if not title_parts:
-        return Signer(), None
-    return Signer(name, " / ".join(collapse(p) for p in title_parts)), sig_start
 
 
 _TITLE_WORDS = re.compile(r"\b(truong|pho|chu tich|giam doc|thu truong|chu nhiem|tong|chanh|cuc truong|vu truong|uy vien|bi thu)\b")
 
 
-def _is_caps_title(line: str) -> bool:
+def is_caps_title(line: str) -> bool:
+    """An office in capitals (`PHÓ CHỦ TỊCH`, `KT. BỘ TRƯỞNG`)."""
     letters = [c for c in line if c.isalpha()]
     if len(letters) < 4 or sum(c.isupper() for c in letters) / len(letters) < 0.9 or len(line) > 60:
         return False
     return bool(_TITLE_WORDS.search(fold(line)))
 
 
-def _is_person_name(line: str) -> bool:
+def is_person_name(line: str) -> bool:
     words = line.split()
     return 2 <= len(words) <= 5 and all(w[:1].isupper() and not w.isupper() for w in words if w.isalpha())
 
 
-def read_header(text: str, folded: str, start: int = 0, end: int | None = None) -> Header:
-    """The header fields of the document that starts at `start`."""
-    end = len(text) if end is None else end
-    h = Header()
-    lines = _lines(text, start, end)
-    number_line = date_line = vv_line = recip_line = None
-    limit = min(len(lines), 60)
-    for idx in range(limit):
-        s, e, line = lines[idx]
-        f = folded[s:e]
-        if number_line is None and NUMBER_LINE_RE.match(f):
-            number_line = idx
-            h.number, h.number_abbr = read_number(line)
-        if date_line is None and DATE_LINE_RE.search(f):
-            place, iso, y = read_date_line(line)
-            if y:
-                date_line, h.place, h.issued, h.year = idx, place, iso, y
-        if vv_line is None and VV_RE.match(line):
-            vv_line = idx
-        if recip_line is None and RECIPIENT_RE.match(f):
-            recip_line = idx
-            break
-        if idx > 3 and f.strip().startswith(("can cu", "thuc hien ", "trien khai ")) and line.strip()[:1].isupper() and number_line is not None:
-            break
-    first_meta = min(i for i in (number_line, date_line, vv_line, recip_line, limit) if i is not None)
-    top_end = lines[first_meta][0] if first_meta < len(lines) else start
-    # A document with no header block (an extract starting at "Kính gửi") has no issuer lines.
-    issuer_lines = _issuer_lines(text, folded, top_end) if first_meta > 0 else []
-    if number_line is not None and first_meta == number_line and not issuer_lines and number_line > 0:
-        issuer_lines = []
-    if h.number is None and number_line is not None:
-        _, h.number_abbr = read_number(lines[number_line][2])
-    # Subject: "V/v ..." lines, or the title lines under the kind ("NGHỊ QUYẾT / Về ...").
-    title_lines: list[str] = []
-    subject_lines: list[str] = []
-    has_vv = vv_line is not None
-    after = max(i for i in (number_line, date_line, vv_line, -1) if i is not None) + 1
-    scan_from = vv_line if has_vv else after
-    stop_at = recip_line if recip_line is not None else limit
-    i = scan_from
-    kind_idx = None
-    while i < min(stop_at, len(lines)) and i < scan_from + 20:
-        s, e, line = lines[i]
-        f = folded[s:e].strip()
-        if has_vv:
-            if i == vv_line:
-                subject_lines.append(VV_RE.sub("", line))
-            else:
-                if PLACE_DATE_RE.match(f) or MOTTO_RE.search(f) or MOTTO2_RE.search(f) or RECIPIENT_RE.match(f) or SEPARATOR_RE.match(line):
-                    break
-                if not line.strip():
-                    nxt = next((l for _, _, l in lines[i + 1: i + 3] if l.strip()), "")
-                    if not nxt or nxt.strip()[:1].isupper() or DATE_LINE_RE.search(fold(nxt)):
-                        break
-                    i += 1
-                    continue
-                if line.strip().isupper() and len(line.strip()) < 40 and KINDS.get(re.sub(r"[^a-z ]", "", fold(line)).strip()):
-                    title_lines.append(line)
-                    break
-                subject_lines.append(line)
-        else:
-            if not line.strip() or SEPARATOR_RE.match(line):
-                if kind_idx is not None and subject_lines:
-                    # a title runs on past a blank line (OCR puts them inside one) when the next
-                    # line goes on in lower case or the last one stopped mid-phrase ("của")
-                    nxt = next((l for _, _, l in lines[i + 1: i + 3] if l.strip()), "")
-                    runs_on = nxt.strip()[:1].islower() or DANGLING_RE.search(fold(subject_lines[-1]))
-                    if SEPARATOR_RE.match(line) or not nxt.strip() or not runs_on:
-                        break
-                i += 1
-                continue
-            if kind_idx is None:
-                if line.strip().isupper() and len(line.strip()) < 50:
-                    title_lines.append(line)
-                    kind_idx = i
-            else:
-                if PLACE_DATE_RE.match(f) or (f.startswith(("can cu", "thuc hien")) and line.strip()[:1].isupper()):
-                    break
-                if line.strip().isupper() and subject_lines and len(line.strip()) < 60:
-                    break
-                if VV_RE.match(line):
-                    subject_lines.append(VV_RE.sub("", line))
-                else:
-                    subject_lines.append(line)
-        i += 1
-    # a kind title may also stand above the V/v line (THÔNG BÁO / V/v ...)
-    if has_vv:
-        for s, e, line in lines[max(0, vv_line - 3): vv_line]:
-            if line.strip().isupper() and len(line.strip()) < 40:
-                title_lines.append(line)
-    if subject_lines:
-        h.subject = collapse(" ".join(subject_lines)).strip(" .")
-        h.subject = re.sub(r"^(?:[Vv]ề việc|[Vv]ề)\s+", lambda m: m.group(0), h.subject)
-    h.kind = kind_of(title_lines, h.number, has_vv or recip_line is not None)
-    h.issuer, h.issuer_parent, h.issuer_parts = read_issuer(issuer_lines, h.place)
-    if not h.issuer and h.number_abbr:
-        g = gazetteer()
-        key = re.sub(r"[^0-9a-z]+", " ", fold(h.number_abbr)).strip()
-        hit = g.alias_to_name.get(key) or g.alias_to_name.get(key.replace(" ", ""))
-        if hit:
-            h.issuer = _with_locality(hit[0], None, h.place)
-            h.issuer_parts = [h.issuer]
-    # Addressees
-    if recip_line is not None:
-        h.recipients, h.recipients_span = read_recipients(text, folded, lines, recip_line)
-        h.header_end = h.recipients_span[1]
-    else:
-        last = max(i for i in (number_line, date_line, vv_line, kind_idx, -1) if i is not None)
-        h.header_end = lines[last][1] if last >= 0 else start
-        if subject_lines:
-            h.header_end = max(h.header_end, text.find(subject_lines[-1], lines[scan_from][0]) + len(subject_lines[-1]))
-    return h
-
-
-def read_recipients(text: str, folded: str, lines, idx: int) -> tuple[list[str], tuple[int, int]]:
-    s, e, line = lines[idx]
-    m = RECIPIENT_RE.match(folded[s:e])
-    first = line[m.end():].strip()
-    parts: list[str] = []
-    end = e
-    buf = first
-    j = idx + 1
-    while j < len(lines):
-        ls, le, l = lines[j]
-        t = l.strip()
-        if not t:
-            if buf or parts:
-                nxt = next((x for _, _, x in lines[j + 1: j + 2] if x.strip()), "")
-                if not nxt.strip().startswith(("-", "+", "•")) or not (buf or parts) or not (parts or buf).__len__():
-                    break
-            j += 1
+def read_signer(doc: Doc, start: int) -> Signer:
+    """The signing block: `KT. BỘ TRƯỞNG / THỨ TRƯỞNG` and the name under it."""
+    lines = _lines(doc, start, len(doc.text))
+    for i, ln in enumerate(lines):
+        bare = ln.text.strip()
+        if not (SIGN_TITLE_RE.match(ln.folded) or is_caps_title(bare)) or "noi nh" in ln.folded:
             continue
-        if t.startswith(("-", "+", "•")):
-            if buf:
-                parts.append(buf)
-            buf = t.lstrip("-+• ").strip()
-            end = le
-        elif buf and not re.search(r"[.;:]$", buf) and not t[:1].isupper() or (buf and buf.endswith(",")):
-            buf += " " + t
-            end = le
-        elif not buf and not parts:
-            buf = t
-            end = le
-        else:
+        m = re.search(r"\b(?:KT|TL|TM|Q|TUQ)\s*\.", bare)
+        parts = [bare[m.start():] if m else bare]
+        name = None
+        for nxt in lines[i + 1:]:
+            t = nxt.text.strip()
+            if not t or t.startswith("("):
+                continue
+            if t.startswith("-"):
+                break
+            if is_caps_title(t) and len(parts) < 4:
+                parts.append(t)
+                continue
+            if is_person_name(t):
+                name = t
             break
-        j += 1
-    if buf:
-        parts.append(buf)
-    out = []
-    for p in parts:
-        for piece in re.split(r";\s*", p):
-            piece = collapse(piece).strip(" .;,")
-            if len(piece) > 2:
-                out.append(piece)
-    return out, (lines[idx][0], end)
+        return Signer(name, " / ".join(collapse(p) for p in parts))
+    return Signer()

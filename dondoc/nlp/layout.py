@@ -18,7 +18,7 @@ MARKER_RE = re.compile(
     r"|(?P<roman>[IVX]{1,5}\s*[.)/])(?=\s|[A-ZĐ])"
     r"|(?P<num>\d{1,2}(?:\s*\.\s*\d{1,2}){0,3}\s*[.)])(?=\s*\S)(?!\d)"
     r"|(?P<numc>\d{1,2},)(?=\s+[A-ZĐ])"          # "5, Sở Tài chính": OCR reads the period as a comma
-    r"|(?P<alpha>[a-zđ]\s*\))"
+    r"|(?P<alpha>[a-zđ](?:\.\d{1,2})?\s*\))"
     r"|(?P<bullet>[-–—+•*∙●▪➢✓]\s*)(?=\S)"
     r")"
 )
@@ -80,9 +80,30 @@ def _starts_upper(line: str) -> bool:
     return bool(s) and (s[0].isupper() or s[0].isdigit())
 
 
+def wrap_width(text: str) -> int:
+    """The width the text is hard-wrapped at (its long lines' length), 0 when it is not."""
+    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if len(line.strip()) > 20)
+    if len(lengths) < 5:
+        return 0
+    w = lengths[int(len(lengths) * 0.9)]
+    return w if w <= 110 else 0
+
+
+def _ends_title_line(prev: str, cur: Block, line: str, width: int) -> bool:
+    """A line standing alone as a title (`Điều 2. Áp dụng văn bản ...`, `CHÍNH PHỦ`) ends its
+    block though the next line opens without a blank line: it is short of the wrap width, or in
+    capitals over running text."""
+    if len(cur.lines) != 1 or not _starts_upper(line) or DANGLING_RE.search(fold(prev)):
+        return False
+    if is_heading(prev) and not is_heading(line):
+        return True
+    return cur.kind in ("article", "roman") and width > 0 and len(prev.rstrip()) < 0.8 * width
+
+
 def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
     """Blocks of text[start:end]."""
     end = len(text) if end is None else end
+    width = wrap_width(text)
     out: list[Block] = []
     cur: Block | None = None
     gap = False
@@ -98,7 +119,7 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
         new = True
         if cur is not None and kind == "bullet" and marker == "-" and not gap:
             prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
-            if len(prev) > 40 and not _END_SENT.search(prev):
+            if len(prev) > 40 and not _END_SENT.search(prev) and not prev.rstrip()[-1:].isdigit():
                 marker, kind, level = None, "plain", 0   # a hyphen inside a wrapped name
         if cur is not None and marker is None:
             prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
@@ -108,6 +129,8 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
                 new = False             # the sentence runs on, across a wrap or a page break
             elif prev.rstrip().endswith(",") and cur.end - cur.start > 200:
                 new = False             # no paragraph ends on a comma: a page break inside one
+            elif not gap and _ends_title_line(prev, cur, line, width):
+                new = True
             elif not gap and not ends_sentence and cur.kind != "row":
                 new = False             # a hard wrap
             elif not gap and lower_next:

@@ -24,6 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
 
+from . import lexicon
 from .agency import gazetteer
 from .deadline import find_deadlines
 from .fold import fold
@@ -32,10 +33,9 @@ from .fold import fold
 @Language.factory("dondoc_directives")
 class DirectiveMarker:
     def __init__(self, nlp: Language, name: str):
-        from .tasks import lexicon
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         patterns = []
-        for verb in lexicon()["verbs"]:
+        for verb in lexicon.load().verbs:
             d = nlp.make_doc(verb)
             for t in d:
                 t.norm_ = t.text

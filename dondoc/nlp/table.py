@@ -3,7 +3,10 @@
 trì / Cơ quan phối hợp / Kết quả / Thời gian hoàn thành`) repeated on every page.
 
 A row is a task: its name column is the text, the lead column its lead, the time column its
-deadline.
+deadline. A pipe table's header row says which column is which (`Nội dung công việc`, `Thời
+gian thực hiện`, `Đơn vị chủ trì/phối hợp`); a table whose header names no work, time or lead
+column describes (a scope list) and assigns nothing. Rows without a lead cell take the lead of
+the scope the table stands in (the walker resolves it: `TableRow.lead` is then empty).
 """
 from __future__ import annotations
 
@@ -11,8 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .agency import gazetteer
-from .deadline import find_deadlines
+from .bodies import noun_phrases
+from .deadline import Context, read_deadlines
+from .doc import Doc
 from .fold import fold
 from .layout import DANGLING_RE, iter_lines
 from .record import Deadline, Task
@@ -38,8 +42,9 @@ def _is_header_line(line: str) -> bool:
     return bool(f) and f in _HEADER_WORDS
 
 
-def find_line_tables(text: str, start: int, end: int) -> list[tuple[int, int, list[_Row]]]:
+def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, list[_Row]]]:
     """Tables written one cell a line: (start, end, rows)."""
+    text = doc.text
     lines = [(s, e, l) for s, e, l in iter_lines(text) if s >= start and e <= end and l.strip()]
     tables = []
     i = 0
@@ -86,8 +91,8 @@ def _collect_rows(lines, j):
     return rows, k
 
 
-def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int | None) -> Task | None:
-    g = gazetteer()
+def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
+    text, folded = doc.text, doc.folded
     first = _ROW_START.match(row.lines[0][2])
     body_lines = row.lines[1:]
     if first and first.group("rest"):
@@ -98,8 +103,7 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     # Agencies over the whole row (a cell may wrap over lines); a cell holds a name by itself,
     # so a column starts at a line that begins with an agency which ends at a line end.
     rs, re_ = body_lines[0][0], row.end
-    found = g.find(text[rs:re_], folded[rs:re_])
-    found = [type(f)(f.start + rs, f.end + rs, f.canonical, f.kind) for f in found]
+    found = doc.agencies_in(rs, re_)
     line_starts = {s + (len(l) - len(l.lstrip())): i for i, (s, e, l) in enumerate(body_lines)}
 
     def ends_cell(f) -> bool:
@@ -154,7 +158,7 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
         joined = folded[ts:te]
         for m in _RANGE_YEARS.finditer(joined):
             deadlines.append(Deadline(date(int(m.group(2)), 12, 31).isoformat(), text[ts + m.start(): ts + m.end()], "period_end", None, (ts + m.start(), ts + m.end())))
-        dl = find_deadlines(text[ts:te], joined, issued, year, time_cell=True)
+        dl = read_deadlines(text[ts:te], joined, ctx, time_cell=True)
         for d in dl:
             d.span = (d.span[0] + ts, d.span[1] + ts)
             if not any(x.date == d.date for x in deadlines) and not any(x.span[0] <= d.span[0] < x.span[1] for x in deadlines):
@@ -163,34 +167,113 @@ def row_task(text: str, folded: str, row: _Row, issued: date | None, year: int |
     return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
 
 
-def pipe_row_task(text: str, folded: str, s: int, e: int, issued: date | None, year: int | None) -> Task | None:
-    """`1 | 24/03/2014 | P.ĐTĐH gửi danh sách ...`: the date column is the deadline, the work
-    column names who does it."""
-    g = gazetteer()
-    line = text[s:e]
-    cells, pos = [], s
-    for part in line.split("|"):
-        cells.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    deadlines: list[Deadline] = []
-    work = None
-    for cs, ce in cells:
-        cell = folded[cs:ce].strip()
-        if re.fullmatch(r"\d{1,3}", cell):
-            continue
-        dates = re.findall(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?", cell)
-        if dates and len(re.sub(r"[\d/\s\-–.]|den|tu|ngay", "", cell)) <= 3:
-            last = dates[-1]
-            sub = find_deadlines("truoc ngay " + last, "truoc ngay " + last, issued, year)
-            for d in sub:
-                deadlines.append(Deadline(d.date, text[cs:ce].strip(), "absolute", None, (cs, ce)))
-            continue
-        if work is None or (ce - cs) > (work[1] - work[0]):
-            work = (cs, ce)
-    if work is None:
+_PIPE_ROLES = (
+    ("support", re.compile(r"^(?:co quan |don vi )?phoi hop$")),
+    ("lead", re.compile(r"(?:chu tri|thuc hien|phu trach|dau moi|nguoi thuc hien|don vi|co quan|bo phan)")),
+    ("time", re.compile(r"(?:thoi gian|thoi han|tien do|ngay|han hoan thanh|moc)")),
+    ("work", re.compile(r"(?:noi dung|cong viec|nhiem vu|hoat dong|ten|cong tac|viec)")),
+    ("number", re.compile(r"^(?:s?tt|so tt|so)$")),
+)
+
+
+@dataclass
+class TableRow:
+    task: Task
+    lead_given: bool          # the lead came from a lead cell (else the scope's)
+
+
+def pipe_header(folded_line: str) -> list[str] | None:
+    """The role of each column of a pipe table's header row (`TT | Nội dung | Thời gian | Đơn vị
+    chủ trì/phối hợp`), or None when the line is no header (it opens with a row number)."""
+    cells = [re.sub(r"[^a-z/ ]+", " ", c).strip() for c in folded_line.split("|")]
+    if not cells or re.fullmatch(r"\d{1,3}", cells[0]) or re.match(r"^\s*\d", folded_line):
         return None
-    lead = []
-    found = g.find(text[work[0]:work[1]], folded[work[0]:work[1]])
-    if found and found[0].start <= 2:
-        lead = [found[0].canonical]
-    return Task(collapse(line), (s, e), lead, [], deadlines)
+    roles = []
+    for c in cells:
+        c = re.sub(r"\s+", " ", c)
+        role = next((r for r, rx in _PIPE_ROLES if rx.search(c)), "other")
+        if role == "lead" and "phoi hop" in c:
+            role = "lead_support"
+        roles.append(role)
+    return roles
+
+
+def is_descriptive(roles: list[str]) -> bool:
+    """A table that names no work, time or lead column lists things; it assigns nothing."""
+    return not any(r in ("work", "time", "lead", "lead_support") for r in roles)
+
+
+def _cells(line: str, start: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for part in line.split("|"):
+        lead = len(part) - len(part.lstrip())
+        out.append((pos + lead, pos + len(part.rstrip())))
+        pos += len(part) + 1
+    return out
+
+
+def _cell_deadlines(doc: Doc, cs: int, ce: int, ctx: Context) -> list[Deadline]:
+    """A time cell: a range or a bare date gives its last day; words (`Trước ngày 27/6/2026`) are
+    read like prose; a bare period (`Quý IV/2026`) counts in a time column."""
+    folded = doc.folded[cs:ce]
+    dates = re.findall(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?", folded)
+    if dates and len(re.sub(r"[\d/\s\-–.]|den|tu|ngay", "", folded)) <= 3:
+        probe = "truoc ngay " + dates[-1]
+        return [Deadline(d.date, doc.text[cs:ce].strip(), "absolute", None, (cs, ce))
+                for d in read_deadlines(probe, probe, ctx)]
+    out = read_deadlines(doc.text[cs:ce], folded, ctx, time_cell=True)
+    for d in out:
+        d.span = (d.span[0] + cs, d.span[1] + cs)
+    return out
+
+
+def _lead_cell(doc: Doc, cs: int, ce: int) -> tuple[list[str], list[str]]:
+    """Names of a lead cell (`Phòng Đào tạo; Trung tâm QLCL`), first the lead, then the rest."""
+    names: list[str] = []
+    pos = cs
+    for piece in re.split(r"[;,]", doc.text[cs:ce]):
+        phrases, _ = noun_phrases(doc, pos, pos + len(piece))
+        if phrases:
+            names.extend(p.name for p in phrases)
+        elif piece.strip():
+            names.append(collapse(piece))
+        pos += len(piece) + 1
+    names = [n[:1].upper() + n[1:] for n in dict.fromkeys(names) if n]
+    return names, []
+
+
+def pipe_row(doc: Doc, s: int, e: int, roles: list[str] | None, ctx: Context) -> TableRow | None:
+    """`1 | 24/03/2014 | P.ĐTĐH gửi danh sách ...`: the time column is the deadline, the work
+    column the task's text, the lead column (if any) its lead."""
+    cells = _cells(doc.text[s:e], s)
+    if roles is None or len(roles) != len(cells):
+        roles = [_guess_role(doc, cs, ce) for cs, ce in cells]
+    deadlines: list[Deadline] = []
+    lead: list[str] = []
+    support: list[str] = []
+    for (cs, ce), role in zip(cells, roles):
+        if cs >= ce:
+            continue
+        if role == "time":
+            deadlines.extend(_cell_deadlines(doc, cs, ce, ctx))
+        elif role in ("lead", "lead_support"):
+            names, _ = _lead_cell(doc, cs, ce)
+            lead, support = (names[:1], names[1:]) if role == "lead" else (names, [])
+        elif role == "support":
+            support = _lead_cell(doc, cs, ce)[0]
+    work = [c for c, r in zip(cells, roles) if r == "work" and c[1] > c[0]] or \
+        sorted((c for c, r in zip(cells, roles) if r == "other"), key=lambda c: c[0] - c[1])[:1]
+    if not work or work[0][1] - work[0][0] < 3:
+        return None
+    task = Task(collapse(doc.text[s:e]), (s, e), lead, support, deadlines)
+    return TableRow(task, bool(lead))
+
+
+def _guess_role(doc: Doc, cs: int, ce: int) -> str:
+    cell = doc.folded[cs:ce].strip()
+    if re.fullmatch(r"\d{1,3}", cell):
+        return "number"
+    dates = re.findall(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?", cell)
+    if dates and len(re.sub(r"[\d/\s\-–.]|den|tu|ngay", "", cell)) <= 3:
+        return "time"
+    return "other"

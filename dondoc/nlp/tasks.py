@@ -1,425 +1,495 @@
-"""Tasks: which sentences of the body require an action, of whom, and by when.
+"""Tasks: which sentences of a document's body require an action, of whom, and by when.
 
-The body is walked block by block (see layout). A lead-in ending in ":" opens a scope for the
-items under it: its addressee ("đề nghị X ... như sau:"), its agency heading
-("1. Sở Tư pháp: Chủ trì, phối hợp ...:"), its deadline ("Từ nay đến năm 2021, phấn đấu ...:"),
-and whether its items are directives at all ("có ý kiến như sau:" items are opinions unless
-they assign work themselves). Trailing meta lines of an action programme ("- Cơ quan thực hiện:",
-"- Thời gian thực hiện:") give the lead and deadline of the items above them.
+The body is walked block by block (see layout). Each block is a heading, a lead-in (it ends
+with a colon) or content. Headings and lead-ins open a scope for the blocks under them (the
+`ScopeStack`, by the rank of their list markers): who they put in charge (`1. Sở Y tế`, `Giao
+X:`, `Nhiệm vụ của Ban Chỉ đạo:`), what kind of section it is (a plan's `Mục đích` assigns
+nothing; `Tổ chức thực hiện` does), whether it asks for the items under it, and a deadline
+they share. Content is cut into sentences and clauses; each clause is read (`clauses`), judged
+(`classify`) and, when it is a task, given its lead (`lead`) and deadlines (`deadline`). Tables
+go through the same lead and deadline rules (`table`). Trailing meta lines of an action
+programme (`- Cơ quan thực hiện:`, `- Thời gian thực hiện:`) give the lead and deadline of the
+items above them.
 """
 from __future__ import annotations
 
-import json
 import re
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
-from functools import lru_cache
-from importlib import resources
 
-from .agency import Found, gazetteer
-from .deadline import find_deadlines
-from .fold import fold
-from .layout import blocks, is_heading, sentences
+from . import lead as leads
+from .bodies import noun_phrases, written_name
+from .classify import Decision, Setting, classify
+from .clauses import Clause, analyse, body_start, is_lead_in
+from .deadline import Context, read_deadlines
+from .doc import Doc
+from .fold import fold_key
+from .layout import Block, blocks, is_heading, sentences
+from .lead import Defaults, Lead
 from .record import Deadline, Task
-from .table import find_line_tables, pipe_row_task, row_task
+from .table import find_line_tables, is_descriptive, pipe_header, pipe_row, row_task
 from .textprep import collapse
 
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    data = json.loads(resources.files("dondoc.nlp").joinpath("data", "directives.json").read_text(encoding="utf-8"))
-    data["not_task_re"] = re.compile(r"^(?:" + "|".join(sorted(data["not_task_openers"], key=len, reverse=True)) + r")\b")
-    titles = "|".join(sorted((re.escape(fold(t).replace("/", " ")) for t in gazetteer().titles), key=len, reverse=True))
-    data["assign_re"] = re.compile(r"(?:^|[\s,;(])(?:" + "|".join(sorted(map(re.escape, data["assign"]), key=len, reverse=True)) + rf")\s+(?:(?:cac\s+)?(?:{titles})\s+)?$")
-    data["agency_verb_re"] = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:,\s*)?(?:" + "|".join(sorted(map(re.escape, data["agency_verbs"]), key=len, reverse=True)) + r")\b")
-    data["meta_re"] = re.compile(
-        r"^\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + "|".join(sorted(map(re.escape, data["meta_lead"] + data["meta_support"] + data["meta_time"] + data["meta_other"]), key=len, reverse=True)) + r")\s*:"
-    )
-    return data
+_BULLET_RANK = 10.0
+_TERMINAL = re.compile(r"[.;!?…]\s*[\"”)]?\s*$")
+_NOTIFY_TO = re.compile(r"th[o0]ng\s+b[a-z0-9]{1,2}o\s+(?:den|toi|cho)\s+")
+_OWNED = re.compile(r"(?:nhiem vu|trach nhiem|quyen han|chuc nang)(?:,\s*\w+(?:\s\w+)?)*\s+cua\s+")
+_ANNOUNCE = re.compile(r"(?:dong thoi\s+)?(?:(?:khan truong\s+|tiep tuc\s+|quan tam\s+)?(?:chi dao\s+)?(?:trien khai|thuc hien|to chuc thuc hien|chi dao thuc hien)\s+)?"
+                       r"(?:mot so|cac|nhung)\s+(?:noi dung|nhiem vu|cong viec|viec|giai phap|yeu cau)(?:\s+\w+){0,3}\s+(?:sau day|sau|nhu sau)\s*:\s*$")
+_LEAD_IN_DIRECTIVE = re.compile(
+    r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri|luu y|ket luan)\b"
+    r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach|cong viec)"
+    r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
+_MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong|ba|dong chi|co quan|don vi))?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
+_GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
+_OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
 
 @dataclass
 class Scope:
-    level: int
-    kind: str
+    rank: float
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
-    directive: bool | None = None       # do items under this scope assign work by themselves?
+    mode: str | None = None
+    directive: bool | None = None      # None: as the scope above says
+    evidence: str = "heading"
+
+
+class ScopeStack:
+    """The headings and lead-ins the current block stands under, by rank."""
+
+    def __init__(self, root: Scope):
+        self._stack = [root]
+
+    def close(self, rank: float) -> None:
+        while len(self._stack) > 1 and self._stack[-1].rank >= rank:
+            self._stack.pop()
+
+    def push(self, scope: Scope) -> None:
+        self._stack.append(scope)
+
+    @property
+    def top_rank(self) -> float:
+        return self._stack[-1].rank
+
+    def _nearest(self, pick):
+        return next((pick(s) for s in reversed(self._stack) if pick(s) is not None), None)
+
+    @property
+    def lead(self) -> tuple[list[str], list[str], str]:
+        s = next((s for s in reversed(self._stack) if s.lead), None)
+        return (list(s.lead), list(s.support), s.evidence) if s else ([], [], "heading")
+
+    @property
+    def mode(self) -> str | None:
+        return self._nearest(lambda s: s.mode)
+
+    @property
+    def directive(self) -> bool:
+        return bool(self._nearest(lambda s: s.directive))
+
+    @property
+    def deadlines(self) -> list[Deadline]:
+        return self._nearest(lambda s: s.deadlines or None) or []
+
+
+@dataclass
+class Part:
+    """One document of the file, as its header describes it."""
+    start: int                 # where its body starts
+    end: int
+    ctx: Context
+    defaults: Defaults
+    genre: str                 # directive | guidance | normative
+    is_addressee: object       # callable: name -> bool
 
 
 @dataclass
 class _Draft:
     task: Task
-    explicit_lead: bool
     group: int
+    explicit: bool
 
 
-PREAMBLE_ADV = re.compile(r"^(?:de\s|nham\s|trong do\b|qua do\b|dong thoi\b)")
+class Walker:
+    def __init__(self, doc: Doc, part: Part, skip: list[tuple[int, int]]):
+        self.doc, self.part, self.skip = doc, part, skip
+        self.scopes = ScopeStack(Scope(0.0))
+        self.drafts: list[_Draft] = []
+        self.group = 0
+        self.meta_pending = False
+        self.glyphs: dict[str, float] = {}
+        self.pipe_roles: list[str] | None = None
+        self.tables = find_line_tables(doc, part.start, part.end)
+        self.tables_done: set[int] = set()
+        self.items_below = False
 
-
-# The agencies of the text being worked on, found in one pass (set by find_tasks).
-_FOUND: ContextVar[tuple[str, list[Found]] | None] = ContextVar("dondoc_found_agencies", default=None)
-
-
-def _agencies_in(text: str, folded: str, start: int, end: int) -> list[Found]:
-    """Agencies named in text[start:end]."""
-    cur = _FOUND.get()
-    if cur is None or cur[0] is not text:
-        return [Found(f.start + start, f.end + start, f.canonical, f.kind)
-                for f in gazetteer().find(text[start:end], folded[start:end])]
-    return [f for f in cur[1] if start <= f.start and f.end <= end]
-
-
-def _dedupe(names):
-    out = []
-    for n in names:
-        if n and n not in out:
-            out.append(n)
-    return out
-
-
-def _split_lead_support(text: str, folded: str, start: int, end: int) -> tuple[list[str], list[str]]:
-    """`X chủ trì, phối hợp với Y, Z` -> ([X], [Y, Z])."""
-    found = _agencies_in(text, folded, start, end)
-    if not found:
-        return [], []
-    # "phối hợp (với)" also as OCR without Vietnamese leaves it ("phi\nhop véi"), not "phi hợp pháp"
-    m = re.search(r"ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+v[o0][a-z0-9]{0,2}i)?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i",
-                  folded[start:end])
-    if m:
-        cut = start + m.start()
-        lead = [f.canonical for f in found if f.start < cut]
-        support = [f.canonical for f in found if f.start >= cut]
-        if lead:
-            return _dedupe(lead), _dedupe(support)
-        return [], _dedupe(support)
-    return _dedupe([f.canonical for f in found]), []
-
-
-def _listed_with(found: list[Found], i: int, folded: str) -> list[Found]:
-    """found[i] and the agencies listed right after it ("X, Y và Z")."""
-    group = [found[i]]
-    for g in found[i + 1:]:
-        if re.fullmatch(r"\s*(?:,|;|va|và|\s)\s*", folded[group[-1].end:g.start]):
-            group.append(g)
-        else:
-            break
-    return group
-
-
-def explicit_lead(text: str, folded: str, start: int, end: int) -> tuple[list[str], list[str], bool]:
-    """Who a sentence names as doing the work, if anyone: ([lead], [support], is_directive).
-
-    Patterns: `Giao/Đề nghị/Yêu cầu/Chỉ đạo X ...`, `X: Chủ trì ...`, `X chủ trì, phối hợp với Y`,
-    `X <directive verb> ...` at the start of the sentence.
-    """
-    lex = lexicon()
-    found = _agencies_in(text, folded, start, end)
-    if not found:
-        return [], [], False
-    lead: list[str] = []
-    support: list[str] = []
-    directive = False
-    for i, f in enumerate(found):
-        before = folded[max(start, f.start - 40):f.start]
-        after = folded[f.end:min(end, f.end + 40)]
-        if lex["assign_re"].search(before):
-            # "Giao X, Y ..." names every agency listed right after the verb
-            group = _listed_with(found, i, folded)
-            lead.extend(g.canonical for g in group)
-            directive = True
-            tail_start = group[-1].end
-            ls, sup = _split_lead_support(text, folded, tail_start, end)
-            support.extend(sup)
-            break
-        at_start = re.fullmatch(r"[\s\-–+•*\d.)]*(?:(?:de nghi|giao|rieng)\s+)?"
-                                r"(?:(?:can cu|doi voi|rieng|trong|hang nam|hang quy|ngoai ra|tren co so|ve)\b[^;:]{0,200}?,\s*(?:(?:se|thi)\s+)?(?:do\s+)?)?",
-                                folded[start:f.start]) is not None
-        if at_start and re.match(r"\s*(?:kinh\s+)?(?:de nghi|yeu cau|huong dan|thong bao|co y kien|giao)\b", folded[f.end:f.end + 30]):
-            directive = True   # the issuer speaking: the work falls to whom it asks
-            continue
-        if at_start:
-            group = _listed_with(found, i, folded)
-            after = folded[group[-1].end:min(end, group[-1].end + 40)]
-            if re.match(r"\s*:", after) or lex["agency_verb_re"].match(after):
-                lead.extend(g.canonical for g in group)
-                directive = True
-                ls, sup = _split_lead_support(text, folded, group[-1].end, end)
-                support.extend(sup)
-                break
-    return _dedupe(lead), [s for s in _dedupe(support) if s not in lead], directive
-
-
-def _is_meta(folded_line: str) -> str | None:
-    m = lexicon()["meta_re"].match(folded_line)
-    if not m:
-        return None
-    key = m.group("key")
-    lex = lexicon()
-    if key in lex["meta_lead"]:
-        return "lead"
-    if key in lex["meta_support"]:
-        return "support"
-    if key in lex["meta_time"]:
-        return "time"
-    if key == "ten nhiem vu":
-        return None
-    return "other"
-
-
-def _section_mode(folded_title: str) -> str | None:
-    """What a section title says its items are: tasks, or not ("II. HỒ SƠ"); the title without
-    its number (the block knows where its marker ends)."""
-    lex = lexicon()
-    t = folded_title.strip()
-    for w in lex["section_task"]:
-        if t.startswith(w):
-            return "task"
-    for w in lex["section_skip"]:
-        if t.startswith(w):
-            return "skip"
-    return None
-
-
-_LEAD_IN_DIRECTIVE = re.compile(
-    r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri)\b"
-    r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach)"
-    r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong)\b[^:]{0,40}\b(?:sau|nhu sau)\b"
-)
-
-
-def _lead_in_is_directive(folded_text: str) -> bool:
-    return bool(_LEAD_IN_DIRECTIVE.search(folded_text))
-
-
-_LEADING = re.compile(r"[\s\-–+•*\d.)(\"“:]*")
-
-
-class DirectiveIndex:
-    """Where directive verbs begin in a text, as spaCy's Matcher marks them (spacy_rules)."""
-
-    def __init__(self, text: str):
-        from .spacy_rules import directive_offsets
-        self.text = text
-        self.offsets = directive_offsets(text)
-
-    def opens(self, start: int, end: int) -> bool:
-        m = _LEADING.match(self.text, start, end)
-        return (m.end() if m else start) in self.offsets
-
-
-def _not_task(folded_sentence: str) -> bool:
-    s = re.sub(r"^[\s\-–+•*\d.)(\"“]+", "", folded_sentence)
-    if lexicon()["not_task_re"].match(s):
-        return True
-    if re.search(r"^can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao)", s):
-        return True
-    if re.search(r"chiu trach nhiem thi hanh|co hieu luc (thi hanh )?(ke )?tu ngay|bo phan khong the tach roi|\bde\s.{0,90}\bbiet,?\s*(?:va\s+)?(?:thuc\s+hien|chi\s+dao|phoi\s+hop)?\W*$", s):
-        return True
-    return False
-
-
-_ASSIGN_SPLIT = re.compile(r";\s+(?=(?:chi dao|giao|de nghi|yeu cau)\s)")
-_EXHORTATION = re.compile(r"(?:trien khai|thuc hien|to chuc thuc hien)[^.]{0,40}(?:cac |những )?(?:noi dung|cong van|van ban|chi thi|ke hoach|quyet dinh|chuong trinh)\s+(?:tren|nay)\b")
-
-
-def split_clauses(folded: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A sentence that hands work to a second body after a semicolon is two tasks."""
-    out = []
-    for s, e in spans:
-        cut = s
-        for m in _ASSIGN_SPLIT.finditer(folded, s, e):
-            out.append((cut, m.start() + 1))
-            cut = m.end()
-        out.append((cut, e))
-    return out
-
-
-def find_tasks(text: str, folded: str, body_start: int, body_end: int, default_lead: list[str],
-               issued: date | None, year: int | None, skip_spans: list[tuple[int, int]] = (),
-               directives: DirectiveIndex | None = None, agencies: list[Found] | None = None) -> list[Task]:
-    """Tasks in text[body_start:body_end]. `skip_spans` are regions (signature, distribution
-    list) that are never tasks."""
-    lex = lexicon()
-    directives = directives or DirectiveIndex(text)
-    from .abbrev import agencies_of
-    token = _FOUND.set((text, agencies if agencies is not None else agencies_of(text, folded)))
-    try:
-        return _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex)
-    finally:
-        _FOUND.reset(token)
-
-
-def _find_tasks(text, folded, body_start, body_end, default_lead, issued, year, skip_spans, directives, lex) -> list[Task]:
-    scopes: list[Scope] = [Scope(0, "doc", list(default_lead), [], [], None)]
-    section_mode: str | None = None
-    drafts: list[_Draft] = []
-    group = 0
-    pending_meta = False
-    seen_directive = False
-    tables = find_line_tables(text, body_start, body_end)
-    table_spans = [(ts, te) for ts, te, _ in tables]
-    for _, _, rows in tables:
-        for row in rows:
-            t = row_task(text, folded, row, issued, year)
-            if t is not None:
-                if not t.lead:
-                    t.lead = list(default_lead)
-                drafts.append(_Draft(t, True, -1))
-    bl = blocks(text, body_start, body_end)
-    for b in bl:
-        if any(s <= b.start < e for s, e in list(skip_spans) + table_spans):
-            continue
-        btext = text[b.start:b.end]
-        bfold = folded[b.start:b.end]
-        content_start = b.body_start(text)
-        cfold = folded[content_start:b.end].strip()
-        if not cfold:
-            continue
-        # -- meta lines of an action programme: lead / time for the items above -----------------
-        meta = _is_meta(bfold)
-        if meta:
-            colon = folded.index(":", b.start) + 1
-            targets = [d for d in drafts if d.group == group]
-            if meta == "lead" or meta == "support":
-                lead, support = _split_lead_support(text, folded, colon, b.end)
-                if meta == "support":
-                    lead, support = [], lead + support
-                for d in targets:
-                    if lead and not d.explicit_lead:
-                        d.task.lead = lead
-                    if support and not d.task.support:
-                        d.task.support = support
-            elif meta == "time":
-                dls = find_deadlines(text[colon:b.end], folded[colon:b.end], issued, year)
-                for dl in dls:
-                    dl.span = (dl.span[0] + colon, dl.span[1] + colon)
-                for d in targets:
-                    if not d.task.deadlines:
-                        d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span) for x in dls]
-            pending_meta = True
-            continue
-        if pending_meta:
-            group += 1
-            pending_meta = False
-        # -- headings and scopes ---------------------------------------------------------------
-        level = b.level if b.kind in ("num", "alpha") else (0 if b.kind in ("roman", "article") else 99)
-        if b.kind in ("roman", "article") or (b.kind == "plain" and is_heading(btext) and len(btext) < 160):
-            mode = _section_mode(folded[content_start:b.end])
-            if b.kind == "article" and mode is None:
-                mode = "task" if re.search(r"to chuc thuc hien|trach nhiem", bfold) else None
-            section_mode = mode
-            scopes = [scopes[0]]
-            group += 1
-            if is_heading(btext) or b.kind == "article" and len(cfold) < 60:
+    # -- the walk ----------------------------------------------------------------------------
+    def run(self) -> list[Task]:
+        bl = blocks(self.doc.text, self.part.start, self.part.end)
+        for i, b in enumerate(bl):
+            if any(s <= b.start < e for s, e in self.skip):
                 continue
-        if b.kind in ("num", "alpha"):
-            while len(scopes) > 1 and scopes[-1].level >= level:
-                scopes.pop()
-        elif b.kind == "plain":
-            # an unnumbered paragraph closes bullet scopes but stays under its numbered item
-            while len(scopes) > 1 and scopes[-1].kind == "bullet":
-                scopes.pop()
-        parent = scopes[-1]
-        if section_mode == "skip":
-            continue
-        # -- a lead-in ending with ":" opens a scope --------------------------------------------
-        is_lead_in = bool(re.search(r":\s*$", btext.strip())) and not _is_meta(bfold)
-        lead, support, is_dir = explicit_lead(text, folded, content_start, b.end)
-        if is_lead_in:
-            dls = find_deadlines(text[content_start:b.end], folded[content_start:b.end], issued, year)
-            lvl = {"bullet": 100, "plain": 0.5}.get(b.kind, level)
-            if b.kind == "plain":
-                while len(scopes) > 1 and scopes[-1].level >= lvl:
-                    scopes.pop()
-                parent = scopes[-1]
-            scope = Scope(lvl, b.kind, lead or list(parent.lead),
-                          support or list(parent.support), dls or list(parent.deadlines),
-                          is_dir or _lead_in_is_directive(cfold) or (section_mode == "task"))
-            if lead and not is_dir and not _lead_in_is_directive(cfold):
-                scope.directive = True if re.search(r":\s*chu tri|:\s*$", cfold) else scope.directive
-            # "X đề nghị Y ... như sau:" -> the addressee Y leads
-            m = re.search(r"(?:de nghi|yeu cau)\s+", cfold)
-            if m and lead:
-                scope.lead = lead
-            colon = folded.find(":", content_start, b.end - 1)
-            text_after_colon = folded[colon + 1:b.end].strip() if colon >= 0 else ""
-            scopes.append(scope)
-            seen_directive = seen_directive or bool(scope.directive)
-            if not text_after_colon or len(text_after_colon) < 25 or not directives.opens(colon + 1, b.end):
-                sents = sentences(text, content_start, b.end)
-                if len(sents) < 2:
-                    continue
-                emit_until = sents[-2][1]     # "Thành lập Ban ... . Trong đó:" -> the first sentence is a task
-            else:
-                emit_until = b.end
-        else:
-            emit_until = b.end
-        if not is_lead_in and b.kind in ("num", "alpha"):
-            scopes.append(Scope(level, b.kind, lead or list(parent.lead), support or list(parent.support),
-                                list(parent.deadlines), parent.directive))
-        scope = scopes[-1]
-        in_list = b.kind in ("num", "alpha", "bullet", "row") or scope is not scopes[0]
-        directive_ctx = bool(scope.directive) or section_mode == "task" or (seen_directive and scope is scopes[0])
-        # a numbered title with sub-items under it ("1. Công tác phổ biến ...") is a heading
-        if b.kind in ("num", "roman") and not is_dir:
-            nxt = next((x for x in bl if x.start > b.start), None)
-            closed = bool(re.search(r"[.;:!?”\"]$", btext.strip()))
-            if nxt is not None and ((nxt.kind == "bullet" and not closed and len(cfold) < 150)
-                                    or (nxt.kind == "num" and nxt.level > b.level and (not closed and len(cfold) < 300 or len(cfold) < 150))):
+            if self._in_table(b):
                 continue
-        # -- sentences --------------------------------------------------------------------------
+            self._block(b, bl[i + 1] if i + 1 < len(bl) else None)
+        return [d.task for d in sorted(self.drafts, key=lambda d: d.task.span)]
+
+    def _block(self, b: Block, nxt: Block | None) -> None:
+        doc = self.doc
+        if self._meta(b):
+            return
+        if self.meta_pending:
+            self.group += 1
+            self.meta_pending = False
         if b.kind == "row":
-            t = pipe_row_task(text, folded, b.start, b.end, issued, year)
-            if t is not None:
-                if not t.lead:
-                    t.lead = list(scope.lead) or list(default_lead)
-                drafts.append(_Draft(t, True, group))
-            continue
-        for s, e in split_clauses(folded, sentences(text, content_start, emit_until)):
-            sf = folded[s:e]
-            body = re.sub(r"^[\s\-–+•*]+", "", sf)
-            if len(body.strip()) < 8:
+            self._pipe_row(b)
+            return
+        roles = pipe_header(doc.folded[b.start:b.end]) if "|" in doc.text[b.start:b.end] else None
+        if roles is not None:
+            self.pipe_roles = roles
+            return
+        self.pipe_roles = None
+        rank = self._rank(b)
+        self.scopes.close(_BULLET_RANK if b.kind == "plain" else rank)
+        if is_lead_in(doc, b.start, b.end):
+            self._lead_in(b, rank)
+        elif self._is_heading(b, nxt, rank):
+            self._heading(b, rank)
+        else:
+            self._content(b, rank)
+
+    def _rank(self, b: Block) -> float:
+        if b.kind == "roman":
+            return 1.0
+        if b.kind == "article":
+            return 2.0
+        if b.kind == "num":
+            return 2.0 + b.level
+        if b.kind == "alpha":
+            return 8.0 + (0.5 if "." in (b.marker or "") else 0.0)
+        if b.kind == "bullet":
+            glyph = {"–": "-", "—": "-"}.get((b.marker or "-")[0], (b.marker or "-")[0])
+            return self.glyphs.setdefault(glyph, _BULLET_RANK + len(self.glyphs))
+        return min(self.scopes.top_rank, _BULLET_RANK - 0.5) + 0.5
+
+    def _setting(self, b: Block) -> Setting:
+        genre_mode = {"guidance": "guidance", "normative": "neutral"}.get(self.part.genre)
+        d = self.part.defaults
+        return Setting(self.scopes.mode or genre_mode, self.scopes.directive,
+                       b.kind in ("num", "alpha", "bullet", "row"), self.part.genre == "normative",
+                       d.is_issuer, self.part.is_addressee)
+
+    # -- headings -------------------------------------------------------------------------------
+    def _is_heading(self, b: Block, nxt: Block | None, rank: float) -> bool:
+        self.items_below = nxt is not None and nxt.kind == "bullet"
+        cs = body_start(self.doc, b.start, b.end)
+        title = self.doc.text[cs:b.end].strip()
+        if not title:
+            return True
+        if is_heading(title) and len(title) < 200:
+            return True
+        if nxt is None or len(collapse(title)) > 160:
+            return False
+        if _TERMINAL.search(title):
+            # "2. Công tác tổ chức bộ máy, bố trí nhân lực." over "2.1. ...": a section's title
+            return nxt.kind == "num" and b.kind in ("num", "roman") and nxt.level > b.level and len(collapse(title)) < 150
+        if b.kind == "article":
+            return True
+        deeper = nxt.kind == "plain" or nxt.kind == "row" or self._peek_rank(nxt) > rank
+        return deeper and b.kind in ("roman", "num", "alpha", "plain", "bullet")
+
+    def _peek_rank(self, b: Block) -> float:
+        if b.kind == "bullet":
+            glyph = {"–": "-", "—": "-"}.get((b.marker or "-")[0], (b.marker or "-")[0])
+            return self.glyphs.get(glyph, _BULLET_RANK + len(self.glyphs))
+        return self._rank(b)
+
+    def _heading(self, b: Block, rank: float) -> None:
+        doc = self.doc
+        cs = body_start(doc, b.start, b.end)
+        title_f = doc.folded[cs:b.end]
+        mode = doc.lexicon.section_mode(title_f)
+        lead = self._heading_lead(cs, b.end)
+        scope = Scope(rank, lead, mode=mode or ("task" if lead else None), directive=True if lead else None)
+        if b.kind in ("roman", "article") or (b.kind == "plain" and is_heading(doc.text[cs:b.end])):
+            self.group += 1
+        if not lead and mode is None and doc.opens_with_directive(cs, b.end) and b.kind != "article" and self.items_below:
+            self._clauses(b, cs, b.end)          # "1. Rà soát việc ..." over bullets detailing it: a task too
+        self.scopes.push(scope)
+
+    def _heading_lead(self, start: int, end: int) -> list[str]:
+        """Who a heading puts in charge: the bodies it consists of (`1. Sở Y tế`, `2. Các Sở: Tài
+        chính, Nông nghiệp và Môi trường`), or the owner of the duties it announces (`Nhiệm vụ
+        của Ban Chỉ đạo`)."""
+        doc = self.doc
+        f = doc.folded
+        owned = _OWNED.match(f, start)
+        if owned:
+            phrases, _ = noun_phrases(doc, owned.end(), end)
+            return [p.name for p in phrases]
+        pos = start
+        assign = doc.lexicon.assign_re.match(f, pos)
+        if assign:
+            pos = assign.end()
+        phrases, stop = noun_phrases(doc, pos, end)
+        rest = doc.text[stop:end]
+        if phrases and (not re.sub(r"[\s:.,;]+", "", rest) or re.match(r"\s*:", rest)):
+            return [p.name for p in phrases]
+        if len(phrases) == 1 and not phrases[0].known and ":" not in rest and len(rest.split()) <= 6:
+            # a heading is no sentence: the whole of it names the body ("5.3. Các khoa tham gia khảo sát")
+            return [written_name(doc.text[phrases[0].start:end])]
+        return []
+
+    # -- lead-ins -------------------------------------------------------------------------------
+    def _lead_in(self, b: Block, rank: float) -> None:
+        doc = self.doc
+        cs = body_start(doc, b.start, b.end)
+        sents = sentences(doc.text, cs, b.end)
+        if len(sents) > 1:
+            self._clauses(b, sents[0][0], sents[-2][1])
+        ls, le = sents[-1] if sents else (cs, b.end)
+        c = analyse(doc, ls, le)
+        f = doc.folded[ls:le]
+        lead = self._lead_in_lead(c, ls, le)
+        mode = doc.lexicon.section_mode(doc.folded[cs:le]) if b.kind != "plain" else None
+        if _MEMBERS.search(f):
+            mode = "members"
+        elif _OPINION.search(f):
+            mode = "opinion"
+        asks = c.explicit is not None and c.explicit.how == "assign"
+        if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
+            mode = "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
+        directive = bool(lead) or bool(_LEAD_IN_DIRECTIVE.search(f)) or mode == "task"
+        if self.scopes.mode in ("members", "skip"):
+            mode, directive = None, False        # a list inside a members' list is members too
+        elif directive and mode is None:
+            mode = "task"               # asked for: the items below are work, whatever the letter's kind
+        dls = read_deadlines(doc.text[ls:le], f, self.part.ctx)
+        for d in dls:
+            d.span = (d.span[0] + ls, d.span[1] + ls)
+        if c.explicit is not None and c.explicit.how == "assign" and self._asks_more(c, ls, le):
+            self._emit_clause(b, c, dls, Decision(True, "lời dẫn tự giao việc", 0.7))
+        support = [p.name for p in (c.explicit.support if c.explicit else ())]
+        self.scopes.push(Scope(rank, lead, support, dls, mode, directive if mode not in ("members", "guidance", "opinion") else False))
+
+    def _lead_in_lead(self, c: Clause, start: int, end: int) -> list[str]:
+        doc = self.doc
+        d = self.part.defaults
+        if c.explicit is not None:
+            names = [p.name for p in c.explicit.lead if not d.is_issuer(p.name)]
+            if names:
+                return leads.resolve(doc, c, [], "heading", [], None, self.part.defaults).names
+        notify = _NOTIFY_TO.search(doc.folded, start, end)
+        if notify:
+            phrases, _ = noun_phrases(doc, notify.end(), end)
+            if phrases:
+                return [p.name for p in phrases]
+        if c.subject is not None and not all(d.is_issuer(n) for n in c.subject.names):
+            return c.subject.names
+        return self._heading_lead(body_start(doc, start, end), end)
+
+    def _asks_more(self, c: Clause, start: int, end: int) -> bool:
+        """A lead-in that asks for work of its own besides the items under it (`đề nghị X nghiên
+        cứu, phối hợp ... triển khai thực hiện, đồng thời thực hiện một số nội dung sau:`)."""
+        f = self.doc.folded
+        after = c.explicit.lead[-1].end if c.explicit else start
+        tail = _ANNOUNCE.search(f, after, end)
+        stop = tail.start() if tail else end
+        verbs = [m for m in self.doc.lexicon.verb_re.finditer(f, after, stop)]
+        return len(f[after:stop].split()) >= 8 and len(verbs) >= 2
+
+    # -- content --------------------------------------------------------------------------------
+    def _content(self, b: Block, rank: float) -> None:
+        cs = body_start(self.doc, b.start, b.end)
+        if b.kind != "plain":
+            # "2. Sở Tư pháp: Chủ trì ... . Tăng cường ...": the body named before the colon
+            # owns the rest of the item and what stands under it
+            first = analyse(self.doc, cs, min(b.end, cs + 300))
+            lead: list[str] = []
+            if first.explicit is not None and first.explicit.how == "colon":
+                lead = [p.name for p in first.explicit.lead]
+            self.scopes.push(Scope(rank, lead, mode="task" if lead else None, directive=True if lead else None))
+        self._clauses(b, cs, b.end)
+
+    def _clauses(self, b: Block, start: int, end: int) -> Clause | None:
+        """Judge every clause of text[start:end]; the first clause read."""
+        doc = self.doc
+        first = None
+        carried: list[str] | None = None
+        for ss, se in sentences(doc.text, start, end):
+            for cs, ce in self._split(ss, se):
+                c = analyse(doc, cs, ce)
+                first = first or c
+                dls = read_deadlines(doc.text[c.body:ce], doc.folded[c.body:ce], self.part.ctx)
+                for d in dls:
+                    d.span = (d.span[0] + c.body, d.span[1] + c.body)
+                dec = classify(doc, c, self._setting(b), dls)
+                if not dec.task:
+                    self._continue_previous(b, c)
+                    continue
+                lead = self._emit_clause(b, c, dls, dec, carried)
+                if lead is not None and lead.evidence in ("explicit", "subject"):
+                    carried = lead.names
+        return first
+
+    def _split(self, start: int, end: int) -> list[tuple[int, int]]:
+        """A sentence hands work to a second body after a semicolon (`A bố trí ...; B vận động
+        ...`), or two pieces each carry their own date: separate tasks."""
+        doc = self.doc
+        cuts = [start + m.end() for m in re.finditer(r";\s+", doc.text[start:end])]
+        if not cuts:
+            return [(start, end)]
+        out, cur = [], start
+        bounds = cuts + [end]
+        for i, at in enumerate(cuts):
+            nxt = bounds[i + 1]
+            own = doc.lexicon.assign_re.match(doc.folded, at) or analyse(doc, at, nxt).subject is not None
+            if own or (self._dated(cur, at) and self._dated(at, nxt)):
+                out.append((cur, at))
+                cur = at
+        out.append((cur, end))
+        return out
+
+    def _dated(self, start: int, end: int) -> bool:
+        return any(d.date for d in read_deadlines(self.doc.text[start:end], self.doc.folded[start:end], self.part.ctx))
+
+    def _continue_previous(self, b: Block, c: Clause) -> None:
+        """A short clause that only runs on from the task before it stays with it."""
+        doc = self.doc
+        if not self.drafts or len(collapse(doc.text[c.start:c.end])) >= 20:
+            return
+        t = self.drafts[-1].task
+        if self.drafts[-1].group == self.group and t.span[1] >= c.start - 3 and t.span[0] >= b.start:
+            t.span = (t.span[0], c.end)
+            t.text = collapse(doc.text[t.span[0]:c.end])
+
+    def _emit_clause(self, b: Block, c: Clause, dls: list[Deadline], dec: Decision,
+                     carried: list[str] | None = None) -> Lead | None:
+        doc = self.doc
+        if len(collapse(doc.text[c.body:c.end])) < 8:
+            return None
+        lead_names, support, evidence = self.scopes.lead
+        lead = leads.resolve(doc, c, lead_names, evidence, support, carried, self.part.defaults)
+        if not dls:
+            dls = [Deadline(d.date, d.source, d.kind, d.rule, d.span, d.condition) for d in self.scopes.deadlines]
+        task = Task(collapse(doc.text[c.start:c.end]), (c.start, c.end), lead.names,
+                    [s for s in lead.support if s not in lead.names], dls,
+                    round(dec.confidence * leads.STRENGTH.get(lead.evidence, 0.5), 2), lead.evidence, dec.reason)
+        self.drafts.append(_Draft(task, self.group, lead.evidence in ("explicit", "subject", "table")))
+        return lead
+
+    # -- tables ---------------------------------------------------------------------------------
+    def _in_table(self, b: Block) -> bool:
+        for i, (ts, te, rows) in enumerate(self.tables):
+            if ts <= b.start < te:
+                if i not in self.tables_done:
+                    self.tables_done.add(i)
+                    self._line_table(rows)
+                return True
+        return False
+
+    def _line_table(self, rows) -> None:
+        lead_names, support, evidence = self.scopes.lead
+        for row in rows:
+            t = row_task(self.doc, row, self.part.ctx)
+            if t is None:
                 continue
-            slead, ssupport, sdir = explicit_lead(text, folded, s, e)
-            if _not_task(sf) and not (sdir and slead):
-                continue
-            if is_heading(text[s:e]) and len(body) < 120:
-                continue
-            has_verb = directives.opens(s, e)
-            dls = find_deadlines(text[s:e], sf, issued, year)
-            for dl in dls:
-                dl.span = (dl.span[0] + s, dl.span[1] + s)
-            if _EXHORTATION.search(body) and not dls:
-                continue   # "... triển khai thực hiện các nội dung trên": a closing, not a new task
-            obligation = bool(re.search(r"\bphai\b|\bcan\b|\bcan phai\b", body)) or bool(dls)
-            if sdir:
-                ok = True
-            elif directive_ctx and (has_verb or (in_list and b.kind in ("bullet", "num", "alpha", "row") and not PREAMBLE_ADV.match(body)) or obligation):
-                ok = not re.match(r"^(?:ve|doi voi|tai|theo)\b", body) or bool(dls)
-            elif has_verb and (seen_directive or in_list) and not PREAMBLE_ADV.match(body):
-                ok = True
-            elif dls and re.search(r"bao cao|gui|nop|hoan thanh|xong", body):
-                ok = True
+            self._row_lead(t, lead_names, support, evidence)
+
+    def _pipe_row(self, b: Block) -> None:
+        if self.pipe_roles is not None and is_descriptive(self.pipe_roles):
+            return
+        row = pipe_row(self.doc, b.start, b.end, self.pipe_roles, self.part.ctx)
+        if row is None:
+            return
+        lead_names, support, evidence = self.scopes.lead
+        self._row_lead(row.task, lead_names, support, evidence)
+
+    def _row_lead(self, t: Task, lead_names: list[str], support: list[str], evidence: str) -> None:
+        doc = self.doc
+        if t.lead:
+            t.evidence = "table"
+        else:
+            c = analyse(doc, t.span[0], t.span[1])
+            subj = _row_subject(doc, t)
+            if subj:
+                t.lead, t.evidence = subj, "subject"
             else:
-                ok = False
-            if not ok:
-                # a sentence that only runs on from a task ("Ưu tiên ...") stays with it
-                if drafts and drafts[-1].task.span[1] >= s - 3 and drafts[-1].group == group and directive_ctx:
-                    pass
-                continue
-            seen_directive = True
-            if len(collapse(text[s:e])) < 20 and drafts and drafts[-1].group == group:
-                t = drafts[-1].task
-                t.span = (t.span[0], e)
-                t.text = collapse(text[t.span[0]:e])
-                continue
-            lead_names = slead or list(scope.lead) or list(default_lead)
-            if slead and re.search(r"\bchi dao\s", folded[max(s, 0):s + 30]) and scope.lead:
-                lead_names = _dedupe(slead + list(scope.lead))
-            task = Task(collapse(text[s:e]), (s, e), lead_names, ssupport or (list(scope.support) if not slead else []),
-                        dls or [Deadline(d.date, d.source, d.kind, d.rule, d.span) for d in scope.deadlines])
-            drafts.append(_Draft(task, bool(slead) or bool(scope.lead and scope is not scopes[0] and scope.lead != default_lead), group))
-    return [d.task for d in sorted(drafts, key=lambda d: d.task.span)]
+                lead = leads.resolve(doc, c, lead_names, evidence, support, None, self.part.defaults)
+                t.lead, t.evidence = lead.names, lead.evidence
+                t.support = t.support or [s for s in lead.support if s not in lead.names]
+        t.reason = "dòng bảng phân công"
+        t.confidence = round(0.8 * leads.STRENGTH.get(t.evidence, 0.5), 2)
+        self.drafts.append(_Draft(t, self.group, True))
+
+    # -- meta lines -----------------------------------------------------------------------------
+    def _meta(self, b: Block) -> bool:
+        doc = self.doc
+        m = doc.lexicon.meta_re.match(doc.folded, b.start, b.end)
+        if not m:
+            return False
+        role = doc.lexicon.meta_keys.get(re.sub(r"\s+", " ", m.group("key")))
+        if role is None or m.group("key") == "ten nhiem vu":
+            return False
+        colon = doc.folded.index(":", b.start) + 1
+        targets = [d for d in self.drafts if d.group == self.group]
+        if role in ("lead", "support"):
+            phrases, _ = noun_phrases(doc, colon, b.end)
+            c = analyse(doc, colon, b.end)
+            names = [p.name for p in phrases]
+            lead, support = (names[:1] + [n for n in names[1:] if n not in [p.name for p in c.support]], [p.name for p in c.support])
+            if role == "support":
+                lead, support = [], lead + support
+            for d in targets:
+                if lead and not d.explicit:
+                    d.task.lead, d.task.evidence = lead, "heading"
+                if support and not d.task.support:
+                    d.task.support = support
+        elif role == "time":
+            dls = read_deadlines(doc.text[colon:b.end], doc.folded[colon:b.end], self.part.ctx, time_cell=True)
+            for dl in dls:
+                dl.span = (dl.span[0] + colon, dl.span[1] + colon)
+            for d in targets:
+                if not d.task.deadlines:
+                    d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span, x.condition) for x in dls]
+        self.meta_pending = True
+        return True
+
+
+_RULE_WORDS = re.compile(r"\b(?:quy dinh|luat|dieu \d+|nghi dinh|thong tu|che do|thu tuc)\b")
+_WORK_WORDS = re.compile(r"\b(?:nhiem vu|cong tac|ke hoach|trien khai|to chuc)\b")
+
+
+def guides_rules(folded: str) -> bool:
+    """`hướng dẫn ... quy định tại Điều 22 như sau:` guides rules; `hướng dẫn thực hiện trọng tâm
+    công tác trẻ em như sau:` guides work."""
+    return bool(_RULE_WORDS.search(folded)) and not _WORK_WORDS.search(folded)
+
+
+def _row_subject(doc: Doc, t: Task) -> list[str]:
+    """A row's work cell that names who does it (`Khoa HTTT thông báo phòng bảo vệ ...`)."""
+    for cell in t.text.split("|"):
+        at = doc.text.find(cell.strip(), t.span[0], t.span[1])
+        if at < 0 or not cell.strip():
+            continue
+        c = analyse(doc, at, at + len(cell.strip()))
+        if c.subject is not None:
+            return c.subject.names
+    return []
+
+
+def find_tasks(doc: Doc, part: Part, skip: list[tuple[int, int]]) -> list[Task]:
+    """Tasks of one document's body; `skip` holds regions (signature, distribution list) that
+    are never tasks."""
+    return Walker(doc, part, skip).run()
+
+
+def addressee_test(defaults: Defaults):
+    """Whether a name is one of the document's addressees (or the name it gave them)."""
+    keys = [set(fold_key(r).split()) for r in defaults.recipients + defaults.executors]
+
+    def test(name: str) -> bool:
+        words = set(fold_key(name).split()) - {"cac"}
+        return defaults.is_addressee_word(name) or any(words and words <= k for k in keys)
+    return test

@@ -1,0 +1,297 @@
+"""Bodies named in a clause, known to the gazetteer or not, and the subject of a clause.
+
+A body the gazetteer does not know is recognised by the head noun its name opens with (`Phòng`,
+`Ban`, `Tổ`, `Trung tâm`, `Khoa`, `Công ty` ...; see the lexicon's `bodies`): the name runs on
+over the words after the head until punctuation, a preposition, the next body or a verb that
+starts the predicate (a lower-case one: a name's own words are capitalised, `Trung tâm Quản lý
+chất lượng`, except the one right after the head, `Ban quản lý cơ sở`). People by office or
+standing (`Giám thị`, `Sinh viên`, `Chủ đầu tư`) and collectives (`Các địa phương`) are read the
+same way.
+
+The subject of a clause is the list of such phrases it opens with, when a predicate follows
+(`Phòng Công tác Sinh viên phối hợp với ...`, `UBND các phường, xã có trách nhiệm ...`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .doc import Doc
+
+_WORD = re.compile(r"[^\W_]+(?:[&@][^\W_]+)*|&", re.UNICODE)
+_STOP_WORDS = {"va", "voi", "cho", "de", "ve", "tai", "theo", "trong", "tu", "den", "cung", "hoac", "nhu",
+               "thi", "ma", "neu", "khi", "sau", "truoc", "tren", "duoi", "bang", "boi", "do", "o"}
+_PLURAL = re.compile(r"(?:cac|nhung|moi|tung)\s+")
+_OF = re.compile(r"(?:cua|thuoc|truc thuoc)\s+")
+# heads whose next word belongs to the name even when it is a verb ("Ban quản lý", "Tổ công tác")
+_FREE_AFTER = {"ban", "to", "phong", "hoi", "doi", "tram", "quy", "vien"}
+_MAX_WORDS = 14
+
+
+@dataclass(frozen=True)
+class Phrase:
+    name: str           # canonical (known) or as written, in running-text case (unknown)
+    start: int
+    end: int
+    known: bool
+    kind: str           # body | role | collective | generic
+
+
+@dataclass(frozen=True)
+class Subject:
+    phrases: tuple[Phrase, ...]
+    predicate: int      # offset where the predicate starts
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(p.name for p in self.phrases))
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos] in " \t\n":
+        pos += 1
+    return pos
+
+
+def predicate_at(doc: Doc, pos: int, end: int) -> bool:
+    """Whether a predicate (a verb, an obligation, an auxiliary) starts at `pos`. Only a
+    lower-case word does in running text: a capitalised one goes on with a name."""
+    lex, f = doc.lexicon, doc.folded
+    pos = _skip_space(doc.text, pos, end)
+    if pos >= end or (doc.text[pos].isupper() and not _all_caps_clause(doc, pos, end)):
+        return False
+    return bool(lex.verb_re.match(f, pos) or lex.agency_verb_re.match(f, pos)
+                or any(lex.opens(k, f, pos) for k in ("obligation", "past", "progressive", "future", "passive", "copula")))
+
+
+def _all_caps_clause(doc: Doc, pos: int, end: int) -> bool:
+    letters = [c for c in doc.text[pos:min(end, pos + 40)] if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
+    """The body, role or collective named at `pos`, if any."""
+    pos = _skip_space(doc.text, pos, end)
+    known = doc.agency_at(pos)
+    if known is not None and known.end <= end:
+        return Phrase(known.canonical, known.start, known.end, True, "body")
+    f, lex = doc.folded, doc.lexicon
+    head_at = pos
+    plural = _PLURAL.match(f, pos)
+    if plural:
+        head_at = plural.end()
+        known = doc.agency_at(head_at)
+        if known is not None and known.end <= end:
+            return Phrase(known.canonical, pos, known.end, True, "body")
+    m = lex.head_re.match(f, head_at)
+    kind = "body"
+    if m and not lex.written_as_head(doc.text[m.start():m.end()]):
+        m = None
+    if not m:
+        m = lex.role_re.match(f, head_at)
+        kind = "role"
+        if m and not lex.written_as_head(doc.text[m.start():m.end()]):
+            m = None
+    if not m:
+        if not plural:
+            return None
+        m = _WORD.match(f, head_at)
+        kind = "collective"
+        if not m:
+            return None
+    if kind == "body" and not plural and not doc.text[head_at].isupper():
+        return None      # "ban hành", "phòng chống": a verb, not a body's name in running text
+    if _opens_otherwise(doc, head_at, m.end()):
+        return None      # "Tổ chức trực ban ...", "Trường hợp ...": a verb or an opener, not a head
+    if kind == "role":
+        owner = doc.agency_at(m.end())
+        if owner is not None and owner.end <= end:
+            # "Chủ tịch UBND các tỉnh ...", "Thủ trưởng các cơ quan ...": the body owes the work
+            return Phrase(owner.canonical, pos, owner.end, True, "body")
+    stop = _name_end(doc, m.end(), end, first_free=(kind == "body" and m.group(0) in _FREE_AFTER),
+                     prose_name=(kind == "body"))
+    written = doc.text[pos:stop]
+    expanded = _by_initials(doc, f[head_at:m.end()], doc.text[m.end():stop].strip()) if kind == "body" else None
+    if expanded:
+        return Phrase(expanded, pos, stop, False, kind)
+    return Phrase(written_name(written), pos, stop, False, kind)
+
+
+_ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.]{1,9}")
+
+
+def _initials(words: str) -> str:
+    from .fold import fold
+    return "".join(fold(w)[0] for w in re.findall(r"[^\W\d_]+", words))
+
+
+def _by_initials(doc: Doc, head: str, rest: str) -> str | None:
+    """`Trung tâm QLCL`, `Khoa HTTT`: the body of the same head whose name's initials these are,
+    as the document writes it in full elsewhere (`Trung tâm Quản lý chất lượng`)."""
+    from .fold import fold
+    if not _ACRONYM.fullmatch(rest):
+        return None
+    index = doc.derived.get("initials")
+    if index is None:
+        index = doc.derived["initials"] = _initials_index(doc)
+    return index.get((head, fold(rest.replace(".", "").replace("&", ""))))
+
+
+def _initials_index(doc: Doc) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    lex, f = doc.lexicon, doc.folded
+    for m in lex.head_re.finditer(f):
+        if not doc.text[m.start()].isupper() or not lex.written_as_head(doc.text[m.start():m.end()]):
+            continue
+        stop = _name_end(doc, m.end(), min(len(f), m.end() + 120), first_free=m.group(0) in _FREE_AFTER)
+        rest = doc.text[m.end():stop].strip()
+        if rest and not _ACRONYM.fullmatch(rest) and len(rest.split()) >= 2:
+            out.setdefault((m.group(0), _initials(rest)), written_name(doc.text[m.start():stop]))
+    return out
+
+
+def _opens_otherwise(doc: Doc, at: int, head_end: int) -> bool:
+    """The head word is the first syllable of a verb or a clause opener (`tổ chức`, `ban hành`,
+    `trường hợp`)."""
+    lex, f = doc.lexicon, doc.folded
+    for m in (lex.verb_re.match(f, at), *(lex.opens(k, f, at) for k in ("condition", "purpose", "topic"))):
+        if m is not None and m.end() > head_end:
+            return True
+    return False
+
+
+def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool = True) -> int:
+    """Where a name that has read up to `pos` ends. A name goes on past a comma when no
+    predicate, body or capitalised word follows (`hồ chứa nước thủy lợi, thủy điện`), and over
+    `của X` when X is a body (`các Ủy ban khác của Quốc hội`). A body's name goes on in lower
+    case after its capitalised first word (`Trung tâm Quản lý chất lượng`); a person's standing
+    ends with the proper name inside it (`sinh viên ngành Hệ thống Thông tin`): `prose_name`."""
+    text, f = doc.text, doc.folded
+    stop = pos
+    words = 0
+    capitals_seen = False
+    for m in _WORD.finditer(text, pos, end):
+        if m.start() < stop:
+            continue
+        if words:
+            loc = doc.gazetteer.locality_at(text, f, stop)
+            if loc is not None and loc[0] <= end:
+                return loc[0]           # "... các huyện, thị xã và thành phố Huế"
+        gap = text[stop:m.start()]
+        if any(c in gap for c in ";:.()\"“”–") or "\n\n" in gap or ("," in gap and not _runs_on(doc, m.start(), end)):
+            break
+        w = f[m.start():m.end()]
+        of = _OF.match(f, m.start())
+        if of and words:
+            owner = doc.agency_at(of.end())
+            if owner is not None and owner.end <= end:
+                stop = owner.end
+                break
+        inner = doc.agency_at(m.start())
+        if inner is not None and words and inner.end <= end and not gap.strip():
+            stop = inner.end            # "Đoàn đại biểu Quốc hội": a body named after another
+            break
+        lower = text[m.start()].islower()
+        if inner is not None or (lower and w in _STOP_WORDS) or words >= _MAX_WORDS:
+            break
+        # a lower-case syllable right after a capitalised one is the rest of its word
+        # ("Phòng Đào tạo", "Trung tâm Quản lý ..."); elsewhere a verb starts the predicate
+        prev = text[_prev_word_start(text, stop):stop]
+        same_word = lower and not gap.strip() and words and prev[:1].isupper() and not prev.isupper()
+        if lower and not same_word and not (first_free and words == 0) and predicate_at(doc, m.start(), end):
+            break
+        if lower and not same_word and capitals_seen and not prose_name:
+            break               # "sinh viên ngành Hệ thống Thông tin | kế hoạch ...": the name ended
+        capitals_seen = capitals_seen or not lower
+        stop = m.end()
+        words += 1
+    return stop
+
+
+def _prev_word_start(text: str, stop: int) -> int:
+    i = stop
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "&@"):
+        i -= 1
+    return i
+
+
+def _runs_on(doc: Doc, pos: int, end: int) -> bool:
+    """After a comma inside a name: a lower-case word that is no verb, no body, no head noun."""
+    lex = doc.lexicon
+    return (doc.text[pos].islower() and not predicate_at(doc, pos, end) and doc.agency_at(pos) is None
+            and not _PLURAL.match(doc.folded, pos)
+            and not lex.head_re.match(doc.folded, pos) and not lex.role_re.match(doc.folded, pos)
+            and not doc.is_directive_at(pos))
+
+
+_SMALL = {"và", "các", "của", "thuộc", "tỉnh", "huyện", "quận", "xã", "phường"}
+
+
+def written_name(written: str) -> str:
+    """A name as running text writes it: spaces collapsed; one in capitals (a header's) in
+    title case, small words and locality words in lower case, abbreviations kept
+    (`BAN CHỈ HUY PCTT VÀ TKCN TỈNH THỪA THIÊN HUẾ` -> `Ban Chỉ Huy PCTT và TKCN tỉnh Thừa Thiên Huế`)."""
+    name = re.sub(r"\s+", " ", written).strip(" ,;:.-–")
+    if name.isupper() and len(name) > 3:
+        words = []
+        for i, w in enumerate(name.split(" ")):
+            low = w.lower()
+            if not any(c in "aeiouyăâêôơưàáảãạ" for c in _base(low)):
+                words.append(w)                  # an abbreviation: PCTT, TKCN
+            elif i and low in _SMALL:
+                words.append(low)
+            else:
+                words.append(low[:1].upper() + low[1:])
+        name = " ".join(words)
+    return name[:1].upper() + name[1:]
+
+
+def _base(word: str) -> str:
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
+    """A list of bodies from `pos` (`A, B và C`): the phrases and the offset after the last.
+    A piece after a comma that is no body of its own goes on with the name before it
+    (`Ủy ban Tài chính, Ngân sách`)."""
+    out: list[Phrase] = []
+    cur = pos
+    while True:
+        p = noun_phrase(doc, cur, end)
+        if p is None:
+            if out and _continues_name(doc, cur, end):
+                nxt = _name_end(doc, cur, end, first_free=True)
+                last = out[-1]
+                out[-1] = Phrase(written_name(doc.text[last.start:nxt]) if not last.known else last.name,
+                                 last.start, nxt, last.known, last.kind)
+                cur = nxt
+            else:
+                break
+        else:
+            out.append(p)
+            cur = p.end
+        sep = re.match(r"[ \t\n]*(?:\([^()\n]{0,80}\))?[ \t\n]*(?:,|;|\bva\b|\bcung\b|&)[ \t\n]*", doc.folded[cur:end])
+        if not sep:
+            break
+        cur += sep.end()
+    return out, (out[-1].end if out else pos)
+
+
+def _continues_name(doc: Doc, pos: int, end: int) -> bool:
+    pos = _skip_space(doc.text, pos, end)
+    return pos < end and doc.text[pos].isupper() and not predicate_at(doc, pos, end) and not doc.is_directive_at(pos)
+
+
+def subject(doc: Doc, start: int, end: int) -> Subject | None:
+    """The bodies a clause opens with, when a predicate follows them."""
+    phrases, after = noun_phrases(doc, start, end)
+    if not phrases:
+        return None
+    pos = after
+    paren = re.match(r"[ \t\n]*\([^()\n]{0,80}\)", doc.text[pos:end])
+    if paren:
+        pos += paren.end()
+    if not predicate_at(doc, pos, end) and not doc.is_directive_at(_skip_space(doc.text, pos, end)):
+        return None
+    return Subject(tuple(phrases), _skip_space(doc.text, pos, end))

@@ -1,0 +1,145 @@
+"""Is a clause a task? A decision with its reason and how sure it is.
+
+The decision reads the clause (`clauses.Clause`) in its setting (`Setting`): the kind of section
+it stands in (a plan's `Mục đích` assigns nothing; a guidance letter states rules; a decision's
+article enacts), whether the lead-in above asks for the items under it, whether it is a list
+item. Rules, strongest first:
+  - sections that assign nothing, preambles, the issuer's closing notice, past facts, a
+    decision's own act (`Phê chuẩn ...`, `Bãi bỏ cụm từ ...`), the execution clause: no task;
+  - a body named to act (`Giao X`, `X: ...`, `X chủ trì`): a task;
+  - a body acting as the subject: a task, unless the predicate states (`được`, `là`, `đang`),
+    the subject is the issuer (unless it commits itself: `sẽ`), or, in a guidance letter, the
+    body is no addressee of the letter (a rule for whoever falls under it);
+  - an imperative (a directive verb opening the clause): a task where work is being asked for;
+  - an obligation (`phải`, `cần`) or a dated completion (`hoàn thành ... chậm nhất ngày ...`): a
+    task outside guidance.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .clauses import Clause
+from .doc import Doc
+from .record import Deadline
+
+_EXECUTION = re.compile(r"chiu trach nhiem thi hanh|co hieu luc (?:thi hanh )?(?:ke )?tu|bo phan khong the tach roi|co hieu luc thi hanh")
+# "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
+_TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40},\s*)?(?:neu|khi|truong hop)\s+co\s+(?:van de\s+)?(?:kho khan|vuong mac|chua ro)")
+_CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")
+
+
+@dataclass(frozen=True)
+class Setting:
+    mode: str | None          # skip | describe | guidance | task | neutral | members | opinion | None
+    directive: bool           # a lead-in above asks for the items under it
+    in_list: bool             # the clause stands in a numbered item or a bullet
+    normative: bool           # a decision, resolution or circular (articles enact)
+    is_issuer: Callable[[str], bool]      # the issuer's own acts are no tasks
+    is_addressee: Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Decision:
+    task: bool
+    reason: str
+    confidence: float
+
+
+def _no(reason: str) -> Decision:
+    return Decision(False, reason, 0.0)
+
+
+def _yes(reason: str, confidence: float) -> Decision:
+    return Decision(True, reason, confidence)
+
+
+def _names(c: Clause) -> set[str]:
+    return set(c.subject.names) if c.subject else set()
+
+
+def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
+    """Why a clause is no task whatever it says, if it is so."""
+    f = doc.folded
+    opening = f[c.body:c.end]
+    if s.mode in ("skip", "members"):
+        return "mục này không giao việc"
+    if doc.lexicon.not_task_re.match(opening) and not (c.explicit and c.explicit.how == "assign" and c.main > c.body):
+        return "câu mở đầu, dẫn chiếu hoặc kết thúc"
+    if _CAN_CU.match(opening) or _EXECUTION.search(f, c.main, c.end):
+        return "căn cứ hoặc điều khoản thi hành"
+    if _TROUBLE.match(opening):
+        return "lời dặn khi có vướng mắc"
+    if "closing" in c.marks and not (c.explicit and c.explicit.how == "assign"):
+        return "câu thông báo kết thúc"
+    if "past" in c.marks and "future" not in c.marks:
+        return "nêu việc đã làm"
+    if "dispositive" in c.marks and s.normative and c.explicit is None:
+        return "nội dung quyết định, không phải việc giao"
+    return None
+
+
+def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Decision:
+    barrier = _barrier(doc, c, s)
+    if barrier:
+        return _no(barrier)
+    dated = any(d.date for d in deadlines)
+    if c.explicit is not None and not all(s.is_issuer(p.name) for p in c.explicit.lead):
+        return _yes("giao việc cho cơ quan được nêu tên", 0.95)
+    if c.subject is not None:
+        return _subject_decision(c, s, dated)
+    if c.imperative:
+        return _imperative_decision(c, s, dated)
+    return _nominal_decision(c, s, dated)
+
+
+def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
+    names = _names(c)
+    if all(s.is_issuer(n) for n in names):
+        if "asks" in c.marks:
+            return _yes("cơ quan ban hành yêu cầu thực hiện", 0.7)
+        return _yes("cơ quan ban hành tự nhận việc", 0.5) if "future" in c.marks else _no("cơ quan ban hành trình bày")
+    if c.marks & {"passive", "copula", "progressive"}:
+        return _no("câu trần thuật")
+    if s.mode == "guidance":
+        if any(s.is_addressee(n) for n in names):
+            return _yes("cơ quan nhận văn bản phải thực hiện", 0.7)
+        return _no("quy định chung, không giao cho cơ quan cụ thể")
+    if s.mode in ("describe", "opinion"):
+        return _yes("có thời hạn hoàn thành", 0.6) if dated and "completion" in c.marks else _no("mô tả, không giao việc")
+    if "hedges" in c.marks and not dated:
+        return _no("khuyến khích, không bắt buộc")
+    return _yes("cơ quan là chủ ngữ của câu chỉ đạo", 0.85)
+
+
+def _imperative_decision(c: Clause, s: Setting, dated: bool) -> Decision:
+    if s.mode in ("guidance", "describe", "opinion"):
+        if dated and "completion" in c.marks:
+            return _yes("có thời hạn hoàn thành", 0.6)
+        return _no("hướng dẫn, mô tả hoặc ý kiến")
+    if "normative" in c.marks and not s.directive and s.mode != "task":
+        return _no("dẫn chiếu quy định")
+    if "dispositive" in c.marks and s.normative:
+        return _no("nội dung quyết định, không phải việc giao")
+    if s.directive or s.mode == "task" or s.in_list:
+        return _yes("câu mệnh lệnh trong phần giao việc", 0.8 if s.directive else 0.65)
+    if dated or "obligation" in c.marks:
+        return _yes("câu mệnh lệnh có thời hạn hoặc nghĩa vụ", 0.6)
+    return _no("câu mệnh lệnh ngoài phần giao việc")
+
+
+def _nominal_decision(c: Clause, s: Setting, dated: bool) -> Decision:
+    if s.mode in ("guidance", "describe", "opinion"):
+        if dated and "completion" in c.marks and s.mode != "guidance":
+            return _yes("có thời hạn hoàn thành", 0.55)
+        return _no("không có chủ thể phải thực hiện")
+    if c.marks & {"passive", "copula", "normative", "nominal_passive"} and not (dated and "completion" in c.marks):
+        return _no("câu trần thuật")
+    if "obligation" in c.marks:
+        return _yes("nêu nghĩa vụ phải thực hiện", 0.6)
+    if dated and "completion" in c.marks:
+        return _yes("có thời hạn hoàn thành", 0.6)
+    if s.directive and s.in_list:
+        return _yes("mục trong danh sách việc được giao", 0.55)
+    return _no("không có động từ chỉ đạo")

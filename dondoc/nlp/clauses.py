@@ -1,0 +1,208 @@
+"""What one clause says: whom it names to act, and how its predicate reads.
+
+A clause may open with a purpose, a condition or a topic (`Để chủ động ứng phó ...,`, `Trường
+hợp ...,`, `Đối với ...,`): the main clause follows the comma that is followed by one (a body
+that acts, a word that hands work on, a directive verb). In the main clause this module finds
+  - the explicit assignment: `Giao / Đề nghị / Yêu cầu / Chỉ đạo X ...`, `X: Chủ trì ...`,
+    `X chủ trì, phối hợp với Y` — X leads, Y supports;
+  - else the subject: the bodies the clause opens with, a predicate after them;
+  - else whether it opens with a directive verb (an imperative, the work of whoever is in scope);
+  - and marks of its predicate: past (`đã`), passive (`được`), a copula (`là`, `gồm`), an
+    obligation (`phải`, `có trách nhiệm`), a rule (`thực hiện theo quy định tại`), a decision's
+    own act (`Phê chuẩn`, `Bãi bỏ cụm từ`), the issuer's closing notice (`thông báo để ... biết`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .bodies import Phrase, Subject, noun_phrases, subject
+from .doc import Doc
+
+_MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*)?[\s\-–—+•*]*")
+_STEP = re.compile(r"(?:buoc|giai doan|dot)\s+(?:\d{1,2}|[a-z]{1,5})\s*:\s*")
+_HONORIFIC = re.compile(r"(?:d/c|dong chi|ong|ba)\s+")
+_SUPPORT = re.compile(r"(?<![0-9a-z])(?:ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+(?:ch[a-z]t\s+che\s+)?(?:v[o0][a-z0-9]{0,2}i|cung))?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i)\s+")
+_LEAD_VERB = re.compile(r"\s*(?:,\s*)?(?:chu tri|la (?:don vi )?dau moi|lam dau moi|la co quan (?:chu tri|dau moi|thuong truc))\b")
+_PAST = re.compile(r"(?:^|\s)(?:da|vua qua|thoi gian qua|trong thoi gian qua|nhung nam qua|trong nhung nam qua)(?:\s|$)")
+_CLOSING = re.compile(r"(?:thong bao|sao gui|gui)\s+(?:de|cho|den)\b[^.]{0,120}\bbiet\b")
+_NORMATIVE = re.compile(r"(?:thuc hien|ap dung|xu ly|giai quyet)\s+(?:theo|nhu)\s+(?:(?:dung\s+)?(?:cac\s+)?(?:quy dinh|huong dan|khoan|diem|dieu|luat|nghi dinh|thong tu))|(?:duoc\s+)?ap dung\b|theo quy dinh tai\b")
+_LEAD_IN_END = re.compile(r":\s*$")
+_STAFF = re.compile(r"(?:cac\s+)?(?:can bo|cong chuc|vien chuc|nguoi|nhan vien|giang vien)\b")
+
+
+@dataclass(frozen=True)
+class Explicit:
+    lead: tuple[Phrase, ...]
+    support: tuple[Phrase, ...]
+    how: str                 # assign | colon | lead_verb | subject
+    at: int                  # where the lead is named
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    body: int                # after list markers and step labels ("Bước 1:")
+    main: int                # where the main clause starts
+    prefix: str | None       # purpose | condition | topic
+    explicit: Explicit | None
+    subject: Subject | None
+    imperative: bool         # the main clause opens with a directive verb
+    predicate: int           # where the main clause's predicate starts
+    support: tuple[Phrase, ...] = ()
+    marks: set[str] = field(default_factory=set)
+
+    @property
+    def names_someone(self) -> bool:
+        return self.explicit is not None
+
+
+def body_start(doc: Doc, start: int, end: int) -> int:
+    """Past the list marker, bullets and a step label (`– Bước 1:`)."""
+    m = _MARKER.match(doc.text, start, end)
+    pos = m.end() if m and m.end() > start else start
+    st = _STEP.match(doc.folded, pos, end)
+    return st.end() if st else pos
+
+
+def _main_start(doc: Doc, pos: int, end: int) -> tuple[int, str | None]:
+    """Where the main clause starts, past an opening purpose, condition or topic phrase."""
+    lex, f = doc.lexicon, doc.folded
+    prefix = None
+    for _ in range(3):
+        kind = next((k for k in ("purpose", "condition", "topic") if lex.opens(k, f, pos)), None)
+        if kind is None:
+            break
+        cut = _next_main(doc, pos, min(end, pos + 700))
+        if cut is None:
+            break
+        prefix = prefix or kind
+        pos = cut
+    return pos, prefix
+
+
+def _next_main(doc: Doc, pos: int, end: int) -> int | None:
+    """The first comma (or `thì`) after which a main clause opens: a word handing work on, a body
+    with a predicate, else a directive verb."""
+    f = doc.folded
+    cuts = [m.end() for m in re.finditer(r",\s*(?:thi\s+)?|\s+thi\s+", f[pos:end])]
+    verb_cut = None
+    for c in cuts:
+        at = pos + c
+        while at < end and doc.text[at] in " \n":
+            at += 1
+        if doc.lexicon.assign_re.match(f, at) or subject(doc, at, min(len(f), at + 200)) is not None:
+            return at
+        if verb_cut is None and doc.is_directive_at(at):
+            verb_cut = at
+    return verb_cut
+
+
+def _after_honorific(doc: Doc, pos: int) -> int:
+    while pos < len(doc.text) and doc.text[pos] in " \n":
+        pos += 1
+    m = _HONORIFIC.match(doc.folded, pos)
+    return m.end() if m else pos
+
+
+def _assignment(doc: Doc, pos: int, end: int) -> Explicit | None:
+    """`Giao / Đề nghị / Yêu cầu / Chỉ đạo X ...`: the bodies named right after the word."""
+    lex, f = doc.lexicon, doc.folded
+    for m in lex.assign_re.finditer(f, pos, end):
+        if _quoted(doc, m.start(), pos):
+            continue
+        after = _after_honorific(doc, m.end())
+        phrases, stop = noun_phrases(doc, after, end)
+        if phrases and f.startswith("phan cong", m.start()) and _STAFF.match(f, after):
+            continue             # "phân công cán bộ đầu mối": staff assigned, not a body asked
+        if phrases:
+            return Explicit(tuple(phrases), _support_after(doc, stop, end), "assign", m.start())
+    return None
+
+
+def _quoted(doc: Doc, at: int, start: int) -> bool:
+    before = doc.text[start:at]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _support_after(doc: Doc, pos: int, end: int) -> tuple[Phrase, ...]:
+    """`phối hợp với Y, Z` after the lead: the supporting bodies."""
+    m = _SUPPORT.search(doc.folded, pos, min(end, pos + 80))
+    if not m:
+        return ()
+    phrases, _ = noun_phrases(doc, m.end(), end)
+    return tuple(phrases)
+
+
+def _colon_lead(doc: Doc, pos: int, end: int) -> Explicit | None:
+    """`Bộ Y tế: Kiểm tra ...`, `Các Bộ: Y tế, Công Thương ...:`: bodies, then a colon."""
+    phrases, stop = noun_phrases(doc, pos, end)
+    if not phrases or not re.match(r"\s*:", doc.text[stop:stop + 3]):
+        return None
+    colon = doc.text.index(":", stop)
+    return Explicit(tuple(phrases), _support_after(doc, colon, end), "colon", pos)
+
+
+def _marks(doc: Doc, c: Clause) -> set[str]:
+    lex, f = doc.lexicon, doc.folded
+    marks: set[str] = set()
+    pred = c.predicate
+    head = f[pred:min(c.end, pred + 60)]
+    opening = f[c.body:min(c.end, c.body + 40)]
+    if _PAST.search(" " + f[pred:min(c.end, pred + 12)]) or _PAST.search(f[c.body:c.main]) or \
+            re.match(r"\s*(?:trong\s+)?(?:thoi gian|nhung nam) qua\b", opening):
+        marks.add("past")
+    for name in ("progressive", "future", "copula", "hedges"):
+        if lex.opens(name, f, pred):
+            marks.add(name)
+    if lex.opens("passive", f, pred) and not lex.opens("assigned_passive", f, pred):
+        marks.add("passive")
+    if re.search(lex.clause["obligation"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
+        marks.add("obligation")
+    if _NORMATIVE.match(head) or _NORMATIVE.match(f, c.main):
+        marks.add("normative")
+    if lex.opens("dispositive", f, c.main):
+        marks.add("dispositive")
+    if _CLOSING.search(f, c.main, c.end):
+        marks.add("closing")
+    if re.match(r"\s*(?:kinh\s+)?(?:de nghi|yeu cau)\s", f[pred:min(c.end, pred + 20)]):
+        marks.add("asks")                # "Bộ LĐTBXH yêu cầu xử lý nghiêm ...": asked of the addressees
+    if c.subject is None and not c.imperative and re.search(r"(?<![0-9a-z])(?:duoc|bi)\s", f[c.main:min(c.end, c.main + 70)]):
+        marks.add("nominal_passive")     # "Danh sách sinh viên ... được lựa chọn ..."
+    if re.search(lex.clause["completion"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
+        marks.add("completion")
+    return marks
+
+
+_STATING = re.compile(r"\s+(?:duoc|bi|la|da|dang|se)\s")
+
+
+def _verb_then_passive(doc: Doc, pos: int, end: int) -> bool:
+    """`Khảo sát được triển khai ...`: the verb opening the clause is its subject, a noun."""
+    m = doc.lexicon.verb_re.match(doc.folded, pos)
+    return bool(m and _STATING.match(doc.folded, m.end(), end))
+
+
+def analyse(doc: Doc, start: int, end: int) -> Clause:
+    """Everything `classify` and `lead` need to know of text[start:end]."""
+    body = body_start(doc, start, end)
+    main, prefix = _main_start(doc, body, end)
+    explicit = _colon_lead(doc, main, end) or _assignment(doc, main, end)
+    subj = subject(doc, main, end)
+    if explicit is None and subj is not None and _LEAD_VERB.match(doc.folded, subj.predicate - 1 if doc.folded[subj.predicate - 1:subj.predicate] == "," else subj.predicate):
+        explicit = Explicit(subj.phrases, _support_after(doc, subj.predicate, end), "lead_verb", main)
+    if explicit is not None and explicit.how == "assign" and subj is not None and explicit.at > subj.predicate + 40:
+        explicit = None      # a handing-on deep in the predicate ("... báo cáo UBND tỉnh trình HĐND")
+    predicate = subj.predicate if subj is not None else main
+    imperative = subj is None and doc.is_directive_at(main) and not _verb_then_passive(doc, main, end)
+    c = Clause(start, end, body, main, prefix, explicit, subj, imperative, predicate)
+    if explicit is None:
+        c.support = _support_after(doc, predicate, end)
+    c.marks = _marks(doc, c)
+    return c
+
+
+def is_lead_in(doc: Doc, start: int, end: int) -> bool:
+    """A block that ends with a colon introduces the items under it."""
+    return bool(_LEAD_IN_END.search(doc.text[start:end]))

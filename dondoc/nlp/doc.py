@@ -1,0 +1,71 @@
+"""The document every extraction stage works on, built once.
+
+A `Doc` holds the cleaned text and its folded copy (same offsets, see `fold`), whether it was
+read by OCR without Vietnamese, the lexicon and gazetteer in force, every agency the gazetteer or
+the document's own abbreviations name (found in one pass), and where spaCy's matcher marks a
+directive verb. Stages ask it; none searches the whole text again.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .abbrev import agencies_of
+from .agency import Found, Gazetteer, gazetteer
+from .fold import fold
+from .lexicon import Lexicon, load
+from .spacy_rules import directive_offsets
+
+_LEADING = re.compile(r"[\s\-–+•*\d.)(\"“:]*")
+
+
+@dataclass
+class Doc:
+    text: str
+    folded: str
+    ocr: bool
+    lexicon: Lexicon
+    gazetteer: Gazetteer
+    agencies: list[Found] = field(default_factory=list)
+    directive_starts: frozenset[int] = frozenset()
+    # what a stage derives once from the whole document (bodies by their initials ...)
+    derived: dict = field(default_factory=dict, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self.agencies.sort(key=lambda f: f.start)
+        self._starts = [f.start for f in self.agencies]
+
+    def agencies_in(self, start: int, end: int) -> list[Found]:
+        """Agencies named wholly inside text[start:end]."""
+        i = bisect.bisect_left(self._starts, start)
+        out = []
+        while i < len(self.agencies) and self.agencies[i].start < end:
+            if self.agencies[i].end <= end:
+                out.append(self.agencies[i])
+            i += 1
+        return out
+
+    def agency_at(self, pos: int) -> Found | None:
+        """The agency named right at `pos` (spaces skipped)."""
+        while pos < len(self.text) and self.text[pos] in " \t\n":
+            pos += 1
+        i = bisect.bisect_left(self._starts, pos)
+        return self.agencies[i] if i < len(self.agencies) and self.agencies[i].start == pos else None
+
+    def opens_with_directive(self, start: int, end: int) -> bool:
+        """Whether text[start:end], past list markers, opens with a directive verb."""
+        m = _LEADING.match(self.text, start, end)
+        return (m.end() if m else start) in self.directive_starts
+
+    def is_directive_at(self, pos: int) -> bool:
+        return pos in self.directive_starts
+
+
+def build(text: str, ocr: bool = False, local=()) -> Doc:
+    """The document of a cleaned text (`textprep.clean`), with the office's own agency names."""
+    folded = fold(text)
+    gz = gazetteer(local)
+    lex = load()
+    return Doc(text, folded, ocr, lex, gz, agencies_of(text, folded, gz, ocr), directive_offsets(text))

@@ -1,0 +1,91 @@
+"""Every word list the extractor uses, loaded once from `data/lexicon.json` and compiled.
+
+The lists are grammar of administrative Vietnamese (verbs that open a directive, words that hand
+work to a body, head nouns of bodies' names, clause openers), written folded: no diacritics,
+lower case, so one pattern serves typed, stripped and OCR'd text. Each stage receives the one
+`Lexicon` through the document (`nlp.doc.Doc`) and asks it, instead of keeping lists of its own.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .fold import fold
+
+
+def alternation(words, boundary: bool = True) -> str:
+    """A regex alternation of folded phrases, longest first; spaces match any run of spaces."""
+    parts = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    alt = "|".join(r"[\s,]+".join(re.escape(x) for x in p.split()) for p in parts)
+    return rf"(?<![0-9a-z])(?:{alt})(?![0-9a-z])" if boundary else f"(?:{alt})"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: tuple[str, ...]
+    verb_re: re.Pattern          # a directive or action verb (matched at a position)
+    assign_re: re.Pattern        # a word that hands work to the body after it
+    agency_verb_re: re.Pattern   # what follows a body that leads ("X chủ trì", "X có trách nhiệm")
+    not_task_re: re.Pattern      # openers of preambles, closings and statements
+    meta_re: re.Pattern          # "- Cơ quan thực hiện:", "- Thời gian hoàn thành:" lines
+    meta_keys: dict[str, str]    # meta key -> lead | support | time | other
+    sections: dict[str, tuple[str, ...]]
+    section_re: dict[str, re.Pattern]
+    head_re: re.Pattern          # head noun of a body's name
+    role_re: re.Pattern          # people by office who can owe work
+    written_heads: frozenset[str]   # heads and roles as written with diacritics (lower case)
+    generic_re: re.Pattern       # "các đơn vị": the addressees in general
+    clause: dict[str, re.Pattern]
+    lead_in_directive: tuple[str, ...]
+
+    def section_mode(self, folded_title: str) -> str | None:
+        """skip | describe | guidance | task | neutral for a section title, or None."""
+        t = re.sub(r"^[\s\d.)IVXivx\-–:]+", "", folded_title).strip()
+        for mode in ("skip", "describe", "guidance", "task", "neutral"):
+            if self.section_re[mode].match(t):
+                return mode
+        return None
+
+    def written_as_head(self, written: str) -> bool:
+        """A head or role matched on folded text is one in the original too: written with its
+        own diacritics, or with none at all (stripped or OCR'd text)."""
+        w = re.sub(r"\s+", " ", written.lower())
+        return w.isascii() or w in self.written_heads
+
+    def opens(self, name: str, folded: str, pos: int = 0) -> re.Match | None:
+        """The clause word list `name` (purpose, condition, past ...) matched at `pos`."""
+        return self.clause[name].match(folded, pos)
+
+
+def _load_json() -> dict:
+    return json.loads(resources.files("dondoc.nlp").joinpath("data", "lexicon.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    d = _load_json()
+    meta_keys = {k: role for role in ("lead", "support", "time", "other") for k in d[f"meta_{role}"]}
+    sections = {k: tuple(v) for k, v in d["sections"].items() if not k.startswith("_")}
+    clause = {k: re.compile(r"\s*" + alternation(v)) for k, v in d["clauses"].items() if not k.startswith("_")}
+    b = d["bodies"]
+    return Lexicon(
+        verbs=tuple(d["verbs"]),
+        verb_re=re.compile(alternation(d["verbs"])),
+        assign_re=re.compile(alternation(d["assign"])),
+        agency_verb_re=re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?" + alternation(d["agency_verbs"])),
+        not_task_re=re.compile(r"^(?:" + "|".join(sorted(d["not_task_openers"], key=len, reverse=True)) + r")\b"),
+        meta_re=re.compile(r"^\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
+        meta_keys=meta_keys,
+        sections=sections,
+        section_re={k: re.compile(alternation(v)) for k, v in sections.items()},
+        head_re=re.compile(alternation(fold(w) for w in b["heads"])),
+        role_re=re.compile(alternation(fold(w) for w in b["roles"])),
+        written_heads=frozenset(unicodedata.normalize("NFC", w) for w in b["heads"] + b["roles"]),
+        generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
+        clause=clause,
+        lead_in_directive=tuple(d["lead_in_directive"]),
+    )

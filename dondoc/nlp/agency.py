@@ -85,7 +85,8 @@ class Gazetteer:
             self.province_names.setdefault(fold_key(p["name"]), p["name"])
         keys = sorted(self.alias_to_name, key=len, reverse=True)
         alt = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in keys)
-        self._re = re.compile(rf"(?<![0-9a-z])(?:{alt})(?![0-9a-z])")
+        # not inside a document's number ("97/NQ-CP" names no Chính phủ)
+        self._re = re.compile(rf"(?<![0-9a-z])(?<![0-9a-z][/\-])(?:{alt})(?![0-9a-z])")
         prov = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in sorted(self.province_names, key=len, reverse=True))
         self._province_alt = prov
         self._locality_re = re.compile(

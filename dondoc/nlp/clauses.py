@@ -192,8 +192,8 @@ def analyse(doc: Doc, start: int, end: int) -> Clause:
     subj = subject(doc, main, end)
     if explicit is None and subj is not None and _LEAD_VERB.match(doc.folded, subj.predicate - 1 if doc.folded[subj.predicate - 1:subj.predicate] == "," else subj.predicate):
         explicit = Explicit(subj.phrases, _support_after(doc, subj.predicate, end), "lead_verb", main)
-    if explicit is not None and explicit.how == "assign" and subj is not None and explicit.at > subj.predicate + 40:
-        explicit = None      # a handing-on deep in the predicate ("... báo cáo UBND tỉnh trình HĐND")
+    if explicit is not None and explicit.how == "assign" and explicit.at > (subj.predicate + 40 if subj else main + 12):
+        explicit = None      # a handing-on deep in the predicate ("... kiểm tra, đề nghị các doanh nghiệp ...")
     predicate = subj.predicate if subj is not None else main
     imperative = subj is None and doc.is_directive_at(main) and not _verb_then_passive(doc, main, end)
     c = Clause(start, end, body, main, prefix, explicit, subj, imperative, predicate)

@@ -18,9 +18,10 @@ from .fold import fold
 
 
 def alternation(words, boundary: bool = True) -> str:
-    """A regex alternation of folded phrases, longest first; spaces match any run of spaces."""
+    """A regex alternation of folded phrases, longest first; spaces match any run of spaces.
+    An entry `re:...` is a regular expression of its own."""
     parts = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
-    alt = "|".join(r"[\s,]+".join(re.escape(x) for x in p.split()) for p in parts)
+    alt = "|".join(p[3:] if p.startswith("re:") else r"[\s,]+".join(re.escape(x) for x in p.split()) for p in parts)
     return rf"(?<![0-9a-z])(?:{alt})(?![0-9a-z])" if boundary else f"(?:{alt})"
 
 
@@ -78,7 +79,7 @@ def load() -> Lexicon:
         assign_re=re.compile(alternation(d["assign"])),
         agency_verb_re=re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?" + alternation(d["agency_verbs"])),
         not_task_re=re.compile(r"^(?:" + "|".join(sorted(d["not_task_openers"], key=len, reverse=True)) + r")\b"),
-        meta_re=re.compile(r"^\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
+        meta_re=re.compile(r"\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
         meta_keys=meta_keys,
         sections=sections,
         section_re={k: re.compile(alternation(v)) for k, v in sections.items()},

@@ -127,6 +127,10 @@ class Walker:
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> list[Task]:
         bl = blocks(self.doc.text, self.part.start, self.part.end)
+        for b in bl:
+            for ts, _, _ in self.tables:
+                if b.start < ts < b.end:
+                    b.end = ts          # a block runs on into a table's first cells: the table reads them
         for i, b in enumerate(bl):
             if any(s <= b.start < e for s, e in self.skip):
                 continue
@@ -344,6 +348,8 @@ class Walker:
         bounds = cuts + [end]
         for i, at in enumerate(cuts):
             nxt = bounds[i + 1]
+            if _only_names(doc, cur, at):
+                continue                  # "Các sở, ban, ngành; UBND các huyện ... chủ động ...": one subject
             own = doc.lexicon.assign_re.match(doc.folded, at) or analyse(doc, at, nxt).subject is not None
             if own or (self._dated(cur, at) and self._dated(at, nxt)):
                 out.append((cur, at))
@@ -455,6 +461,13 @@ class Walker:
                     d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span, x.condition) for x in dls]
         self.meta_pending = True
         return True
+
+
+def _only_names(doc: Doc, start: int, end: int) -> bool:
+    """text[start:end] names bodies and nothing else (a list running on past a semicolon)."""
+    pos = body_start(doc, start, end)
+    phrases, stop = noun_phrases(doc, pos, end)
+    return bool(phrases) and not re.sub(r"[\s;,.]+", "", doc.text[stop:end])
 
 
 _RULE_WORDS = re.compile(r"\b(?:quy dinh|luat|dieu \d+|nghi dinh|thong tu|che do|thu tuc)\b")

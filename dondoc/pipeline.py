@@ -24,7 +24,7 @@ from .edxml import intake as edxml_intake
 from .edxml import outbox as edxml_outbox
 from .ingest.base import ReadResult
 from .ingest.errors import IngestError
-from .nlp.agency import gazetteer, local_names
+from .nlp.agency import gazetteer
 from .nlp.extract import extract
 from .nlp.fold import fold_key
 from .nlp.record import Dispatch as Record
@@ -90,10 +90,22 @@ def local_agency_names(settings: Settings) -> list[tuple[str, str]]:
         return []
 
 
+def office_calendar(settings: Settings):
+    """The office's working days (public holidays and the days its admin entered), or None
+    (Vietnam's public holidays only) when there is no database yet."""
+    from .tracking.workdays import working_calendar
+    if settings.db_url.startswith("sqlite:///") and not Path(settings.db_url[len("sqlite:///"):]).exists():
+        return None
+    try:
+        with session_scope(settings) as s:
+            return working_calendar(s)
+    except SQLAlchemyError:
+        return None
+
+
 def extract_text(text: str, settings: Settings) -> Record:
-    """The extractor, knowing the office's own agency names."""
-    with local_names(local_agency_names(settings)):
-        return extract(text)
+    """The extractor, knowing the office's own agency names and working days."""
+    return extract(text, local=local_agency_names(settings), calendar=office_calendar(settings))
 
 
 def read_and_extract(path: Path, settings: Settings) -> tuple[ReadResult, Record]:

@@ -158,15 +158,15 @@ class Gazetteer:
                 pos = d.end() + sep.end()
         return out
 
-    def locality_at(self, text: str, folded: str, pos: int) -> tuple[int, str] | None:
+    def locality_at(self, text: str, folded: str, pos: int, plain: bool = True) -> tuple[int, str] | None:
         """A locality right after a name ending at `pos` (`tỉnh Thanh Hóa`, `các huyện, thị xã và
         thành phố Huế`): where it ends and how it is written in full."""
         loc = self._locality_re.match(folded, pos)
         if not loc:
             return None
         written = text[loc.start():loc.end()].strip(" ,")
-        if " " not in written and not written.isascii() and written.lower() not in _BARE_LOCALITIES:
-            return None         # "quản" is no "quận", though both fold to "quan"
+        if " " not in written and (not plain or not written.isascii()) and written.lower() not in _BARE_LOCALITIES:
+            return None         # "quản", "cơ quan" are no "quận", though all fold to "quan"
         return loc.end(), self._locality_text(written)
 
     def _found(self, text: str, folded: str, start: int, end: int, key: str) -> Found | None:

@@ -95,10 +95,10 @@ def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
     if not m:
         if not plural:
             return None
-        m = _WORD.match(f, head_at)
+        m = lex.agent_re.match(f, head_at)
         kind = "collective"
         if not m:
-            return None
+            return None          # "Từng thời gian ...": no one who can act
     if kind == "body" and not plural and not doc.text[head_at].isupper():
         return None      # "ban hành", "phòng chống": a verb, not a body's name in running text
     if _opens_otherwise(doc, head_at, m.end()):
@@ -174,7 +174,7 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
         if m.start() < stop:
             continue
         if words:
-            loc = doc.gazetteer.locality_at(text, f, stop)
+            loc = doc.gazetteer.locality_at(text, f, stop, plain=doc.plain)
             if loc is not None and loc[0] <= end:
                 return loc[0]           # "... các huyện, thị xã và thành phố Huế"
         gap = text[stop:m.start()]

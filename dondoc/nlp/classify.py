@@ -26,7 +26,7 @@ from .record import Deadline
 
 _EXECUTION = re.compile(r"chiu trach nhiem thi hanh|co hieu luc (?:thi hanh )?(?:ke )?tu|bo phan khong the tach roi|co hieu luc thi hanh")
 # "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
-_TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40},\s*)?(?:neu|khi|truong hop)\s+co\s+(?:van de\s+)?(?:kho khan|vuong mac|chua ro)")
+_TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong hop)\s+co\s+(?:gi\s+|van de\s+|phat sinh\s+)?(?:kho khan|vuong mac|chua ro)")
 _CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")
 
 
@@ -110,6 +110,8 @@ def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         return _yes("có thời hạn hoàn thành", 0.6) if dated and "completion" in c.marks else _no("mô tả, không giao việc")
     if "hedges" in c.marks and not dated:
         return _no("khuyến khích, không bắt buộc")
+    if not (s.directive or s.in_list or s.mode == "task") and not (c.marks & {"obligation", "future", "lead_verb"} or dated):
+        return _no("câu trần thuật ngoài phần giao việc")      # "Báo X ngày ... đưa tin ..."
     return _yes("cơ quan là chủ ngữ của câu chỉ đạo", 0.85)
 
 
@@ -134,12 +136,13 @@ def _nominal_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)
         return _no("không có chủ thể phải thực hiện")
+    if s.directive and s.in_list and not c.marks & {"copula", "normative"}:
+        # "Từ nay đến năm 2021, phấn đấu: - 90% CNVCLĐ được tuyên truyền ...": targets are work
+        return _yes("mục trong danh sách việc được giao", 0.55)
     if c.marks & {"passive", "copula", "normative", "nominal_passive"} and not (dated and "completion" in c.marks):
         return _no("câu trần thuật")
     if "obligation" in c.marks:
         return _yes("nêu nghĩa vụ phải thực hiện", 0.6)
     if dated and "completion" in c.marks:
         return _yes("có thời hạn hoàn thành", 0.6)
-    if s.directive and s.in_list:
-        return _yes("mục trong danh sách việc được giao", 0.55)
     return _no("không có động từ chỉ đạo")

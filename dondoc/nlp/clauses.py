@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .bodies import Phrase, Subject, noun_phrases, subject
 from .doc import Doc
 
-_MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*)?[\s\-–—+•*]*")
+_MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[ĐD]i[ềeé]u\s+\d{1,3}[a-z]?|[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*)?[\s\-–—+•*]*")
 _STEP = re.compile(r"(?:buoc|giai doan|dot)\s+(?:\d{1,2}|[a-z]{1,5})\s*:\s*")
 _HONORIFIC = re.compile(r"(?:d/c|dong chi|ong|ba)\s+")
 _SUPPORT = re.compile(r"(?<![0-9a-z])(?:ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+(?:ch[a-z]t\s+che\s+)?(?:v[o0][a-z0-9]{0,2}i|cung))?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i)\s+")
@@ -131,7 +131,12 @@ def _support_after(doc: Doc, pos: int, end: int) -> tuple[Phrase, ...]:
     m = _SUPPORT.search(doc.folded, pos, min(end, pos + 80))
     if not m:
         return ()
-    phrases, _ = noun_phrases(doc, m.end(), end)
+    phrases, stop = noun_phrases(doc, m.end(), end)
+    paren = re.match(r"\s*\(", doc.text[stop:end])
+    if phrases and paren:
+        # "các cơ quan liên quan (Sở A, Sở B, Công an tỉnh)": the bodies meant
+        inner, _ = noun_phrases(doc, stop + paren.end(), end)
+        phrases += inner
     return tuple(phrases)
 
 
@@ -172,6 +177,8 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
         marks.add("nominal_passive")     # "Danh sách sinh viên ... được lựa chọn ..."
     if re.search(lex.clause["completion"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
         marks.add("completion")
+    if c.subject is not None and lex.agency_verb_re.match(f, c.predicate):
+        marks.add("lead_verb")        # "X có trách nhiệm / chủ trì / tổ chức ..."
     return marks
 
 

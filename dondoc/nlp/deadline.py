@@ -23,8 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Protocol
 
+from ..domain import WorkingCalendar
 from .record import Deadline
 
 # Loose forms of the few words that carry dates; each tolerates OCR's vowel garbling.
@@ -77,16 +79,11 @@ class Calendar(Protocol):
     def add_working_days(self, start: date, n: int) -> date: ...
 
 
-class _Weekdays:
-    """Monday to Friday, when no calendar of holidays is passed in."""
-
-    def add_working_days(self, start: date, n: int) -> date:
-        d = start
-        while n > 0:
-            d += timedelta(days=1)
-            if d.weekday() < 5:
-                n -= 1
-        return d
+@lru_cache(maxsize=1)
+def _public_calendar() -> Calendar:
+    """Vietnam's working days with its public holidays, when the office passes in no calendar of
+    its own (the admin's swapped and compensatory days: `tracking.workdays.working_calendar`)."""
+    return WorkingCalendar()
 
 
 @dataclass(frozen=True)
@@ -94,11 +91,11 @@ class Context:
     """What dates are read against: the date of issue, its year, the working-day calendar."""
     issued: date | None
     year: int | None
-    calendar: Calendar = field(default_factory=_Weekdays)
+    calendar: Calendar = field(default_factory=_public_calendar)
 
     @classmethod
     def of(cls, issued: date | None, year: int | None = None, calendar: Calendar | None = None) -> Context:
-        return cls(issued, year or (issued.year if issued else None), calendar or _Weekdays())
+        return cls(issued, year or (issued.year if issued else None), calendar or _public_calendar())
 
 
 def _last_day(y: int, m: int) -> date:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .abbrev import agencies_of
 from .agency import Found, Gazetteer, gazetteer
-from .fold import fold
+from .fold import diacritic_ratio, fold
 from .lexicon import Lexicon, load
 from .spacy_rules import directive_offsets
 
@@ -29,6 +29,9 @@ class Doc:
     gazetteer: Gazetteer
     agencies: list[Found] = field(default_factory=list)
     directive_starts: frozenset[int] = frozenset()
+    # typed without diacritics (or read by OCR without Vietnamese): a word's folded form is all
+    # there is to go by; otherwise a word is what its diacritics say (`quan` is no `quận`)
+    plain: bool = False
     # what a stage derives once from the whole document (bodies by their initials ...)
     derived: dict = field(default_factory=dict, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
@@ -68,4 +71,5 @@ def build(text: str, ocr: bool = False, local=()) -> Doc:
     folded = fold(text)
     gz = gazetteer(local)
     lex = load()
-    return Doc(text, folded, ocr, lex, gz, agencies_of(text, folded, gz, ocr), directive_offsets(text))
+    return Doc(text, folded, ocr, lex, gz, agencies_of(text, folded, gz, ocr), directive_offsets(text),
+               plain=ocr or diacritic_ratio(text) < 0.05)

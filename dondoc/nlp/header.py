@@ -222,8 +222,9 @@ def _ends_title(doc: Doc, ln: _Line, prev: str | None) -> bool:
     """A line that cannot go on with a title: the motto, a date line, a salutation, a preamble,
     a separator, the name of the authority standing alone (`CHÍNH PHỦ`, `HỘI ĐỒNG NHÂN DÂN TỈNH`)."""
     f = ln.folded.strip()
+    preamble = _PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper()   # "thực hiện ..." in lower case goes on
     if (PLACE_LINE_RE.match(f) or MOTTO_RE.search(f) or MOTTO2_RE.search(f) or RECIPIENT_RE.match(f)
-            or SEPARATOR_RE.match(ln.text) or _PREAMBLE_RE.match(f) or f.startswith(("quyet dinh:", "quyet nghi:"))):
+            or SEPARATOR_RE.match(ln.text) or preamble or f.startswith(("quyet dinh:", "quyet nghi:"))):
         return True
     if prev is not None and DANGLING_RE.search(prev):
         return False

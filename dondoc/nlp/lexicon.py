@@ -39,6 +39,7 @@ class Lexicon:
     head_re: re.Pattern          # head noun of a body's name
     role_re: re.Pattern          # people by office who can owe work
     written_heads: frozenset[str]   # heads and roles as written with diacritics (lower case)
+    agent_re: re.Pattern         # what a collective opens with ("các địa phương", "các chủ ...")
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
     clause: dict[str, re.Pattern]
     lead_in_directive: tuple[str, ...]
@@ -86,6 +87,7 @@ def load() -> Lexicon:
         head_re=re.compile(alternation(fold(w) for w in b["heads"])),
         role_re=re.compile(alternation(fold(w) for w in b["roles"])),
         written_heads=frozenset(unicodedata.normalize("NFC", w) for w in b["heads"] + b["roles"]),
+        agent_re=re.compile(alternation(fold(w) for w in b["agents"])),
         generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
         clause=clause,
         lead_in_directive=tuple(d["lead_in_directive"]),

@@ -237,6 +237,8 @@ class Walker:
         if assign:
             pos = assign.end()
         phrases, stop = noun_phrases(doc, pos, end)
+        if phrases and all(self.part.defaults.is_issuer(p.name) for p in phrases):
+            return []            # the authority's own name over its preamble (`CHÍNH PHỦ`) puts no one in charge
         rest = doc.text[stop:end]
         if phrases and (not re.sub(r"[\s:.,;]+", "", rest) or re.match(r"\s*:", rest)):
             return [p.name for p in phrases]

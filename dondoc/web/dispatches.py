@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from functools import wraps
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from ..edxml.intake import review_facts
 from ..edxml.outbox import sync as edxml_sync
-from ..nlp.agency import gazetteer, local_names
+from ..nlp.agency import gazetteer
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
 from ..search import outbox
 from ..storage import models as m
@@ -26,14 +25,10 @@ from .db import session
 bp = Blueprint("dispatches", __name__)
 
 
-def knowing_office_names(view):
-    """The view's gazetteer knows the agency names the admins added, so the review page marks them
-    in the text. (Names a clerk types resolve through the agency table's aliases, admin-added too.)"""
-    @wraps(view)
-    def wrapped(*a, **kw):
-        with local_names(local_agency_names(current_app.config["DONDOC"])):
-            return view(*a, **kw)
-    return wrapped
+def office_gazetteer():
+    """The gazetteer with the agency names the admins added, so the review page lists them.
+    (Names a clerk types resolve through the agency table's aliases, admin-added too.)"""
+    return gazetteer(local_agency_names(current_app.config["DONDOC"]))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -139,14 +134,13 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
 
 @bp.route("/dispatches/<int:doc_id>")
 @login_required
-@knowing_office_names
 def review(doc_id: int):
     db = session()
     doc = _document_in_scope(doc_id)
     d = doc.dispatch
     return render_template("review.html", doc=doc, d=d, text_html=highlighted(d.text, d.tasks) if d else "",
                            edxml=review_facts(db, doc, current_app.config["DONDOC"].timezone),
-                           agencies=sorted({f.canonical for f in gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
+                           agencies=sorted({f.canonical for f in office_gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
 
 
 def _document_in_scope(doc_id: int) -> m.Document:

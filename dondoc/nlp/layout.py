@@ -25,6 +25,7 @@ MARKER_RE = re.compile(
 # A line ending on one of these words stops mid-phrase ("... của / Bộ Chính trị", "trước ngày /
 # 15/11"): whatever follows it, even past a blank line, continues it.
 DANGLING_RE = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren|ngay|truoc)\s*$")
+SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")
 
@@ -110,8 +111,8 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
     for s, e, line in iter_lines(text):
         if e <= start or s >= end:
             continue
-        if not line.strip():
-            gap = True
+        if not line.strip() or SEPARATOR_LINE.match(line):
+            gap = True              # a rule under a title ("_______") ends its block like a blank line
             continue
         if PAGE_NO_RE.match(line) and gap:
             continue  # a page number between blank lines
@@ -148,7 +149,7 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
 
 SENT_SPLIT_RE = re.compile(r"(?<=[.!?…])[\"”»]?\s+(?=[\"“«(]?[A-ZĐÀ-ỸÁÉÍÓÚÝ])")
 # a period after these does not end a sentence; after a year ("giai đoạn 2016 - 2021.") it does
-_ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,4}|\bv\.v|\bTp|\bTS|\bThS|\bPGS|\bGS|\bĐ/c|\bNo|\bSố|(?<![0-9]{3})\d)\.$")
+_ABBREV_END = re.compile(r"(?:\b[A-ZĐ]{1,4}|\bv\.v|\bTp|\bTS|\bThS|\bPGS|\bGS|\bĐ/c|\bNo|\bSố|(?<![0-9]{3})(?<!\d\.)\d)\.$")
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -81,6 +81,9 @@ def _collect_rows(lines, j):
             k, _ = _skip_header(lines, k)
             continue
         m = _ROW_START.match(line)
+        if m and int(m.group("n")) not in (expected, expected + 1) and len(line) > 60 and (m.group("rest") or "")[:1].isupper():
+            k += 1              # a footnote ("3 Chương trình số 12-CTr/BCĐ ..."), no cell of the row
+            continue
         if m and int(m.group("n")) in (expected, expected + 1) and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
             rows.append(_Row(s, e, [(s, e, line)]))
             expected = int(m.group("n")) + 1
@@ -168,11 +171,11 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
 
 
 _PIPE_ROLES = (
-    ("support", re.compile(r"^(?:co quan |don vi )?phoi hop$")),
-    ("lead", re.compile(r"(?:chu tri|thuc hien|phu trach|dau moi|nguoi thuc hien|don vi|co quan|bo phan)")),
-    ("time", re.compile(r"(?:thoi gian|thoi han|tien do|ngay|han hoan thanh|moc)")),
-    ("work", re.compile(r"(?:noi dung|cong viec|nhiem vu|hoat dong|ten|cong tac|viec)")),
     ("number", re.compile(r"^(?:s?tt|so tt|so)$")),
+    ("time", re.compile(r"(?:thoi gian|thoi han|tien do|^ngay|han hoan thanh|moc)")),
+    ("support", re.compile(r"^(?:co quan |don vi )?phoi hop$")),
+    ("lead", re.compile(r"(?:chu tri|^(?:don vi |co quan |nguoi |bo phan )?thuc hien|phu trach|dau moi|^don vi|^co quan|^bo phan)")),
+    ("work", re.compile(r"(?:noi dung|cong viec|nhiem vu|hoat dong|^ten|cong tac|viec)")),
 )
 
 

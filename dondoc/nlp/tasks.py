@@ -237,7 +237,7 @@ class Walker:
         if assign:
             pos = assign.end()
         phrases, stop = noun_phrases(doc, pos, end)
-        if phrases and all(self.part.defaults.is_issuer(p.name) for p in phrases):
+        if phrases and is_heading(doc.text[start:end]) and all(self.part.defaults.is_issuer(p.name) for p in phrases):
             return []            # the authority's own name over its preamble (`CHÍNH PHỦ`) puts no one in charge
         rest = doc.text[stop:end]
         if phrases and (not re.sub(r"[\s:.,;]+", "", rest) or re.match(r"\s*:", rest)):
@@ -283,7 +283,8 @@ class Walker:
         doc = self.doc
         d = self.part.defaults
         if c.explicit is not None:
-            names = [p.name for p in c.explicit.lead if not d.is_issuer(p.name)]
+            # "2. Sở Văn hóa ...:" in a programme the Sở signed with another: its own share
+            names = [p.name for p in c.explicit.lead if c.explicit.how == "colon" or not d.is_issuer(p.name)]
             if names:
                 return leads.resolve(doc, c, [], "heading", [], None, self.part.defaults).names
         notify = _NOTIFY_TO.search(doc.folded, start, end)

@@ -26,6 +26,7 @@ _OF = re.compile(r"(?:cua|thuoc|truc thuoc)\s+")
 # heads whose next word belongs to the name even when it is a verb ("Ban quản lý", "Tổ công tác")
 _FREE_AFTER = {"ban", "to", "phong", "hoi", "doi", "tram", "quy", "vien"}
 _MAX_WORDS = 14
+_ADVERBIAL = re.compile(r"\s*,?\s*(?:theo|trong pham vi|can cu|tren co so|trong qua trinh|tai)\s[^;:.]{0,90}?,\s*")
 
 
 @dataclass(frozen=True)
@@ -269,13 +270,34 @@ def noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
             else:
                 break
         else:
-            out.append(p)
-            cur = p.end
+            listed = _listed_after(doc, p, end)
+            out.extend(listed or [p])
+            cur = listed[-1].end if listed else p.end
         sep = re.match(r"[ \t\n]*(?:\([^()\n]{0,80}\))?[ \t\n]*(?:,|;|\bva\b|\bcung\b|&)[ \t\n]*", doc.folded[cur:end])
         if not sep:
             break
         cur += sep.end()
     return out, (out[-1].end if out else pos)
+
+
+def _listed_after(doc: Doc, p: Phrase, end: int) -> list[Phrase]:
+    """`Các Bộ: Công an, Tư pháp và Tài chính`: the bodies the kind before the colon lists (the
+    gazetteer names each one); none when no list follows."""
+    m = re.match(r"\s*:\s*", doc.text[p.end:end])
+    if p.known or not m:
+        return []
+    out: list[Phrase] = []
+    pos = p.end + m.end()
+    while True:
+        f = doc.agency_at(pos)
+        if f is None or f.kind != "domain" or f.end > end:
+            break
+        out.append(Phrase(f.canonical, f.start, f.end, True, "body"))
+        sep = re.match(r"\s*(?:,|;|\bva\b)\s*", doc.folded[f.end:end])
+        if not sep:
+            break
+        pos = f.end + sep.end()
+    return out
 
 
 def _continues_name(doc: Doc, pos: int, end: int) -> bool:
@@ -292,6 +314,9 @@ def subject(doc: Doc, start: int, end: int) -> Subject | None:
     paren = re.match(r"[ \t\n]*\([^()\n]{0,80}\)", doc.text[pos:end])
     if paren:
         pos += paren.end()
+    aside = _ADVERBIAL.match(doc.folded, pos, end)
+    if aside and not predicate_at(doc, pos, end):
+        pos = aside.end()       # "Các bộ theo chức năng, nhiệm vụ được giao, chủ động rà soát ..."
     if not predicate_at(doc, pos, end) and not doc.is_directive_at(_skip_space(doc.text, pos, end)):
         return None
     return Subject(tuple(phrases), _skip_space(doc.text, pos, end))

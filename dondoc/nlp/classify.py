@@ -136,7 +136,7 @@ def _nominal_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)
         return _no("không có chủ thể phải thực hiện")
-    if s.directive and s.in_list and not c.marks & {"copula", "normative"}:
+    if s.directive and s.in_list and not c.marks & {"copula", "normative", "entitled"}:
         # "Từ nay đến năm 2021, phấn đấu: - 90% CNVCLĐ được tuyên truyền ...": targets are work
         return _yes("mục trong danh sách việc được giao", 0.55)
     if c.marks & {"passive", "copula", "normative", "nominal_passive"} and not (dated and "completion" in c.marks):

@@ -26,7 +26,9 @@ _SUPPORT = re.compile(r"(?<![0-9a-z])(?:ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s
 _LEAD_VERB = re.compile(r"\s*(?:,\s*)?(?:chu tri|la (?:don vi )?dau moi|lam dau moi|la co quan (?:chu tri|dau moi|thuong truc))\b")
 _PAST = re.compile(r"(?:^|\s)(?:da|vua qua|thoi gian qua|trong thoi gian qua|nhung nam qua|trong nhung nam qua)(?:\s|$)")
 _CLOSING = re.compile(r"(?:thong bao|sao gui|gui)\s+(?:de|cho|den)\b[^.]{0,120}\bbiet\b")
-_NORMATIVE = re.compile(r"(?:thuc hien|ap dung|xu ly|giai quyet)\s+(?:theo|nhu)\s+(?:(?:dung\s+)?(?:cac\s+)?(?:quy dinh|huong dan|khoan|diem|dieu|luat|nghi dinh|thong tu))|(?:duoc\s+)?ap dung\b|theo quy dinh tai\b")
+_NORMATIVE = re.compile(r"(?:thuc hien|ap dung|xu ly|giai quyet|lam viec|hoat dong)\s+(?:theo|nhu)\s+"
+                        r"(?:nguyen tac|quy che|(?:dung\s+)?(?:cac\s+)?(?:quy dinh|huong dan|khoan|diem|dieu|luat|nghi dinh|thong tu))"
+                        r"|(?:duoc\s+)?ap dung\b|theo quy dinh tai\b")
 _LEAD_IN_END = re.compile(r":\s*$")
 _STAFF = re.compile(r"(?:cac\s+)?(?:can bo|cong chuc|vien chuc|nguoi|nhan vien|giang vien)\b")
 
@@ -175,6 +177,8 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
         marks.add("asks")                # "Bộ LĐTBXH yêu cầu xử lý nghiêm ...": asked of the addressees
     if c.subject is None and not c.imperative and re.search(r"(?<![0-9a-z])(?:duoc|bi)\s", f[c.main:min(c.end, c.main + 70)]):
         marks.add("nominal_passive")     # "Danh sách sinh viên ... được lựa chọn ..."
+    if re.match(r"\s*(?:duoc|khong duoc)\s", f[c.main:c.main + 12]):
+        marks.add("entitled")            # "Được mời tham dự ...": a right, not a duty
     if re.search(lex.clause["completion"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
         marks.add("completion")
     if c.subject is not None and lex.agency_verb_re.match(f, c.predicate):

@@ -34,7 +34,7 @@ _TERMINAL = re.compile(r"[.;!?…]\s*[\"”)]?\s*$")
 _NOTIFY_TO = re.compile(r"th[o0]ng\s+b[a-z0-9]{1,2}o\s+(?:den|toi|cho)\s+")
 _OWNED = re.compile(r"(?:nhiem vu|trach nhiem|quyen han|chuc nang)(?:,\s*\w+(?:\s\w+)?)*\s+cua\s+")
 _ANNOUNCE = re.compile(r"(?:dong thoi\s+)?(?:(?:khan truong\s+|tiep tuc\s+|quan tam\s+)?(?:chi dao\s+)?(?:trien khai|thuc hien|to chuc thuc hien|chi dao thuc hien)\s+)?"
-                       r"(?:mot so|cac|nhung)\s+(?:noi dung|nhiem vu|cong viec|viec|giai phap|yeu cau)(?:\s+\w+){0,3}\s+(?:sau day|sau|nhu sau)\s*:\s*$")
+                       r"(?:mot so|cac|nhung)\s+(?:\S+\s+){1,10}?(?:sau day|sau|nhu sau)\s*:\s*$")
 _LEAD_IN_DIRECTIVE = re.compile(
     r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri|luu y|ket luan)\b"
     r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach|cong viec)"
@@ -304,7 +304,7 @@ class Walker:
         tail = _ANNOUNCE.search(f, after, end)
         stop = tail.start() if tail else end
         verbs = [m for m in self.doc.lexicon.verb_re.finditer(f, after, stop)]
-        return len(f[after:stop].split()) >= 8 and len(verbs) >= 2
+        return len(f[after:stop].split()) >= 15 and len(verbs) >= 2
 
     # -- content --------------------------------------------------------------------------------
     def _content(self, b: Block, rank: float) -> None:
@@ -314,7 +314,7 @@ class Walker:
             # owns the rest of the item and what stands under it
             first = analyse(self.doc, cs, min(b.end, cs + 300))
             lead: list[str] = []
-            if first.explicit is not None and first.explicit.how == "colon":
+            if first.explicit is not None and first.explicit.how == "colon" and self.scopes.mode not in ("members", "skip"):
                 lead = [p.name for p in first.explicit.lead]
             self.scopes.push(Scope(rank, lead, mode="task" if lead else None, directive=True if lead else None))
         self._clauses(b, cs, b.end)

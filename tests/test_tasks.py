@@ -50,9 +50,9 @@ def test_sentence_subject_is_the_lead():
 
 def test_preamble_salutation_closing_and_distribution_are_not_tasks():
     d = doc("seeds/000_1480374bd54b458c.txt")
-    texts = " ".join(t.text for t in d.tasks)
-    for words in ("Triển khai thực hiện Nghị quyết số 121", "Trân trọng", "Như kính gửi", "Kính gửi"):
-        assert words not in texts
+    assert [t.text[:30] for t in d.tasks] == [
+        "Chỉ đạo Sở LĐTBXH tiếp tục thực", "Nội dung thanh tra, kiểm tra tr", "Bộ LĐTBXH yêu cầu xử lý nghiêm ",
+        "Giao Sở LĐTBXH đầu mối tổng hợp"]
 
 
 def test_statements_of_fact_are_not_tasks():
@@ -146,7 +146,8 @@ def test_ocr_meta_lines_give_the_lead_despite_misread_names():
 
 def test_a_closing_formula_wrapped_over_two_lines_is_not_a_task():
     raw = (CORPUS / "dev-variants/ocr_eng/013.txt").read_text(encoding="utf-8")
-    assert not any("thong bao dé" in t.text for t in extract(raw).tasks)
+    tasks = extract(raw).tasks
+    assert len(tasks) == 1 and "thong bao dé" not in tasks[0].text
 
 
 def test_ocr_abbreviated_lead_after_chi_dao():
@@ -185,4 +186,6 @@ def test_a_line_ending_on_ngay_runs_on_past_a_page_break():
 def test_an_ocr_roman_heading_read_with_l_still_closes_a_section():
     # OCR "Il. HO SO": the list of papers under "II. HỒ SƠ" is not work anyone must do
     raw = (CORPUS / "dev-variants/ocr_eng/023.txt").read_text(encoding="utf-8")
-    assert not any(t.text.startswith(("Don xin", "Ban sao")) for t in extract(raw).tasks)
+    tasks = extract(raw).tasks
+    assert len(tasks) >= 4
+    assert not any(t.text.startswith(("Don xin", "Ban sao")) for t in tasks)

@@ -88,17 +88,29 @@ def _next_main(doc: Doc, pos: int, end: int) -> int | None:
     """The first comma (or `thì`) after which a main clause opens: a word handing work on, a body
     with a predicate, else a directive verb."""
     f = doc.folded
-    cuts = [m.end() for m in re.finditer(r",\s*(?:thi\s+)?|\s+thi\s+", f[pos:end])]
+    # a comma, or "thì" ending a condition (in lower case: "Thi tuong" is no "thì")
+    cuts = [m.end() if not m.group(1) or doc.text[pos + m.start(1)].islower() else m.start(1)
+            for m in re.finditer(r",\s*(thi\s+)?|\s+(?=thi\s)(thi\s+)", f[pos:end])]
     verb_cut = None
     for c in cuts:
         at = pos + c
         while at < end and doc.text[at] in " \n":
             at += 1
-        if doc.lexicon.assign_re.match(f, at) or subject(doc, at, min(len(f), at + 200)) is not None:
+        if doc.lexicon.assign_re.match(f, at) or subject(doc, at, min(len(f), at + 200)) is not None \
+                or _assigns_after_name(doc, at, min(len(f), at + 60)):
             return at
         if verb_cut is None and doc.is_directive_at(at):
             verb_cut = at
     return verb_cut
+
+
+def _assigns_after_name(doc: Doc, pos: int, end: int) -> bool:
+    """`Thi tuong Chinh phat giao Bé Ké hoach ...`: a word handing work on after a few words of no
+    verb (a subject OCR left unreadable), a body after it."""
+    m = doc.lexicon.assign_re.search(doc.folded, pos, end)
+    if not m or any(doc.is_directive_at(i) for i in range(pos, m.start())):
+        return False
+    return len(doc.folded[pos:m.start()].split()) <= 6 and doc.agency_at(_after_honorific(doc, m.end())) is not None
 
 
 def _after_honorific(doc: Doc, pos: int) -> int:
@@ -203,7 +215,8 @@ def analyse(doc: Doc, start: int, end: int) -> Clause:
     subj = subject(doc, main, end)
     if explicit is None and subj is not None and _LEAD_VERB.match(doc.folded, subj.predicate - 1 if doc.folded[subj.predicate - 1:subj.predicate] == "," else subj.predicate):
         explicit = Explicit(subj.phrases, _support_after(doc, subj.predicate, end), "lead_verb", main)
-    if explicit is not None and explicit.how == "assign" and explicit.at > (subj.predicate + 40 if subj else main + 12):
+    if explicit is not None and explicit.how == "assign" and explicit.at > (subj.predicate + 40 if subj else main + 12) \
+            and not (subj is None and _assigns_after_name(doc, main, explicit.at + 1)):
         explicit = None      # a handing-on deep in the predicate ("... kiểm tra, đề nghị các doanh nghiệp ...")
     predicate = subj.predicate if subj is not None else main
     imperative = subj is None and doc.is_directive_at(main) and not _verb_then_passive(doc, main, end)

@@ -89,8 +89,8 @@ def resolve(doc: Doc, c: Clause, scope_lead: list[str], scope_evidence: str, sco
     if c.explicit is not None:
         names = [p.name for p in c.explicit.lead]
         subj = [n for n in (c.subject.names if c.subject else []) if not d.is_issuer(n)]
-        if c.explicit.how == "assign" and subj:
-            names = subj + names               # "X chỉ đạo Y ...": X owes it, Y does it
+        if c.explicit.how == "assign" and subj and doc.folded.startswith("chi dao", c.explicit.at):
+            names = subj + names               # "X chỉ đạo Y ...": X owes it, Y does it ("X giao Y": Y alone)
         elif c.explicit.how == "assign" and _DIRECTS.match(doc.folded, c.explicit.at) and \
                 doc.folded.startswith("chi dao", c.explicit.at) and scope_lead:
             names = names + scope_lead          # "Chỉ đạo Y ..." under X: Y does it for X

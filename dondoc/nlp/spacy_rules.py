@@ -95,9 +95,25 @@ def pipeline() -> Language:
     return nlp
 
 
-def directive_offsets(text: str) -> set[int]:
+_CHUNK = 100_000
+
+
+def _chunks(text: str):
+    """(offset, piece) of at most about _CHUNK characters, cut at line breaks, so a long
+    compilation (a million characters of Công báo) is matched piece by piece in bounded memory."""
+    pos = 0
+    while pos < len(text):
+        cut = len(text) if len(text) - pos <= _CHUNK else text.rfind("\n", pos, pos + _CHUNK) + 1 or pos + _CHUNK
+        yield pos, text[pos:cut]
+        pos = cut
+
+
+def directive_offsets(text: str) -> frozenset[int]:
     """Character offsets where a directive verb begins (what the task finder consults)."""
     nlp = pipeline()
+    out: set[int] = set()
     with nlp.select_pipes(enable=["dondoc_directives"]):
-        doc = nlp(text)
-    return {sp.start_char for sp in doc.spans["directive"]}
+        for offset, piece in _chunks(text):
+            doc = nlp(piece)
+            out.update(offset + sp.start_char for sp in doc.spans["directive"])
+    return frozenset(out)

@@ -61,7 +61,7 @@ def test_the_misread_vowel_of_bo_and_so_is_forgiven():
 
 
 def test_short_names_a_letter_off_are_not_guessed_even_in_ocr_text():
-    found = gazetteer().find("Giao Sở Tu phep tổng hợp", ocr=True)     # Tư pháp or Tài chính? no guess
+    found = gazetteer().find("Giao Sở Tu phen tổng hợp", ocr=True)     # a consonant off: no guess
     assert not found
 
 

@@ -235,8 +235,11 @@ class Gazetteer:
                 # the head word only has to share its consonants (checked above): the window
                 # is held against the aliases with their own head word
                 window = " ".join([keys[0].partition(" ")[0]] + [x[2] for x in words[i + 1:i + k]])
-                hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=90)
-                if hit and (len(hit[0]) >= 15 or hit[1] >= 100) and (best is None or hit[1] > best[0]):
+                hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=85)
+                # a short name must be read exactly, or differ only in vowels (`Cung Thuong` for
+                # `Công Thương`): OCR misreads vowels, seldom consonants
+                same_shape = hit and _skeleton(window) == _skeleton(hit[0])
+                if hit and (len(hit[0]) >= 15 and hit[1] >= 90 or hit[1] >= 100 or same_shape) and (best is None or hit[1] > best[0]):
                     best = (hit[1], hit[0], words[i + k - 1][1])
             if best and not any(s < b and a < best[2] for a, b in taken):
                 out.append((s, best[2], best[1]))

@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from .doc import Doc
 
 _WORD = re.compile(r"[^\W_]+(?:[&@][^\W_]+)*|&", re.UNICODE)
+# words that end a name (prepositions, conjunctions), as written: in text with diacritics `đỏ` of
+# `Hội Chữ thập đỏ` is no `do`
+_STOP_WRITTEN = {"và", "với", "cho", "để", "về", "tại", "theo", "trong", "từ", "đến", "cùng", "hoặc", "như",
+                 "thì", "mà", "nếu", "khi", "sau", "trước", "trên", "dưới", "bằng", "bởi", "do", "ở"}
 _STOP_WORDS = {"va", "voi", "cho", "de", "ve", "tai", "theo", "trong", "tu", "den", "cung", "hoac", "nhu",
                "thi", "ma", "neu", "khi", "sau", "truoc", "tren", "duoi", "bang", "boi", "do", "o"}
 _PLURAL = re.compile(r"(?:cac|nhung|moi|tung)\s+")
@@ -61,7 +65,10 @@ def predicate_at(doc: Doc, pos: int, end: int) -> bool:
     pos = _skip_space(doc.text, pos, end)
     if pos >= end or (doc.text[pos].isupper() and not _all_caps_clause(doc, pos, end)):
         return False
-    return bool(lex.verb_re.match(f, pos) or lex.agency_verb_re.match(f, pos)
+    verb = lex.verb_re.match(f, pos)
+    if verb and not lex.written_as_verb(verb.group(0), doc.text[verb.start():verb.end()]):
+        verb = None
+    return bool(verb or lex.agency_verb_re.match(f, pos)
                 or any(lex.opens(k, f, pos) for k in ("obligation", "past", "progressive", "future", "passive", "copula")))
 
 
@@ -193,7 +200,8 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
             stop = inner.end            # "Đoàn đại biểu Quốc hội": a body named after another
             break
         lower = text[m.start()].islower()
-        if inner is not None or (lower and w in _STOP_WORDS) or words >= _MAX_WORDS:
+        stop_word = w in _STOP_WORDS and (doc.plain or text[m.start():m.end()].lower() in _STOP_WRITTEN)
+        if inner is not None or (lower and stop_word) or words >= _MAX_WORDS:
             break
         # a lower-case syllable right after a capitalised one is the rest of its word
         # ("Phòng Đào tạo", "Trung tâm Quản lý ..."); elsewhere a verb starts the predicate

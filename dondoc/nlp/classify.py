@@ -100,7 +100,7 @@ def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         if "asks" in c.marks:
             return _yes("cơ quan ban hành yêu cầu thực hiện", 0.7)
         return _yes("cơ quan ban hành tự nhận việc", 0.5) if "future" in c.marks else _no("cơ quan ban hành trình bày")
-    if c.marks & {"passive", "copula", "progressive"}:
+    if c.marks & {"passive", "copula", "progressive", "reporting"}:
         return _no("câu trần thuật")
     if s.mode == "guidance":
         if any(s.is_addressee(n) for n in names):
@@ -110,8 +110,8 @@ def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         return _yes("có thời hạn hoàn thành", 0.6) if dated and "completion" in c.marks else _no("mô tả, không giao việc")
     if "hedges" in c.marks and not dated:
         return _no("khuyến khích, không bắt buộc")
-    if not (s.directive or s.in_list or s.mode == "task") and not (c.marks & {"obligation", "future", "lead_verb"} or dated):
-        return _no("câu trần thuật ngoài phần giao việc")      # "Báo X ngày ... đưa tin ..."
+    if not (s.directive or s.in_list or s.mode == "task") and not (c.marks & {"obligation", "future", "lead_verb", "directive_verb"} or dated):
+        return _no("câu trần thuật ngoài phần giao việc")
     return _yes("cơ quan là chủ ngữ của câu chỉ đạo", 0.85)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from .bodies import Phrase, Subject, noun_phrases, subject
 from .doc import Doc
 
-_MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[ĐD]i[ềeé]u\s+\d{1,3}[a-z]?|[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*)?[\s\-–—+•*]*")
+_MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[ĐD]i[ềeé]u\s+\d{1,3}[a-z]?|[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*|\d{1,2},\s+(?=[A-ZĐ]))?[\s\-–—+•*]*")
 _STEP = re.compile(r"(?:buoc|giai doan|dot)\s+(?:\d{1,2}|[a-z]{1,5})\s*:\s*")
 _HONORIFIC = re.compile(r"(?:d/c|dong chi|ong|ba)\s+")
 _SUPPORT = re.compile(r"(?<![0-9a-z])(?:ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+(?:ch[a-z]t\s+che\s+)?(?:v[o0][a-z0-9]{0,2}i|cung))?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i)\s+")
@@ -163,6 +163,15 @@ def _colon_lead(doc: Doc, pos: int, end: int) -> Explicit | None:
     return Explicit(tuple(phrases), _support_after(doc, colon, end), "colon", pos)
 
 
+def _done_before_verb(doc: Doc, c: Clause) -> bool:
+    """`Trong năm 2026, các sở đã hoàn thành ...`: `đã` before the clause's first verb."""
+    for m in re.finditer(r"(?<![0-9a-z])da\s+(?=[a-z])", doc.folded[c.main:min(c.end, c.main + 90)]):
+        at = c.main + m.start()
+        if (doc.plain or doc.text[at:at + 2].lower() == "đã") and doc.lexicon.verb_re.match(doc.folded, c.main + m.end()):
+            return True
+    return False
+
+
 def _marks(doc: Doc, c: Clause) -> set[str]:
     lex, f = doc.lexicon, doc.folded
     marks: set[str] = set()
@@ -170,9 +179,9 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
     head = f[pred:min(c.end, pred + 60)]
     opening = f[c.body:min(c.end, c.body + 40)]
     if _PAST.search(" " + f[pred:min(c.end, pred + 12)]) or _PAST.search(f[c.body:c.main]) or \
-            re.match(r"\s*(?:trong\s+)?(?:thoi gian|nhung nam) qua\b", opening):
+            re.match(r"\s*(?:trong\s+)?(?:thoi gian|nhung nam) qua\b", opening) or _done_before_verb(doc, c):
         marks.add("past")
-    for name in ("progressive", "future", "copula", "hedges"):
+    for name in ("progressive", "future", "copula", "hedges", "reporting"):
         if lex.opens(name, f, pred):
             marks.add(name)
     if lex.opens("passive", f, pred) and not lex.opens("assigned_passive", f, pred):
@@ -195,6 +204,8 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
         marks.add("completion")
     if c.subject is not None and lex.agency_verb_re.match(f, c.predicate):
         marks.add("lead_verb")        # "X có trách nhiệm / chủ trì / tổ chức ..."
+    if c.subject is not None and doc.is_directive_at(c.predicate):
+        marks.add("directive_verb")   # "X vận động hội viên ...", spaCy's directive mark
     return marks
 
 

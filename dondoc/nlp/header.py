@@ -234,6 +234,13 @@ def _ends_title(doc: Doc, ln: _Line, prev: str | None) -> bool:
         found[-1].end >= ln.start + len(ln.text.rstrip()) - 1 and bare.isupper()
 
 
+def _is_body_sentence(ln: _Line) -> bool:
+    """A line that is a finished sentence of its own (`Hưởng ứng ..., UBND thành phố giao Sở Y tế
+    chủ trì ... .`): the body has begun; a title does not end on a period."""
+    t = ln.text.strip()
+    return len(t) > 60 and t.endswith(".") and not t.endswith("..") and "," in t
+
+
 def _title_lines(doc: Doc, lines: list[_Line], first: int, stop: int, vv: bool) -> list[_Line]:
     out: list[_Line] = []
     i = first
@@ -244,7 +251,7 @@ def _title_lines(doc: Doc, lines: list[_Line], first: int, stop: int, vv: bool) 
                 break
             i += 1
             continue
-        if out and _ends_title(doc, ln, out[-1].folded):
+        if out and (_ends_title(doc, ln, out[-1].folded) or _is_body_sentence(ln)):
             break
         if out and not vv and ln.text.strip().isupper() and not out[-1].text.strip().isupper() and len(ln.text.strip()) < 60:
             break

@@ -40,6 +40,7 @@ class Lexicon:
     role_re: re.Pattern          # people by office who can owe work
     written_heads: frozenset[str]   # heads and roles as written with diacritics (lower case)
     agent_re: re.Pattern         # what a collective opens with ("các địa phương", "các chủ ...")
+    verbs_written: dict[str, frozenset[str]]  # verbs of one syllable others share, as written
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
     clause: dict[str, re.Pattern]
     lead_in_directive: tuple[str, ...]
@@ -51,6 +52,12 @@ class Lexicon:
             if self.section_re[mode].match(t):
                 return mode
         return None
+
+    def written_as_verb(self, folded: str, written: str) -> bool:
+        """A verb matched on folded text is one in the original (`nhân` of `cá nhân` is no `nhận`)."""
+        forms = self.verbs_written.get(folded)
+        w = re.sub(r"\s+", " ", written.lower())
+        return forms is None or w.isascii() or w in forms
 
     def written_as_head(self, written: str) -> bool:
         """A head or role matched on folded text is one in the original too: written with its
@@ -88,6 +95,7 @@ def load() -> Lexicon:
         role_re=re.compile(alternation(fold(w) for w in b["roles"])),
         written_heads=frozenset(unicodedata.normalize("NFC", w) for w in b["heads"] + b["roles"]),
         agent_re=re.compile(alternation(fold(w) for w in b["agents"])),
+        verbs_written={k: frozenset(v) for k, v in d["verbs_written"].items() if not k.startswith("_")},
         generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
         clause=clause,
         lead_in_directive=tuple(d["lead_in_directive"]),

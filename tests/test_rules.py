@@ -1,0 +1,249 @@
+"""One general pattern of how dispatches assign work, one test each, on sentences written for the
+extraction issue (the corpus tests pin the same rules on real documents)."""
+from datetime import date
+
+import pytest
+
+from dondoc.nlp.deadline import find_deadlines
+from dondoc.nlp.extract import extract
+from dondoc.nlp.fold import fold
+
+LETTER = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ ĐÀ NẴNG
+
+Số: 12/UBND-VX
+V/v triển khai công tác năm 2027
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Đà Nẵng, ngày 05 tháng 01 năm 2027
+
+Kính gửi: Các sở, ban, ngành thành phố.
+
+{body}
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, VX.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+RESOLUTION = """CHÍNH PHỦ
+
+Số: 31/NQ-CP
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 10 tháng 02 năm 2027
+
+NGHỊ QUYẾT
+Về việc chuyển giao Trung tâm Hội chợ triển lãm
+
+CHÍNH PHỦ
+Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;
+
+QUYẾT NGHỊ:
+
+{body}
+
+TM. CHÍNH PHỦ
+THỦ TƯỚNG
+
+Trần Văn Bình
+"""
+
+
+def tasks(body, template=LETTER):
+    return extract(template.format(body=body)).tasks
+
+
+def only(body, template=LETTER):
+    found = tasks(body, template)
+    assert len(found) == 1, [t.text for t in found]
+    return found[0]
+
+
+# -- the lead given by a heading or a lead-in ------------------------------------------------------
+def test_items_under_a_giao_lead_in_are_the_named_bodys():
+    t = only("3. Giao Ủy ban nhân dân các huyện, thị xã, thành phố:\n"
+             "a) Phối hợp với Sở Y tế tổ chức phun khử khuẩn tại các trường học.")
+    assert t.lead == ["Ủy ban nhân dân các huyện, thị xã, thành phố"] and t.support == ["Sở Y tế"]
+    assert t.evidence == "heading"
+
+
+def test_a_heading_without_a_colon_names_the_lead():
+    found = tasks("1. Sở Y tế\na) Tổ chức giám sát dịch bệnh tại các cửa khẩu.\n2. Sở Tài chính\na) Bố trí kinh phí phòng dịch.")
+    assert [t.lead for t in found] == [["Sở Y tế"], ["Sở Tài chính"]]
+
+
+def test_a_listed_kind_of_body_names_each_body_and_is_no_task():
+    found = tasks("2. Các Sở: Tài chính, Nông nghiệp và Môi trường\na) Bố trí kinh phí cho công tác phòng dịch.")
+    assert [t.lead for t in found] == [["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]]
+
+
+def test_a_sub_numbered_unit_unknown_to_the_gazetteer_leads_its_items():
+    t = only("3.1. Phòng Hành chính quản trị\n– Xây dựng kịch bản diễn tập phòng cháy, chữa cháy.")
+    assert t.lead == ["Phòng Hành chính quản trị"]
+
+
+def test_a_resolution_without_addressees_gives_work_by_giao():
+    found = tasks("1. Đồng ý chủ trương chuyển giao Trung tâm Hội chợ triển lãm về Ủy ban nhân dân thành phố.\n"
+                  "2. Giao Bộ Công Thương:\na) Chủ trì, phối hợp với các bộ liên quan thực hiện thủ tục bàn giao.",
+                  RESOLUTION)
+    assert [t.lead for t in found] == [["Bộ Công Thương"]]
+
+
+# -- the lead as the subject of the clause -----------------------------------------------------------
+@pytest.mark.parametrize("body, lead", [
+    ("Điều 2. Tổ công tác có nhiệm vụ xây dựng lộ trình chuyển đổi số của thành phố.", "Tổ công tác"),
+    ("– Bước 1: Phòng Điều dưỡng thông báo kế hoạch đến các khoa.", "Phòng Điều dưỡng"),
+    ("Ủy ban nhân dân các quận có trách nhiệm kiểm tra việc treo cờ trên địa bàn.", "Ủy ban nhân dân các quận"),
+])
+def test_the_subject_leads_known_or_not(body, lead):
+    assert only(body).lead == [lead]
+
+
+def test_a_body_the_gazetteer_does_not_know_is_proposed():
+    d = extract(LETTER.format(body="– Bước 1: Phòng Điều dưỡng thông báo kế hoạch đến các khoa."))
+    assert d.proposed_agencies == ["Phòng Điều dưỡng"]
+
+
+def test_a_word_inside_a_name_is_no_agency():
+    d = extract(LETTER.replace("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG", "SỞ Y TẾ QUẢNG NAM\nBỆNH VIỆN ĐA KHOA TỈNH").format(
+        body="Hội đồng nhân dân khóa XVII đề nghị các khoa rà soát danh mục thuốc."))
+    assert "Khoa" not in (d.issuer or "").split()[:1]
+    assert not any(a.canonical == "Các Khoa" for a in d.agencies)
+
+
+# -- what a sentence is ------------------------------------------------------------------------------
+def test_a_guidance_letter_states_rules_and_assigns_only_what_it_asks():
+    letter = LETTER.replace("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG", "BỘ TÀI CHÍNH").replace(
+        "V/v triển khai công tác năm 2027", "V/v hướng dẫn thực hiện quy định về khai thuế").replace(
+        "Kính gửi: Các sở, ban, ngành thành phố.", "Kính gửi: Cục Thuế các tỉnh, thành phố.")
+    body = ("Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:\n"
+            "1. Thời hạn nộp hồ sơ khai thuế: chậm nhất là ngày thứ 20 của tháng tiếp theo.\n"
+            "2. Hồ sơ khai thuế thực hiện theo quy định tại Điều 43 Luật Quản lý thuế.\n"
+            "3. Người nộp thuế được gia hạn nộp hồ sơ trong thời hạn 30 ngày kể từ ngày hết hạn.\n"
+            "Đề nghị Cục Thuế các tỉnh phổ biến đến người nộp thuế./.")
+    t = only(body, letter)
+    assert t.text.startswith("Đề nghị Cục Thuế") and t.lead == ["Cục Thuế các tỉnh"] and t.deadlines == []
+
+
+def test_a_purpose_opener_hides_a_main_clause():
+    t = only("Nhằm nâng cao kỹ năng cho giáo viên, Phòng Giáo dục và Đào tạo các huyện tổ chức tập huấn trong tháng 02/2027.")
+    assert t.lead == ["Phòng Giáo dục và Đào tạo các huyện"] and [d.date for d in t.deadlines] == ["2027-02-28"]
+
+
+def test_an_obligation_without_a_subject_is_a_task_of_the_addressees():
+    t = only("Trong quá trình thực hiện phải bảo đảm an toàn tuyệt đối cho người tham gia.")
+    assert t.lead == ["Các sở, ban, ngành thành phố"] and t.evidence == "recipients"
+
+
+def test_two_bodies_with_two_duties_in_one_paragraph_are_two_tasks():
+    found = tasks("Trung tâm Y tế các quận bố trí điểm tiếp nhận; Hội Chữ thập đỏ thành phố vận động hội viên tham gia./.")
+    assert [t.lead for t in found] == [["Trung tâm Y tế các quận"], ["Hội Chữ thập đỏ thành phố"]]
+
+
+def test_a_plans_purpose_section_assigns_nothing():
+    found = tasks("I. MỤC ĐÍCH\n1. Nâng cao nhận thức của cán bộ về phòng chống thiên tai.\n"
+                  "II. NHIỆM VỤ\n1. Sở Xây dựng rà soát các công trình xuống cấp.")
+    assert [t.lead for t in found] == [["Sở Xây dựng"]]
+
+
+def test_the_members_of_a_new_board_are_no_tasks():
+    found = tasks("Điều 1. Thành lập Ban Chỉ đạo chuyển đổi số, gồm các thành viên sau đây:\n"
+                  "1. Trưởng ban: Chủ tịch Ủy ban nhân dân thành phố.\n2. Các ủy viên:\n- Giám đốc Sở Nội vụ;\n- Giám đốc Sở Tài chính.\n"
+                  "Điều 2. Nhiệm vụ của Ban Chỉ đạo:\n1. Chỉ đạo triển khai Đề án chuyển đổi số.", RESOLUTION)
+    assert [(t.text, t.lead) for t in found] == [("Chỉ đạo triển khai Đề án chuyển đổi số.", ["Ban Chỉ đạo"])]
+
+
+def test_corrections_quoted_in_an_erratum_and_past_facts_are_no_tasks():
+    assert tasks("Trong năm 2026, các sở đã hoàn thành kế hoạch chuyển đổi số.\n"
+                 "Điều 1. Đính chính lỗi kỹ thuật tại Quyết định số 15/QĐ-UBND:\n"
+                 "Chỉnh sửa cụm từ “khoản 1 Điều 8” thành cụm từ “khoản 2 Điều 16”.", RESOLUTION) == []
+
+
+def test_items_ending_for_information_and_action_are_tasks_but_the_closing_notice_is_not():
+    found = tasks("1. Các sở tuyên truyền, phổ biến quy định mới đến doanh nghiệp để biết, thực hiện.\n"
+                  "Ủy ban nhân dân thành phố thông báo để các cơ quan, đơn vị biết, thực hiện./.")
+    assert [t.text[:13] for t in found] == ["Các sở tuyên "]
+
+
+def test_a_time_limit_without_a_directive_verb_dates_its_task():
+    t = only("Việc cấp phát sách giáo khoa cho học sinh hoàn thành chậm nhất vào ngày 15/6/2027.")
+    assert [d.date for d in t.deadlines] == ["2027-06-15"]
+
+
+def test_the_common_closing_on_difficulties_is_no_task():
+    assert tasks("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị phản ánh về Sở Nội vụ để tổng hợp.") == []
+
+
+# -- tables --------------------------------------------------------------------------------------------
+def test_a_pipe_tables_lead_and_time_columns():
+    t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"
+             "1 | Tổ chức tập huấn cho cán bộ y tế cơ sở | Trước ngày 18/3/2027 | Sở Y tế; Sở Tài chính")
+    assert t.lead[0] == "Sở Y tế" and [d.date for d in t.deadlines] == ["2027-03-18"] and t.evidence == "table"
+
+
+def test_a_descriptive_table_assigns_nothing():
+    assert tasks("Đối tượng khảo sát gồm:\n\nTT | Khoa tham gia | Đối tượng\n1 | Khoa Dược | Sinh viên năm thứ ba\n") == []
+
+
+# -- deadlines -----------------------------------------------------------------------------------------
+def dates(text, issued=date(2027, 1, 5)):
+    return [(d.date, d.condition) for d in find_deadlines(text, fold(text), issued)]
+
+
+def test_a_weekday_each_week_is_the_first_such_day_after_issue():
+    assert dates("báo cáo tiến độ vào thứ Năm hằng tuần") == [("2027-01-07", None)]
+
+
+def test_a_period_from_an_event_of_unknown_day_has_no_date_but_keeps_the_event():
+    assert dates("báo cáo trong vòng 07 ngày kể từ ngày kết thúc đợt kiểm tra.") == [(None, "kết thúc đợt kiểm tra")]
+
+
+def test_working_days_skip_weekends_and_public_holidays():
+    # issued Tue 28/4/2026: 30/4 and 1/5 are holidays, 2-3/5 a weekend
+    assert dates("gửi báo cáo trong 05 ngày làm việc kể từ ngày nhận được văn bản", date(2026, 4, 28)) == [("2026-05-07", None)]
+
+
+def test_a_sitting_dates_a_report_by_its_month():
+    assert dates("báo cáo kết quả tại phiên họp tháng 9 năm 2027 của Ủy ban") == [("2027-09-30", None)]
+
+
+# -- headers -------------------------------------------------------------------------------------------
+def test_a_resolution_number_after_its_kind_and_the_date_it_was_passed():
+    text = ("ỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nNghị quyết số: 31/2027/UBTVQH15\n\nNGHỊ QUYẾT\n"
+            "Về việc giám sát chuyên đề năm 2028\n\nCăn cứ Luật Tổ chức Quốc hội ngày 20 tháng 11 năm 2014;\n\n"
+            "QUYẾT NGHỊ:\nĐiều 1. Giao Hội đồng Dân tộc chủ trì giám sát chuyên đề.\n\n"
+            "Nghị quyết này được Ủy ban Thường vụ Quốc hội thông qua ngày 20 tháng 4 năm 2027./.\n")
+    d = extract(text)
+    assert (d.number, d.issued) == ("31/2027/UBTVQH15", "2027-04-20")
+
+
+def test_a_blank_day_is_no_date_with_a_warning_never_a_cited_date():
+    text = LETTER.replace("ngày 05 tháng 01 năm 2027", "ngày   tháng   năm 2027").replace(
+        "V/v triển khai công tác năm 2027", "V/v triển khai Nghị định số 10/2026/NĐ-CP ngày 15 tháng 3 năm 2026")
+    d = extract(text.format(body="Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\nĐề nghị các sở báo cáo kết quả."))
+    assert d.issued is None and any("Ngày ban hành" in w for w in d.warnings)
+
+
+def test_a_long_subject_is_kept_whole():
+    lines = ["Về việc đính chính Thông tư số 01/2027/TT-BTC"] + [f"dòng thứ {i} của trích yếu kéo dài" for i in range(2, 14)]
+    text = RESOLUTION.replace("Về việc chuyển giao Trung tâm Hội chợ triển lãm", "\n".join(lines)).format(body="Điều 1. Đính chính.")
+    assert extract(text).subject.endswith("dòng thứ 13 của trích yếu kéo dài")
+
+
+def test_a_title_running_into_the_body_ends_where_the_body_starts():
+    text = LETTER.replace("V/v triển khai công tác năm 2027\n", "").replace(
+        "Kính gửi: Các sở, ban, ngành thành phố.\n", "THÔNG BÁO\nVề việc tổ chức ngày hội hiến máu tình nguyện\n"
+        "Hưởng ứng Tuần lễ hồng năm 2027, Ủy ban nhân dân thành phố giao Sở Y tế chủ trì tổ chức ngày hội hiến máu.\n")
+    d = extract(text.format(body=""))
+    assert d.subject == "Về việc tổ chức ngày hội hiến máu tình nguyện"
+    assert [t.lead for t in d.tasks] == [["Sở Y tế"]]

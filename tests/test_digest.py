@@ -157,19 +157,23 @@ def test_each_agency_gets_its_due_and_overdue_tasks_in_both_parts(register, smtp
     assert set(got) == {"so.ldtbxh@example.vn", "hong@example.vn", "huyen@example.vn", "lanhdao@example.vn"}
     text, html = parts(got["so.ldtbxh@example.vn"])
     assert "QUÁ HẠN CHƯA HOÀN THÀNH (1)" in text and "quá 5 ngày" in text and "687/LĐTBXH-TTr" in text
-    assert "ĐẾN HẠN TRONG 40 NGÀY TỚI (1)" in text and "31/12/2024" in text and "còn 36 ngày" in text
     assert "https://dondoc.example.vn/tasks/" in text
     assert "Quá hạn chưa hoàn thành (1)" in html and "quá 5 ngày" in html and 'href="https://dondoc.example.vn/tasks/' in html
     assert "Chỉ đạo Sở LĐTBXH" not in text         # done: not in the digest
-    text, _ = parts(got["huyen@example.vn"])
+    text, html = parts(got["huyen@example.vn"])
     assert "QUÁ HẠN" not in text and "chỉ đạo UBND cấp huyện" in text
+    assert "ĐẾN HẠN TRONG 40 NGÀY TỚI (1)" in text and "31/12/2024" in text and "còn 36 ngày" in text
     assert got["lanhdao@example.vn"]["Subject"].endswith("Ủy ban nhân dân cấp huyện")
 
 
 def test_overdue_comes_first_and_items_sort_by_deadline(register, smtp):
     box, _ = smtp
+    with session_scope(register) as db:          # the manager follows the Sở's work as well
+        u = db.scalar(select(m.User).where(m.User.username == "lanhdao"))
+        ld = db.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        db.add(m.Subscription(user_id=u.id, agency_id=ld.id))
     run(register, TODAY, days=40)
-    text, _ = parts(by_rcpt(box)["so.ldtbxh@example.vn"])
+    text, _ = parts(by_rcpt(box)["lanhdao@example.vn"])
     assert text.index("20/11/2024") < text.index("31/12/2024")
 
 

@@ -321,6 +321,25 @@ class Walker:
 
     def _clauses(self, b: Block, start: int, end: int) -> Clause | None:
         """Judge every clause of text[start:end]; the first clause read."""
+        first = self._judge_clauses(b, start, end)
+        self._share_period(b)
+        return first
+
+    def _share_period(self, b: Block) -> None:
+        """`1. Chỉ đạo Sở A ... ; chỉ đạo UBND cấp huyện ... trong năm 2024.`: the period an item
+        ends on (a year, a quarter, a month) bounds the item's other tasks that state no date."""
+        mine = [d.task for d in self.drafts if b.start <= d.task.span[0] < b.end]
+        if len(mine) < 2 or b.kind == "plain":
+            return
+        last = max(mine, key=lambda t: t.span)
+        period = [d for d in last.deadlines if d.kind == "period_end" and d.date]
+        if not period or last.span[1] < b.end - 3:
+            return
+        for t in mine:
+            if t is not last and not t.deadlines:
+                t.deadlines = [Deadline(d.date, d.source, d.kind, d.rule, d.span, d.condition) for d in period]
+
+    def _judge_clauses(self, b: Block, start: int, end: int) -> Clause | None:
         doc = self.doc
         first = None
         carried: list[str] | None = None

@@ -1,38 +1,63 @@
 """Abbreviations a document defines for itself: `Ban Quản lý các khu công nghiệp tỉnh (sau đây
-viết tắt là BQLKCN)`, `Bộ Lao động - Thương binh và Xã hội (sau đây viết tắt là LĐTBXH)`.
-Later mentions (`Giao BQLKCN ...`, `Sở LĐTBXH`) then name the body in full."""
+viết tắt là BQLKCN)`, `Bộ Lao động - Thương binh và Xã hội (sau đây viết tắt là LĐTBXH)`, and the
+bare bracket after a body's name whose initials it is: `Phòng Đào tạo Đại học (P.ĐTĐH)`,
+`Khoa Hệ thống Thông tin (K.HTTT)`. Later mentions (`Giao BQLKCN ...`, `Sở LĐTBXH`, `P.ĐTĐH gửi
+...`) then name the body in full."""
 from __future__ import annotations
 
 import re
 
 from .agency import Found, Gazetteer
 from .fold import fold
+from .lexicon import Lexicon
 
 DEFINITION_RE = re.compile(
     r"\(\s*(?:sau day|duoi day)?\s*(?:duoc\s+)?(?:viet|goi)\s+tat\s+(?:la|:)\s*:?\s*[\"“']?(?P<abbr>[^)\"”']{2,30}?)[\"”']?\s*\)")
+BARE_RE = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-ZĐ&.\-]{1,12})\s*\)")
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.\-]{1,15}")
-_HEAD = re.compile(r"(?<!\w)(?:Ban|Sở|Bộ|Ủy ban|Uỷ ban|Cục|Tổng cục|Trung tâm|Phòng|Hội|Liên đoàn|Văn phòng|Viện|Quỹ|Công ty|Tổng công ty)\s")
 _PREFIXES = ("Bộ ", "Sở ", "Phòng ")
 
 
-def definitions(text: str, folded: str, g: Gazetteer, ocr: bool = False) -> list[tuple[str, str]]:
+def _initials(words: str) -> str:
+    return "".join(fold(w)[0] for w in re.findall(r"[^\W\d_]+", words))
+
+
+def _named_before(text: str, at: int, g: Gazetteer, lex: Lexicon, ocr: bool, letters: str | None = None) -> str | None:
+    """The body named right before text[at] on its line: a gazetteer name, else the words from a
+    head noun (`Ban`, `Trung tâm` ...) on; with `letters`, the one whose initials they are."""
+    before = text[max(0, at - 160):at].rstrip()
+    before = before[before.rfind("\n") + 1:]
+    found = [f for f in g.find(before, ocr=ocr) if f.end >= len(before) - 1]
+    if found and (letters is None or _fits(letters, found[-1].canonical)):
+        return found[-1].canonical
+    fb = fold(before)
+    heads = [m.start() for m in lex.head_re.finditer(fb) if before[m.start()].isupper()]
+    names = [re.sub(r"\s+", " ", before[h:]).strip(" ,;") for h in heads]
+    if letters is not None:
+        return next((n for n in names if _fits(letters, n)), None)
+    return names[-1] if names else None
+
+
+def _fits(letters: str, name: str) -> bool:
+    """An abbreviation is the name's initials, perhaps without its head's (`P.ĐTĐH`, `ĐTĐH`)."""
+    ini = _initials(name)
+    return len(letters) >= 2 and (letters == ini or letters == ini[1:])
+
+
+def definitions(text: str, folded: str, g: Gazetteer, lex: Lexicon, ocr: bool = False) -> list[tuple[str, str]]:
     """(abbreviation, full canonical name) pairs defined in the text."""
     out = []
     for m in DEFINITION_RE.finditer(folded):
         abbr = text[m.start("abbr"):m.end("abbr")].strip()
-        if not _ACRONYM.fullmatch(abbr):
-            continue
-        before = text[max(0, m.start() - 160):m.start()].rstrip()
-        before = before[before.rfind("\n") + 1:]
-        found = [f for f in g.find(before, ocr=ocr) if f.end >= len(before) - 1]
-        if found:
-            full = found[-1].canonical
-        else:
-            heads = [h.start() for h in _HEAD.finditer(before)]
-            if not heads:
-                continue
-            full = re.sub(r"\s+", " ", before[heads[-1]:]).strip(" ,;")
-        out.append((abbr, full))
+        full = _named_before(text, m.start(), g, lex, ocr) if _ACRONYM.fullmatch(abbr) else None
+        if full:
+            out.append((abbr, full))
+    for m in BARE_RE.finditer(text):
+        abbr = m.group("abbr")
+        # the bracket holds the name's own initials (P.ĐTĐH = Phòng Đào tạo Đại học), not a code
+        full = _named_before(text, m.start(), g, lex, ocr, letters=fold(re.sub(r"[^A-ZĐ]", "", abbr)))
+        if full:
+            out.append((abbr, full))
     return out
 
 
@@ -66,7 +91,7 @@ def merge(found: list[Found], extra: list[Found]) -> list[Found]:
     return sorted(found + keep, key=lambda f: f.start)
 
 
-def agencies_of(text: str, folded: str, g: Gazetteer, ocr: bool = False) -> list[Found]:
+def agencies_of(text: str, folded: str, g: Gazetteer, lex: Lexicon, ocr: bool = False) -> list[Found]:
     """Every agency named in a text: the gazetteer's names and the document's own abbreviations,
     found once for all the stages that need them."""
-    return merge(g.find(text, folded, ocr=ocr), mentions(text, folded, definitions(text, folded, g, ocr)))
+    return merge(g.find(text, folded, ocr=ocr), mentions(text, folded, definitions(text, folded, g, lex, ocr)))

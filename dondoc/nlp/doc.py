@@ -71,5 +71,5 @@ def build(text: str, ocr: bool = False, local=()) -> Doc:
     folded = fold(text)
     gz = gazetteer(local)
     lex = load()
-    return Doc(text, folded, ocr, lex, gz, agencies_of(text, folded, gz, ocr), directive_offsets(text),
+    return Doc(text, folded, ocr, lex, gz, agencies_of(text, folded, gz, lex, ocr), directive_offsets(text),
                plain=ocr or diacritic_ratio(text) < 0.05)

@@ -1,5 +1,4 @@
-"""No import circle in dondoc/ outside nlp/ (nlp's own is the extraction rebuild's), counting
-the imports written inside functions too: a deferred import may keep start-up fast, never hide a
+"""No import circle in dondoc/, counting the imports written inside functions too: a deferred import may keep start-up fast, never hide a
 circle."""
 from __future__ import annotations
 
@@ -37,10 +36,10 @@ def _imports(path: Path, known: set[str]) -> set[str]:
     return {m for m in out if m in known and m != mod and not mod.startswith(m + ".")}
 
 
-def test_no_import_circle_outside_nlp():
+def test_no_import_circle():
     paths = [p for p in PKG.rglob("*.py") if "migrations" not in p.parts]
     known = {_module(p) for p in paths}
-    graph = {_module(p): _imports(p, known) for p in paths if "nlp" not in p.relative_to(PKG).parts}
+    graph = {_module(p): _imports(p, known) for p in paths}
     cycles = []
 
     def visit(node, trail):

@@ -121,6 +121,31 @@ def test_a_word_inside_a_name_is_no_agency():
     assert not any(a.canonical == "Các Khoa" for a in d.agencies)
 
 
+
+def test_a_bodys_initials_in_brackets_name_it_later():
+    found = tasks("Ủy ban nhân dân thành phố yêu cầu:\n"
+                  "1. Trung tâm Khảo thí và Đánh giá (TT.KTĐG) chủ trì tổ chức kỳ thi đánh giá năng lực.\n"
+                  "2. TT.KTĐG công bố kết quả thi trên cổng thông tin trước ngày 30/6/2027.")
+    assert [t.lead for t in found] == [["Trung tâm Khảo thí và Đánh giá"]] * 2
+
+
+def test_a_bracket_that_is_not_the_names_initials_defines_nothing():
+    found = tasks("Ủy ban nhân dân thành phố yêu cầu:\n"
+                  "1. Trung tâm Khảo thí và Đánh giá (CNTT) chủ trì tổ chức kỳ thi đánh giá năng lực.\n"
+                  "2. CNTT công bố kết quả thi trên cổng thông tin trước ngày 30/6/2027.")
+    assert found[1].lead != ["Trung tâm Khảo thí và Đánh giá"]
+
+
+def test_va_between_capitalised_words_stays_inside_a_name():
+    t = only("Ủy ban nhân dân thành phố yêu cầu:\n1. Trung tâm Bảo tồn và Phát huy giá trị di sản chủ trì lập hồ sơ di tích.")
+    assert t.lead == ["Trung tâm Bảo tồn và Phát huy giá trị di sản"]
+
+
+def test_va_before_another_body_ends_the_name():
+    t = only("Ủy ban nhân dân thành phố yêu cầu:\n1. Phòng Tài chính và Sở Y tế rà soát dự toán.")
+    assert "Phòng Tài chính" in t.lead and "Sở Y tế" in t.lead
+
+
 # -- what a sentence is ------------------------------------------------------------------------------
 def test_a_guidance_letter_states_rules_and_assigns_only_what_it_asks():
     letter = LETTER.replace("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ NẴNG", "BỘ TÀI CHÍNH").replace(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .agency import Found, Gazetteer
-from .fold import fold
+from .fold import fold, initials
 from .lexicon import Lexicon
 
 DEFINITION_RE = re.compile(
@@ -16,10 +16,6 @@ DEFINITION_RE = re.compile(
 BARE_RE = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-ZĐ&.\-]{1,12})\s*\)")
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.\-]{1,15}")
 _PREFIXES = ("Bộ ", "Sở ", "Phòng ")
-
-
-def _initials(words: str) -> str:
-    return "".join(fold(w)[0] for w in re.findall(r"[^\W\d_]+", words))
 
 
 def _named_before(text: str, at: int, g: Gazetteer, lex: Lexicon, ocr: bool, letters: str | None = None) -> str | None:
@@ -40,7 +36,7 @@ def _named_before(text: str, at: int, g: Gazetteer, lex: Lexicon, ocr: bool, let
 
 def _fits(letters: str, name: str) -> bool:
     """An abbreviation is the name's initials, perhaps without its head's (`P.ĐTĐH`, `ĐTĐH`)."""
-    ini = _initials(name)
+    ini = initials(name)
     return len(letters) >= 2 and (letters == ini or letters == ini[1:])
 
 

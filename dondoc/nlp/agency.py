@@ -50,6 +50,21 @@ _LOCALITY_WORDS = {
 _BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
 
 
+def _window_hit(keys: list[str], rest: list[tuple[int, int, str]]) -> tuple[float, str] | None:
+    """(score, alias) of the alias a window of words nearly spells. The head word only has to
+    share its consonants (checked by the caller): the window is held against the aliases with
+    their own head word. A short name must be read exactly, or differ only in vowels (`Cung
+    Thuong` for `Công Thương`): OCR misreads vowels, seldom consonants."""
+    window = " ".join([keys[0].partition(" ")[0]] + [x[2] for x in rest])
+    hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=85)
+    if not hit:
+        return None
+    same_shape = _skeleton(window) == _skeleton(hit[0])
+    if (len(hit[0]) >= 15 and hit[1] >= 90) or hit[1] >= 100 or same_shape:
+        return hit[1], hit[0]
+    return None
+
+
 class Gazetteer:
     def __init__(self, agencies: dict, provinces: dict, local: tuple[tuple[str, str], ...] = ()):
         """`local`: (written form, canonical name) pairs an office's administrators added to the
@@ -228,19 +243,12 @@ class Gazetteer:
                 t += 1
             if t < len(taken) and taken[t][0] <= s:      # inside a name already found
                 continue
-            best = (100, abbr, words[i + 1][1]) if abbr else None
+            best: tuple[float, str, int] | None = (100, abbr, words[i + 1][1]) if abbr else None
             for k, keys in (by_len or {}).items():
-                if i + k > len(words) or not keys:
-                    continue
-                # the head word only has to share its consonants (checked above): the window
-                # is held against the aliases with their own head word
-                window = " ".join([keys[0].partition(" ")[0]] + [x[2] for x in words[i + 1:i + k]])
-                hit = process.extractOne(window, keys, scorer=fuzz.ratio, score_cutoff=85)
-                # a short name must be read exactly, or differ only in vowels (`Cung Thuong` for
-                # `Công Thương`): OCR misreads vowels, seldom consonants
-                same_shape = hit and _skeleton(window) == _skeleton(hit[0])
-                if hit and (len(hit[0]) >= 15 and hit[1] >= 90 or hit[1] >= 100 or same_shape) and (best is None or hit[1] > best[0]):
-                    best = (hit[1], hit[0], words[i + k - 1][1])
+                if i + k <= len(words) and keys:
+                    hit = _window_hit(keys, words[i + 1:i + k])
+                    if hit and (best is None or hit[0] > best[0]):
+                        best = (hit[0], hit[1], words[i + k - 1][1])
             if best and not any(s < b and a < best[2] for a, b in taken):
                 out.append((s, best[2], best[1]))
                 busy_until = best[2]
@@ -261,7 +269,7 @@ class Gazetteer:
                 break
         out, pos = [], 0
         for i, (w, fw) in enumerate(zip(words, folded_words)):
-            if i == prov_at:
+            if i == prov_at and name is not None:
                 out.append(written[pos:w.start()])
                 out.append(name)
                 pos = len(written)

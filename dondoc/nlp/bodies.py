@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .doc import Doc
+from .fold import fold, initials
 
 _WORD = re.compile(r"[^\W_]+(?:[&@][^\W_]+)*|&", re.UNICODE)
 # words that end a name (prepositions, conjunctions), as written: in text with diacritics `đỏ` of
@@ -128,15 +129,9 @@ def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.]{1,9}")
 
 
-def _initials(words: str) -> str:
-    from .fold import fold
-    return "".join(fold(w)[0] for w in re.findall(r"[^\W\d_]+", words))
-
-
 def _by_initials(doc: Doc, head: str, rest: str) -> str | None:
     """`Trung tâm QLCL`, `Khoa HTTT`: the body of the same head whose name's initials these are,
     as the document writes it in full elsewhere (`Trung tâm Quản lý chất lượng`)."""
-    from .fold import fold
     if not _ACRONYM.fullmatch(rest):
         return None
     index = doc.derived.get("initials")
@@ -154,7 +149,7 @@ def _initials_index(doc: Doc) -> dict[tuple[str, str], str]:
         stop = _name_end(doc, m.end(), min(len(f), m.end() + 120), first_free=m.group(0) in _FREE_AFTER)
         rest = doc.text[m.end():stop].strip()
         if rest and not _ACRONYM.fullmatch(rest) and len(rest.split()) >= 2:
-            out.setdefault((m.group(0), _initials(rest)), written_name(doc.text[m.start():stop]))
+            out.setdefault((m.group(0), initials(rest)), written_name(doc.text[m.start():stop]))
     return out
 
 
@@ -174,7 +169,7 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
     `của X` when X is a body (`các Ủy ban khác của Quốc hội`). A body's name goes on in lower
     case after its capitalised first word (`Trung tâm Quản lý chất lượng`); a person's standing
     ends with the proper name inside it (`sinh viên ngành Hệ thống Thông tin`): `prose_name`."""
-    text, f = doc.text, doc.folded
+    text = doc.text
     stop = pos
     words = 0
     capitals_seen = False
@@ -182,39 +177,73 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
         if m.start() < stop:
             continue
         if words:
-            loc = doc.gazetteer.locality_at(text, f, stop, plain=doc.plain)
+            loc = doc.gazetteer.locality_at(text, doc.folded, stop, plain=doc.plain)
             if loc is not None and loc[0] <= end:
                 return loc[0]           # "... các huyện, thị xã và thành phố Huế"
         gap = text[stop:m.start()]
         if any(c in gap for c in ";:.()\"“”–") or "\n\n" in gap or ("," in gap and not _runs_on(doc, m.start(), end)):
             break
-        w = f[m.start():m.end()]
-        of = _OF.match(f, m.start())
-        if of and words:
-            owner = doc.agency_at(of.end())
-            if owner is not None and owner.end <= end:
-                stop = owner.end
-                break
-        inner = doc.agency_at(m.start())
-        if inner is not None and words and inner.end <= end and not gap.strip():
-            stop = inner.end            # "Đoàn đại biểu Quốc hội": a body named after another
+        if words:
+            taken_in = _body_taken_in(doc, m.start(), end, gap)
+            if taken_in is not None:
+                return taken_in
+        if _ends_before(doc, m, stop, end, gap, words, first_free, capitals_seen, prose_name):
             break
-        lower = text[m.start()].islower()
-        stop_word = w in _STOP_WORDS and (doc.plain or text[m.start():m.end()].lower() in _STOP_WRITTEN)
-        if inner is not None or (lower and stop_word) or words >= _MAX_WORDS:
-            break
-        # a lower-case syllable right after a capitalised one is the rest of its word
-        # ("Phòng Đào tạo", "Trung tâm Quản lý ..."); elsewhere a verb starts the predicate
-        prev = text[_prev_word_start(text, stop):stop]
-        same_word = lower and not gap.strip() and words and prev[:1].isupper() and not prev.isupper()
-        if lower and not same_word and not (first_free and words == 0) and predicate_at(doc, m.start(), end):
-            break
-        if lower and not same_word and capitals_seen and not prose_name:
-            break               # "sinh viên ngành Hệ thống Thông tin | kế hoạch ...": the name ended
-        capitals_seen = capitals_seen or not lower
+        capitals_seen = capitals_seen or not text[m.start()].islower()
         stop = m.end()
         words += 1
     return stop
+
+
+def _body_taken_in(doc: Doc, at: int, end: int, gap: str) -> int | None:
+    """The end of a body the name is named after, which it takes in: its owner after `của`
+    (`các Ủy ban khác của Quốc hội`), a body right after it (`Đoàn đại biểu Quốc hội`)."""
+    of = _OF.match(doc.folded, at)
+    if of:
+        owner = doc.agency_at(of.end())
+        if owner is not None and owner.end <= end:
+            return owner.end
+    inner = doc.agency_at(at)
+    if inner is not None and inner.end <= end and not gap.strip():
+        return inner.end
+    return None
+
+
+def _ends_before(doc: Doc, m: re.Match[str], stop: int, end: int, gap: str, words: int,
+                 first_free: bool, capitals_seen: bool, prose_name: bool) -> bool:
+    """The name ends before word `m`: a body of its own, a stop word, too many words, or a
+    lower-case word that starts the predicate; a person's standing (not `prose_name`) ends
+    with the proper name read in it."""
+    text = doc.text
+    lower = text[m.start()].islower()
+    w = doc.folded[m.start():m.end()]
+    stop_word = w in _STOP_WORDS and (doc.plain or text[m.start():m.end()].lower() in _STOP_WRITTEN)
+    if stop_word and w == "va" and capitals_seen and _joins_capitals(doc, m.end(), end):
+        stop_word = False
+    if doc.agency_at(m.start()) is not None or (lower and stop_word) or words >= _MAX_WORDS:
+        return True
+    if not lower:
+        return False
+    # a lower-case syllable right after a capitalised one is the rest of its word
+    # ("Phòng Đào tạo", "Trung tâm Quản lý ..."); elsewhere a verb starts the predicate
+    prev = text[_prev_word_start(text, stop):stop]
+    if words and not gap.strip() and prev[:1].isupper() and not prev.isupper():
+        return False
+    if not (first_free and words == 0) and predicate_at(doc, m.start(), end):
+        return True
+    return capitals_seen and not prose_name     # "sinh viên ngành Hệ thống Thông tin | kế hoạch ...": the name ended
+
+
+def _joins_capitals(doc: Doc, at: int, end: int) -> bool:
+    """`và` inside a body's capitalised name (`Trung tâm Khảo thí và Đánh giá`, `Sở Văn hóa, Thể
+    thao và Du lịch`): a capitalised word follows that starts no body of its own. Only where
+    the text has its marks: a stripped or OCR text loses the case of too many words."""
+    pos = _skip_space(doc.text, at, end)
+    if doc.plain or pos >= end or not doc.text[pos].isupper() or doc.text[pos:pos + 2].isupper():
+        return False
+    lex, f = doc.lexicon, doc.folded
+    return (doc.agency_at(pos) is None and not lex.head_re.match(f, pos) and not lex.role_re.match(f, pos)
+            and not _PLURAL.match(f, pos))
 
 
 def _prev_word_start(text: str, stop: int) -> int:
@@ -245,7 +274,7 @@ def written_name(written: str) -> str:
         words = []
         for i, w in enumerate(name.split(" ")):
             low = w.lower()
-            if not any(c in "aeiouyăâêôơưàáảãạ" for c in _base(low)):
+            if not any(c in "aeiouy" for c in fold(low)):
                 words.append(w)                  # an abbreviation: PCTT, TKCN
             elif i and low in _SMALL:
                 words.append(low)
@@ -253,11 +282,6 @@ def written_name(written: str) -> str:
                 words.append(low[:1].upper() + low[1:])
         name = " ".join(words)
     return name[:1].upper() + name[1:]
-
-
-def _base(word: str) -> str:
-    import unicodedata
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
 
 
 def noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:

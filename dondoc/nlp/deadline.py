@@ -225,10 +225,10 @@ def parse_period_end(folded: str, ctx: Context) -> list[Deadline]:
         qn = int(q) if q.isdigit() else _ROMAN[q]
         out.append(Deadline(_last_day(int(m.group("y")), qn * 3).isoformat(), "", "period_end", None, m.span()))
     for m in HALF_RE.finditer(folded):
-        y = int(m.group("y")) if m.group("y") else ctx.year
-        if y:
+        half_year = int(m.group("y")) if m.group("y") else ctx.year
+        if half_year:
             mo = 6 if m.group("which") == "dau" else 12
-            out.append(Deadline(_last_day(y, mo).isoformat(), "", "period_end", None, m.span()))
+            out.append(Deadline(_last_day(half_year, mo).isoformat(), "", "period_end", None, m.span()))
     return out
 
 
@@ -270,7 +270,7 @@ def recurrence_rule(folded: str) -> tuple[str, tuple[int, int]] | None:
     if not m:
         return None
     unit = m.group("unit") or m.group("six")
-    if unit.startswith("6") or unit.startswith("s"):
+    if unit.startswith(("6", "s")):
         rule = "half_yearly"
     elif unit.startswith("qu"):
         rule = "quarterly"
@@ -340,11 +340,10 @@ def read_deadlines(text: str, folded: str, ctx: Context, time_cell: bool = False
                 found.append(d)
     _apply_recurrence(folded, found, ctx)
     for d in found:
-        if d.span:
-            d.source = text[d.span[0]: d.span[1]].strip()
+        d.source = text[d.span[0]: d.span[1]].strip()
         if d.condition:        # the event as written (the parser read its folded form)
             d.condition = text[d.span[1] - len(d.condition): d.span[1]]
-    found.sort(key=lambda d: d.span or (0, 0))
+    found.sort(key=lambda d: d.span)
     return found
 
 

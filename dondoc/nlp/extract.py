@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from . import doc as docs
-from .bodies import noun_phrase
+from .bodies import noun_phrase, noun_phrases
 from .deadline import Calendar, Context
 from .doc import Doc
 from .fold import diacritic_ratio, fold_key
@@ -53,7 +53,7 @@ def _motto_lines(doc: Doc, lines) -> list[int]:
     """Where the national motto heads a document: on a line of its own, in capitals or with
     `Độc lập - Tự do - Hạnh phúc` under it (not `nước Cộng hòa ...` inside a sentence)."""
     out = []
-    for i, (s, e, line) in enumerate(lines):
+    for i, (s, e, _line) in enumerate(lines):
         m = MOTTO_RE.search(doc.folded, s, e)
         if not m:
             continue
@@ -108,7 +108,6 @@ def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 
 def _assignees(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     """The bodies a document hands work to by name (`Giao X ...`), anywhere in its body."""
-    from .bodies import noun_phrases
     out: list[str] = []
     for m in doc.lexicon.assign_re.finditer(doc.folded, start, end):
         phrases, _ = noun_phrases(doc, m.end(), min(end, m.end() + 200))
@@ -162,9 +161,7 @@ def extract(raw: str, local=(), calendar: Calendar | None = None) -> Dispatch:
 
 
 def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
-    def span(sp):
-        if sp is None:
-            return None
+    def span(sp: tuple[int, int]) -> tuple[int, int]:
         s, e = sp
         return (to_orig[s], to_orig[e - 1] + 1 if e > s else to_orig[s])
     rec.text = original
@@ -173,8 +170,7 @@ def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
         t.text = collapse(original[t.span[0]:t.span[1]])
         for d in t.deadlines:
             d.span = span(d.span)
-            if d.span:
-                d.source = original[d.span[0]:d.span[1]].strip()
+            d.source = original[d.span[0]:d.span[1]].strip()
     for a in rec.agencies:
         a.spans = [span(sp) for sp in a.spans]
         a.name = original[a.spans[0][0]:a.spans[0][1]]

@@ -49,3 +49,14 @@ def diacritic_ratio(text: str) -> float:
     if not letters:
         return 0.0
     return sum(1 for c in letters if not c.isascii()) / len(letters)
+
+
+def initials(words: str) -> str:
+    """The folded first letters of a name's words (`Phòng Đào tạo Đại học` -> `pdtdh`); the
+    small words an abbreviation leaves out (`Lao động - Thương binh và Xã hội` -> `ldtbxh`,
+    `Ban Quản lý các khu công nghiệp` -> `bqlkcn`) count for nothing."""
+    folded = (fold(w) for w in re.findall(r"[^\W\d_]+", words))
+    return "".join(w[0] for w in folded if w not in _LEFT_OUT)
+
+
+_LEFT_OUT = {"va", "cac", "cua"}

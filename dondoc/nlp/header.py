@@ -422,6 +422,7 @@ def read_recipients(lines: list[_Line], idx: int) -> tuple[list[str], tuple[int,
     name the letter gives them all (`(Sau đây gọi chung là các đơn vị)`)."""
     first = lines[idx]
     m = RECIPIENT_RE.match(first.folded)
+    assert m, "called on a Kính gửi line"
     parts: list[str] = []
     buf = first.text[m.end():].strip()
     end = first.end

@@ -101,6 +101,21 @@ def _ends_title_line(prev: str, cur: Block, line: str, width: int) -> bool:
     return cur.kind in ("article", "roman") and width > 0 and len(prev.rstrip()) < 0.8 * width
 
 
+def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bool:
+    """An unmarked line after block `cur` starts a block of its own (else it wraps `cur`)."""
+    prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
+    ends_sentence = bool(_END_SENT.search(prev))
+    lower_next = not _starts_upper(line)
+    if (lower_next and not ends_sentence) or DANGLING_RE.search(fold(prev)):
+        return False            # the sentence runs on, across a wrap or a page break
+    if prev.rstrip().endswith(",") and cur.end - cur.start > 200:
+        return False            # no paragraph ends on a comma: a page break inside one
+    if gap or _ends_title_line(prev, cur, line, width):
+        return True
+    # a hard wrap goes on below an unfinished sentence (a table row's cells have no full stops)
+    return (ends_sentence or cur.kind == "row") and not lower_next
+
+
 def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
     """Blocks of text[start:end]."""
     end = len(text) if end is None else end
@@ -117,30 +132,16 @@ def blocks(text: str, start: int = 0, end: int | None = None) -> list[Block]:
         if PAGE_NO_RE.match(line) and gap:
             continue  # a page number between blank lines
         marker, kind, level = classify_marker(line)
-        new = True
         if cur is not None and kind == "bullet" and marker == "-" and not gap:
             prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
             if len(prev) > 40 and not _END_SENT.search(prev) and not prev.rstrip()[-1:].isdigit():
                 marker, kind, level = None, "plain", 0   # a hyphen inside a wrapped name
-        if cur is not None and marker is None:
-            prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
-            ends_sentence = bool(_END_SENT.search(prev))
-            lower_next = not _starts_upper(line)
-            if (lower_next and not ends_sentence) or DANGLING_RE.search(fold(prev)):
-                new = False             # the sentence runs on, across a wrap or a page break
-            elif prev.rstrip().endswith(",") and cur.end - cur.start > 200:
-                new = False             # no paragraph ends on a comma: a page break inside one
-            elif not gap and _ends_title_line(prev, cur, line, width):
-                new = True
-            elif not gap and not ends_sentence and cur.kind != "row":
-                new = False             # a hard wrap
-            elif not gap and lower_next:
-                new = False
+        new = cur is None or marker is not None or _starts_block(text, cur, line, gap, width)
         if new:
             ls = s + (len(line) - len(line.lstrip()))
             cur = Block(ls, e, marker, kind, level, [(ls, e)])
             out.append(cur)
-        else:
+        elif cur is not None:        # a continuation line of the block above
             cur.end = e
             cur.lines.append((s, e))
         gap = False

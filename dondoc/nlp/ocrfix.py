@@ -10,13 +10,14 @@ the text as it was read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .fold import fold
+from .fold import diacritic_ratio, fold
 
 _TOKEN = re.compile(r"[^\W_]+(?:[€&@$][^\W_]*)*|[€&@$][^\W_]+", re.UNICODE)
 # What an OCR engine without Vietnamese puts for letters it cannot read: `S6` for Sở, `x@` for
@@ -81,7 +82,7 @@ def nearest(word: str) -> str | None:
             if cand in vocab and (best_key is None or (0.5, -vocab[cand]) < best_key):
                 best, best_key = cand, (0.5, -vocab[cand])
     cands = process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2)
-    for cand, dist, _ in cands:
+    for cand, _dist, _ in cands:
         c = _cost(w, cand)
         if c > 1.6 or (len(w) <= 3 and c > 1.0):
             continue
@@ -103,7 +104,7 @@ def oov_ratio(text: str) -> float:
 def _recase(new: str, old: str) -> str:
     if old.isupper() and len(old) > 1:
         return new.upper()
-    if old[:1].isupper() or (old[:1].isdigit() and False):
+    if old[:1].isupper():
         return new[:1].upper() + new[1:]
     return new
 
@@ -111,7 +112,7 @@ def _recase(new: str, old: str) -> str:
 # Fixed tokens of a dispatch that OCR misreads, put back with the same length (offsets hold):
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1 or |; Roman heading numbers;
 # the "thành phố" of localities; specks read as a colon.
-_FIXED_TOKENS = [(re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3"),
+_FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3"),
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
@@ -160,7 +161,6 @@ def repair(text: str) -> tuple[str, list[int]]:
 
 def looks_garbled(text: str) -> bool:
     """Read without Vietnamese: almost no marks, and many words that are no syllable."""
-    from .fold import diacritic_ratio
     # Latin lookalikes (é, ó) leave OCR without Vietnamese a few marks: 5-8% of letters, where
     # Vietnamese text has some 30%; halfway between is safe on either side
     return diacritic_ratio(text) < 0.15 and oov_ratio(text) > 0.06

@@ -9,8 +9,8 @@ class Deadline:
     date: str | None          # ISO date, None when the text gives none (e.g. "thường xuyên")
     source: str               # the words in the text
     kind: str                 # absolute | period_end | relative | recurring
-    rule: str | None = None   # monthly | quarterly | half_yearly | yearly for recurring ones
-    span: tuple[int, int] | None = None
+    rule: str | None          # monthly | quarterly | half_yearly | yearly for recurring ones
+    span: tuple[int, int]     # where the text says it (every parser knows)
     # a period counted from an event of unknown date ("kể từ ngày kết thúc đợt kiểm tra"):
     # no date, the event kept as text for the clerk
     condition: str | None = None

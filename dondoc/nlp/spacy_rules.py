@@ -88,7 +88,7 @@ def pipeline() -> Language:
         suffix_search=compile_suffix_regex(TOKENIZER_SUFFIXES).search,
         infix_finditer=compile_infix_regex(TOKENIZER_INFIXES + [r"(?<=[\w])[/:;,](?=[\w])"]).finditer,
     )
-    nlp.vocab.lex_attr_getters[NORM] = fold
+    nlp.vocab.lex_attr_getters[NORM] = fold  # type: ignore[attr-defined]  # set at runtime, absent from spaCy's stubs
     nlp.add_pipe("dondoc_directives")
     nlp.add_pipe("dondoc_agencies")
     nlp.add_pipe("dondoc_deadlines")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .agency import Found
 from .bodies import noun_phrases
 from .deadline import Context, read_deadlines
 from .doc import Doc
@@ -45,7 +46,7 @@ def _is_header_line(line: str) -> bool:
 def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, list[_Row]]]:
     """Tables written one cell a line: (start, end, rows)."""
     text = doc.text
-    lines = [(s, e, l) for s, e, l in iter_lines(text) if s >= start and e <= end and l.strip()]
+    lines = [(s, e, ln) for s, e, ln in iter_lines(text) if s >= start and e <= end and ln.strip()]
     tables = []
     i = 0
     while i < len(lines):
@@ -95,7 +96,7 @@ def _collect_rows(lines, j):
 
 
 def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
-    text, folded = doc.text, doc.folded
+    text = doc.text
     first = _ROW_START.match(row.lines[0][2])
     body_lines = row.lines[1:]
     if first and first.group("rest"):
@@ -103,40 +104,62 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
         body_lines = [(off, row.lines[0][1], first.group("rest"))] + body_lines
     if not body_lines:
         return None
-    # Agencies over the whole row (a cell may wrap over lines); a cell holds a name by itself,
-    # so a column starts at a line that begins with an agency which ends at a line end.
-    rs, re_ = body_lines[0][0], row.end
-    found = doc.agencies_in(rs, re_)
-    line_starts = {s + (len(l) - len(l.lstrip())): i for i, (s, e, l) in enumerate(body_lines)}
+    found = doc.agencies_in(body_lines[0][0], row.end)
+    line_starts = {s + (len(ln) - len(ln.lstrip())): i for i, (s, _e, ln) in enumerate(body_lines)}
+    cell_agencies = _cell_agencies(doc, found, body_lines, line_starts, row.end)
+    # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
+    chained = [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])]
+    name_end = line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines)
+    name_span = (body_lines[0][0], body_lines[name_end - 1][1])
+    lead, support, last_end = _lead_and_support(text, chained)
+    tail_from = len(body_lines)
+    if last_end is not None:
+        tail_from = next((i for i, (s, _e, _ln) in enumerate(body_lines) if s >= last_end), len(body_lines))
+    tail = body_lines[tail_from:]
+    deadlines = _tail_deadlines(doc, tail[0][0], tail[-1][1], ctx) if tail else []
+    span = (name_span[0], row.end)
+    return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
 
-    def ends_cell(f) -> bool:
+
+def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int, str]],
+                   line_starts: dict[int, int], row_end: int) -> list[Found]:
+    """Agencies that fill a cell of their own. A cell may wrap over lines and holds a name by
+    itself, so a column starts at a line that begins with an agency which ends at a line end."""
+    text = doc.text
+
+    def ends_cell(f: Found) -> bool:
         # the name, a remark in brackets after it ("Bộ Tư pháp (đối với ...)"), then the line ends
-        m = re.compile(r"(?:\s*\([^()]{0,200}\))?[ \t,;]*(?:\n|$)").match(text, f.end, re_)
-        return bool(m) or f.end >= re_
+        m = re.compile(r"(?:\s*\([^()]{0,200}\))?[ \t,;]*(?:\n|$)").match(text, f.end, row_end)
+        return bool(m) or f.end >= row_end
 
-    def chain_ends_cell(i) -> bool:
+    def chain_ends_cell(i: int) -> bool:
         # "Các bộ, cơ quan / ngang bộ, UBND / tỉnh, thành phố": names listed on from one
         # line's start, the last of them ending the cell
         j = i
-        while j + 1 < len(found) and re.fullmatch(r"[\s,;]*(?:và|va)?[\s,;]*", text[found[j].end:found[j + 1].start]):
+        while j + 1 < len(found) and _LISTED_ON.fullmatch(text[found[j].end:found[j + 1].start]):
             if ends_cell(found[j]):
                 return True
             j += 1
         return ends_cell(found[j])
 
-    def continues_line_before(f) -> bool:
+    def continues_line_before(f: Found) -> bool:
         # "... Nghị quyết số 72-NQ/TW của / Bộ Chính trị": a cell does not end on a word that
         # needs what follows, so the name on the next line is still the task's text
         prev = body_lines[line_starts[f.start] - 1]
-        return bool(DANGLING_RE.search(folded[prev[0]:prev[1]]))
+        return bool(DANGLING_RE.search(doc.folded[prev[0]:prev[1]]))
 
-    cell_agencies = [f for i, f in enumerate(found) if f.start in line_starts and line_starts[f.start] >= 1
-                     and chain_ends_cell(i) and not continues_line_before(f)]
-    # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
-    chained = [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])]
-    name_end = line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines)
-    name_span = (body_lines[0][0], body_lines[name_end - 1][1])
-    lead, support = [], []
+    return [f for i, f in enumerate(found) if f.start in line_starts and line_starts[f.start] >= 1
+            and chain_ends_cell(i) and not continues_line_before(f)]
+
+
+_LISTED_ON = re.compile(r"[\s,;]*(?:và|va)?[\s,;]*")
+
+
+def _lead_and_support(text: str, chained: list[Found]) -> tuple[list[str], list[str], int | None]:
+    """The lead cell's names, then the support cell's (a gap that is no list separator moves
+    to the next cell), and where the last name read ends."""
+    lead: list[str] = []
+    support: list[str] = []
     last_end = None
     target = lead
     for f in chained:
@@ -146,28 +169,24 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
                 if target is support:
                     break
                 target = support
-            if len(gap) > 3 and not re.fullmatch(r"[\s,;]*(?:và|va)?[\s,;]*", gap):
+            if len(gap) > 3 and not _LISTED_ON.fullmatch(gap):
                 break
         if f.canonical not in lead and f.canonical not in support:
             target.append(f.canonical)
         last_end = f.end
-    tail_from = len(body_lines)
-    if last_end is not None:
-        tail_from = next((i for i, (s, e, l) in enumerate(body_lines) if s >= last_end), len(body_lines))
-    tail = body_lines[tail_from:]
-    deadlines: list[Deadline] = []
-    if tail:
-        ts, te = tail[0][0], tail[-1][1]
-        joined = folded[ts:te]
-        for m in _RANGE_YEARS.finditer(joined):
-            deadlines.append(Deadline(date(int(m.group(2)), 12, 31).isoformat(), text[ts + m.start(): ts + m.end()], "period_end", None, (ts + m.start(), ts + m.end())))
-        dl = read_deadlines(text[ts:te], joined, ctx, time_cell=True)
-        for d in dl:
-            d.span = (d.span[0] + ts, d.span[1] + ts)
-            if not any(x.date == d.date for x in deadlines) and not any(x.span[0] <= d.span[0] < x.span[1] for x in deadlines):
-                deadlines.append(d)
-    span = (name_span[0], row.end)
-    return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
+    return lead, support, last_end
+
+
+def _tail_deadlines(doc: Doc, ts: int, te: int, ctx: Context) -> list[Deadline]:
+    """The time cell after the names: a span of years ends on the last one's 31 December."""
+    text, joined = doc.text, doc.folded[ts:te]
+    deadlines = [Deadline(date(int(m.group(2)), 12, 31).isoformat(), text[ts + m.start(): ts + m.end()], "period_end", None,
+                          (ts + m.start(), ts + m.end())) for m in _RANGE_YEARS.finditer(joined)]
+    for d in read_deadlines(text[ts:te], joined, ctx, time_cell=True):
+        d.span = (d.span[0] + ts, d.span[1] + ts)
+        if not any(x.date == d.date for x in deadlines) and not any(x.span[0] <= d.span[0] < x.span[1] for x in deadlines):
+            deadlines.append(d)
+    return deadlines
 
 
 _PIPE_ROLES = (

@@ -14,6 +14,7 @@ items above them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import lead as leads
@@ -101,7 +102,7 @@ class Part:
     ctx: Context
     defaults: Defaults
     genre: str                 # directive | guidance | normative
-    is_addressee: object       # callable: name -> bool
+    is_addressee: Callable[[str], bool]
 
 
 @dataclass

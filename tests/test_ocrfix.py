@@ -30,3 +30,34 @@ def test_a_speck_read_as_a_colon_after_a_sentence_is_dropped():
     fixed, offsets = repair("dé Luat tré em duoc trién khai tir ngay 01 thang 6 nam\n2017. :\n")      # seeds OCR 002
     assert fixed.endswith("2017.  \n") and len(offsets) == len(fixed) + 1
     assert repair("cu thé nhu sau:\n")[0].endswith("sau:\n")          # a real lead-in keeps its colon
+
+
+@pytest.mark.parametrize("garbled", ["Can ct Luat Té chuc Chinh phu;", "Can cw Luat Dat dai;", "Can ctr Nghi dinh s6 12;",
+                                     "Can cir Quyét dinh s6 5;"])
+def test_the_can_cu_opening_a_preamble_line_is_read_back(garbled):
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(garbled + "\n")
+    assert fixed.lstrip().startswith("Can cu ") and len(fixed) == len(garbled) + 1 and len(offsets) == len(fixed) + 1
+
+
+@pytest.mark.parametrize("garbled", ["Piéu 2. Nghi quyét nay co hiéu luc", "-Piéu 3. Cac B6 truong", "_Diéu 4. Chanh Van phong"])
+def test_an_articles_dieu_with_its_d_read_as_p_or_a_speck_before_it(garbled):
+    from dondoc.nlp.layout import classify_marker
+    from dondoc.nlp.ocrfix import repair
+    fixed, _ = repair(garbled + "\n")
+    assert classify_marker(fixed)[1] == "article"
+
+
+@pytest.mark.parametrize("garbled, read", [("BO Cong Thuong cht tri, phdéi hop voi cac bo", "chu tri, phoi hop voi"),
+                                           ("giao Phoé Thu tuong chi dao", "Pho Thu tuong")])
+def test_a_garbled_syllable_is_read_as_the_known_phrase_it_nearly_spells(garbled, read):
+    from dondoc.nlp.agency import gazetteer
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    assert read in repair(garbled, (load().phrases, gazetteer().pairs))[0]
+
+
+def test_a_name_read_in_full_a_vowel_off_takes_the_place_of_the_shorter_one_inside_it():
+    from dondoc.nlp.agency import gazetteer
+    found = gazetteer().find("Ve noi dung tren, Thi tuong Chinh phu giao Bo Tu phap", ocr=True)
+    assert [f.canonical for f in found][:1] == ["Thủ tướng Chính phủ"]

@@ -136,6 +136,12 @@ def test_a_bracket_that_is_not_the_names_initials_defines_nothing():
     assert found[1].lead != ["Trung tâm Khảo thí và Đánh giá"]
 
 
+def test_an_abbreviation_is_the_same_with_or_without_its_dot():
+    found = tasks("Ủy ban nhân dân thành phố yêu cầu:\n"
+                  "1. Trung tâm Khảo thí và Đánh giá (TT.KTĐG) chủ trì tổ chức kỳ thi đánh giá năng lực.\n"
+                  "2. TTKTĐG công bố kết quả thi trên cổng thông tin trước ngày 30/6/2027.")
+    assert found[1].lead == ["Trung tâm Khảo thí và Đánh giá"]
+
 def test_va_between_capitalised_words_stays_inside_a_name():
     t = only("Ủy ban nhân dân thành phố yêu cầu:\n1. Trung tâm Bảo tồn và Phát huy giá trị di sản chủ trì lập hồ sơ di tích.")
     assert t.lead == ["Trung tâm Bảo tồn và Phát huy giá trị di sản"]
@@ -216,6 +222,11 @@ def test_a_pipe_tables_lead_and_time_columns():
     assert t.lead[0] == "Sở Y tế" and [d.date for d in t.deadlines] == ["2027-03-18"] and t.evidence == "table"
 
 
+def test_a_pipe_rows_work_cell_wrapped_over_two_lines_still_names_who_does_it():
+    t = only("STT | Ngày | Công việc\n"
+             "1 | 24/03/2027 | Phòng Đào tạo gửi danh sách sinh viên đủ điều kiện\ntốt nghiệp về các khoa.")
+    assert t.lead == ["Phòng Đào tạo"] and t.evidence == "subject"
+
 def test_a_descriptive_table_assigns_nothing():
     assert tasks("Đối tượng khảo sát gồm:\n\nTT | Khoa tham gia | Đối tượng\n1 | Khoa Dược | Sinh viên năm thứ ba\n") == []
 
@@ -258,6 +269,46 @@ def test_a_blank_day_is_no_date_with_a_warning_never_a_cited_date():
     d = extract(text.format(body="Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\nĐề nghị các sở báo cáo kết quả."))
     assert d.issued is None and any("Ngày ban hành" in w for w in d.warnings)
 
+
+DECISION = """BỘ Y TẾ
+
+Số: 45/QĐ-BYT
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 10 tháng 3 năm 2027
+
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác chuyển đổi số
+
+BỘ TRƯỞNG BỘ Y TẾ
+
+{body}
+
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+
+BỘ TRƯỞNG
+
+Trần Văn Bình
+"""
+
+
+def test_the_enacting_formula_on_the_line_under_a_recital_ends_the_preamble():
+    found = tasks("Căn cứ Nghị định số 42/2025/NĐ-CP ngày 20 tháng 2 năm 2025 của Chính phủ;\n"
+                  "Theo đề nghị của Cục trưởng Cục Công nghệ thông tin,\nQUYẾT ĐỊNH:\n"
+                  "Điều 1. Thành lập Tổ công tác chuyển đổi số của Bộ Y tế.\n"
+                  "Điều 2. Tổ công tác có nhiệm vụ xây dựng kế hoạch chuyển đổi số trước ngày 30/6/2027.", DECISION)
+    assert [t.lead for t in found] == [["Tổ công tác"]]
+
+
+def test_a_recital_cut_by_a_page_break_opens_no_section():
+    found = tasks("Căn cứ Nghị quyết số 02-NQ/TW ngày 17 tháng 3 năm 2026 của Bộ\n\n"
+                  "Chính trị về phát triển Thủ đô;\n\nQUYẾT ĐỊNH:\n"
+                  "Điều 1. Tổ công tác có nhiệm vụ xây dựng kế hoạch chuyển đổi số trước ngày 30/6/2027.", DECISION)
+    assert [t.lead for t in found] == [["Tổ công tác"]]
 
 def test_a_long_subject_is_kept_whole():
     lines = ["Về việc đính chính Thông tư số 01/2027/TT-BTC"] + [f"dòng thứ {i} của trích yếu kéo dài" for i in range(2, 14)]

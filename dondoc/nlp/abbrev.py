@@ -62,7 +62,7 @@ def mentions(text: str, folded: str, defs: list[tuple[str, str]]) -> list[Found]
     abbreviation: that body of the field)."""
     out = []
     for abbr, full in defs:
-        fa = re.escape(fold(abbr))
+        fa = _spelling_re(fold(abbr))
         for m in re.finditer(rf"(?<![\w/\-])(?:(?P<p>bo|so|phong)\s+)?{fa}(?![\w/\-])", folded):
             if text[m.start():m.start() + 1].islower() and not m.group("p"):
                 continue
@@ -78,6 +78,14 @@ def mentions(text: str, folded: str, defs: list[tuple[str, str]]) -> list[Found]
                 name = f"{written[:1].upper()}{written[1:]} {full[len(own):] if own else full}"
             out.append(Found(m.start(), m.end(), name, "defined"))
     return out
+
+
+def _spelling_re(folded_abbr: str) -> str:
+    """An abbreviation however its parts are joined: `P.ĐTĐH`, `P-ĐTĐH` and `PĐTĐH` are one."""
+    parts = [p for p in re.split(r"[.\-]", folded_abbr) if p]
+    if len(parts) < 2:
+        return re.escape(folded_abbr)
+    return r"[.\-]?".join(re.escape(p) for p in parts)
 
 
 def merge(found: list[Found], extra: list[Found]) -> list[Found]:

@@ -20,7 +20,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from .fold import fold, fold_key
+from .fold import fold, fold_key, syllable_pairs
 from .ocrfix import LOOKALIKE, vocabulary
 
 _GAP = r"[\W_]+"
@@ -48,6 +48,19 @@ _LOCALITY_WORDS = {
 
 
 _BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
+
+
+def _best_window(words: list[tuple[int, int, str]], i: int, by_len: dict[int, list[str]],
+                 abbr: str | None) -> tuple[float, str, int] | None:
+    """(score, alias, end) of the best name read from word i on: an abbreviated one, else the
+    alias of any length the window nearly spells."""
+    best: tuple[float, str, int] | None = (100, abbr, words[i + 1][1]) if abbr else None
+    for k, keys in by_len.items():
+        if i + k <= len(words) and keys:
+            hit = _window_hit(keys, words[i + 1:i + k])
+            if hit and (best is None or hit[0] > best[0]):
+                best = (hit[0], hit[1], words[i + k - 1][1])
+    return best
 
 
 def _window_hit(keys: list[str], rest: list[tuple[int, int, str]]) -> tuple[float, str] | None:
@@ -136,6 +149,9 @@ class Gazetteer:
             for start, end, key in self._near_misses(folded, taken):
                 found = self._found(text, folded, start, end, key)
                 if found:
+                    # a name read in full over a shorter one inside it (`Thi tuong Chinh phu`
+                    # over `Chinh phu`) takes its place
+                    out = [f for f in out if not (found.start <= f.start and f.end <= found.end)]
                     out.append(found)
         listed = self._listed_domains(folded, out)
         if listed:
@@ -143,6 +159,11 @@ class Gazetteer:
             out = [f for f in out if not any(s < f.end and f.start < e for s, e in taken)] + listed
         out.sort(key=lambda f: f.start)
         return out
+
+    @cached_property
+    def pairs(self) -> frozenset[str]:
+        """Neighbouring syllable pairs of every name (`cong thuong`): OCR repair's context."""
+        return syllable_pairs(self.alias_to_name)
 
     @cached_property
     def _list_re(self) -> re.Pattern:
@@ -243,13 +264,9 @@ class Gazetteer:
                 t += 1
             if t < len(taken) and taken[t][0] <= s:      # inside a name already found
                 continue
-            best: tuple[float, str, int] | None = (100, abbr, words[i + 1][1]) if abbr else None
-            for k, keys in (by_len or {}).items():
-                if i + k <= len(words) and keys:
-                    hit = _window_hit(keys, words[i + 1:i + k])
-                    if hit and (best is None or hit[0] > best[0]):
-                        best = (hit[0], hit[1], words[i + k - 1][1])
-            if best and not any(s < b and a < best[2] for a, b in taken):
+            best = _best_window(words, i, by_len or {}, abbr)
+            # it may hold a shorter name found exactly, never cut one
+            if best and not any(s < b and a < best[2] and not (s <= a and b <= best[2]) for a, b in taken):
                 out.append((s, best[2], best[1]))
                 busy_until = best[2]
         return out

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from . import doc as docs
+from .agency import gazetteer
 from .bodies import noun_phrase, noun_phrases
 from .deadline import Calendar, Context
 from .doc import Doc
@@ -18,6 +19,7 @@ from .fold import diacritic_ratio, fold_key
 from .header import (CLOSING_RE, MOTTO2_RE, MOTTO_RE, SIGN_TITLE_RE, Header, is_caps_title, is_person_name, read_cites,
                      read_header, read_signer)
 from .layout import blocks, iter_lines
+from .lexicon import load as load_lexicon
 from .lead import Defaults
 from .ocrfix import looks_garbled, repair
 from .record import AgencyMention, Dispatch
@@ -29,11 +31,12 @@ _FOR_ACTION = re.compile(r"\((?:de\s+)?(?:thuc hien|t/h|th)\)|\bde thuc hien\b")
 _NORMATIVE_KINDS = {"Nghị quyết", "Quyết định", "Thông tư", "Nghị định"}
 
 
-def split_documents(doc: Doc) -> list[int]:
-    """Start offsets of the documents in one file (a cover letter and the draft it submits)."""
+def split_documents(text: str, folded: str) -> list[int]:
+    """Start offsets of the documents in one file (a cover letter and the draft it submits).
+    Text and its folded form only: the readers name a file's second documents with it."""
     starts = [0]
-    lines = list(iter_lines(doc.text))
-    for m in _motto_lines(doc, lines)[1:]:
+    lines = list(iter_lines(text))
+    for m in _motto_lines(text, folded, lines)[1:]:
         idx = next(i for i, (s, e, _) in enumerate(lines) if s <= m <= e)
         j = idx
         while j > 0:
@@ -49,16 +52,16 @@ def split_documents(doc: Doc) -> list[int]:
     return starts
 
 
-def _motto_lines(doc: Doc, lines) -> list[int]:
+def _motto_lines(text: str, folded: str, lines: list[tuple[int, int, str]]) -> list[int]:
     """Where the national motto heads a document: on a line of its own, in capitals or with
     `Độc lập - Tự do - Hạnh phúc` under it (not `nước Cộng hòa ...` inside a sentence)."""
     out = []
     for i, (s, e, _line) in enumerate(lines):
-        m = MOTTO_RE.search(doc.folded, s, e)
+        m = MOTTO_RE.search(folded, s, e)
         if not m:
             continue
-        nxt = doc.folded[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
-        if doc.text[m.start():m.end()].isupper() or MOTTO2_RE.search(nxt) or MOTTO2_RE.search(doc.folded, m.end(), e):
+        nxt = folded[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
+        if text[m.start():m.end()].isupper() or MOTTO2_RE.search(nxt) or MOTTO2_RE.search(folded, m.end(), e):
             out.append(m.start())
     return out
 
@@ -153,7 +156,7 @@ def extract(raw: str, local=(), calendar: Calendar | None = None) -> Dispatch:
     copy is mapped back to the original."""
     original = clean(raw)
     if looks_garbled(original):
-        text, to_orig = repair(original)
+        text, to_orig = repair(original, (load_lexicon().phrases, gazetteer(local).pairs))
         record = _extract(docs.build(text, ocr=True, local=local), calendar)
         record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
         return _map_back(record, original, to_orig)
@@ -178,7 +181,7 @@ def _map_back(rec: Dispatch, original: str, to_orig: list[int]) -> Dispatch:
 
 
 def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
-    starts = split_documents(doc)
+    starts = split_documents(doc.text, doc.folded)
     bounds = list(zip(starts, starts[1:] + [len(doc.text)]))
     headers = [read_header(doc, s, e) for s, e in bounds]
     first = headers[0]

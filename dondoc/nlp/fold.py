@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 
@@ -60,3 +61,12 @@ def initials(words: str) -> str:
 
 
 _LEFT_OUT = {"va", "cac", "cua"}
+
+
+def syllable_pairs(phrases: Iterable[str]) -> frozenset[str]:
+    """Every pair of neighbouring syllables in folded phrases (`chu tri`, `phoi hop`)."""
+    out: set[str] = set()
+    for p in phrases:
+        words = p.split()
+        out.update(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return frozenset(out)

@@ -17,7 +17,7 @@ from datetime import date
 from .bodies import written_name
 from .doc import Doc
 from .fold import fold, fold_key
-from .layout import DANGLING_RE, iter_lines
+from .layout import DANGLING_RE, ENACTING_RE, iter_lines
 from .record import Cite, Signer
 from .textprep import collapse
 
@@ -39,7 +39,9 @@ VV_RE = re.compile(r"^\s*\(?\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")
 CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")
-_PREAMBLE_RE = re.compile(r"^\s*(?:can cu|c\S{0,2}n c\S{0,2}|thuc hien |trien khai |xet |theo de nghi|sau khi|tren co so)")
+# the recitals a preamble is made of (`Căn cứ ...;`, `Theo đề nghị của ...`)
+RECITAL_RE = re.compile(r"\s*(?:can cu|xet de nghi|theo de nghi|xet to trinh)\b")
+PREAMBLE_RE = re.compile(r"^\s*(?:can cu|c\S{0,2}n c\S{0,2}|thuc hien |trien khai |xet |theo de nghi|sau khi|tren co so)")
 _ALIAS_RE = re.compile(r"^\s*\(\s*(?:sau day|duoi day)\s+(?:duoc\s+)?(?:goi chung|goi tat|viet tat|goi)\s+(?:la|:)\s*(?P<alias>[^)]{2,60})\)")
 
 KINDS = {
@@ -211,7 +213,7 @@ def _find_marks(lines: list[_Line]) -> _Marks:
             mk.recipients = i
             break
         first_title_line = mk.kind is not None and i == mk.kind + 1
-        if mk.preamble is None and i > 1 and not first_title_line and _PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper():
+        if mk.preamble is None and i > 1 and not first_title_line and PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper():
             mk.preamble = i
             break
     return mk
@@ -222,9 +224,9 @@ def _ends_title(doc: Doc, ln: _Line, prev: str | None) -> bool:
     """A line that cannot go on with a title: the motto, a date line, a salutation, a preamble,
     a separator, the name of the authority standing alone (`CHÍNH PHỦ`, `HỘI ĐỒNG NHÂN DÂN TỈNH`)."""
     f = ln.folded.strip()
-    preamble = _PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper()   # "thực hiện ..." in lower case goes on
+    preamble = PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper()   # "thực hiện ..." in lower case goes on
     if (PLACE_LINE_RE.match(f) or MOTTO_RE.search(f) or MOTTO2_RE.search(f) or RECIPIENT_RE.match(f)
-            or SEPARATOR_RE.match(ln.text) or preamble or f.startswith(("quyet dinh:", "quyet nghi:"))):
+            or SEPARATOR_RE.match(ln.text) or preamble or ENACTING_RE.match(f)):
         return True
     if prev is not None and DANGLING_RE.search(prev):
         return False

@@ -25,6 +25,8 @@ MARKER_RE = re.compile(
 # A line ending on one of these words stops mid-phrase ("... của / Bộ Chính trị", "trước ngày /
 # 15/11"): whatever follows it, even past a blank line, continues it.
 DANGLING_RE = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren|ngay|truoc)\s*$")
+# the enacting formula after a decision's or resolution's preamble: its articles follow
+ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")
@@ -110,7 +112,7 @@ def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bo
         return False            # the sentence runs on, across a wrap or a page break
     if prev.rstrip().endswith(",") and cur.end - cur.start > 200:
         return False            # no paragraph ends on a comma: a page break inside one
-    if gap or _ends_title_line(prev, cur, line, width):
+    if gap or _ends_title_line(prev, cur, line, width) or ENACTING_RE.match(fold(line)):
         return True
     # a hard wrap goes on below an unfinished sentence (a table row's cells have no full stops)
     return (ends_sentence or cur.kind == "row") and not lower_next

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .fold import fold
+from .fold import fold, syllable_pairs
 
 
 def alternation(words, boundary: bool = True) -> str:
@@ -44,6 +44,7 @@ class Lexicon:
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
     clause: dict[str, re.Pattern]
     lead_in_directive: tuple[str, ...]
+    phrases: frozenset[str]      # neighbouring syllable pairs of every entry ("chu tri"): OCR repair's context
 
     def section_mode(self, folded_title: str) -> str | None:
         """skip | describe | guidance | task | neutral for a section title, or None."""
@@ -99,4 +100,16 @@ def load() -> Lexicon:
         generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
         clause=clause,
         lead_in_directive=tuple(d["lead_in_directive"]),
+        phrases=syllable_pairs(fold(w) for w in _entries(d)),
     )
+
+
+def _entries(node) -> list[str]:
+    """Every word list entry of the lexicon file (not its regular expressions or comments)."""
+    if isinstance(node, str):
+        return [] if node.startswith("re:") else [node]
+    if isinstance(node, dict):
+        return [w for k, v in node.items() if not k.startswith("_") for w in _entries(k) + _entries(v)]
+    if isinstance(node, list):
+        return [w for v in node for w in _entries(v)]
+    return []

@@ -9,10 +9,11 @@ the text as it was read.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -35,8 +36,12 @@ _FUNCTION_WORDS = ("cac cua va co duoc la nhung trong cho voi de theo ve nay mot
 
 @lru_cache(maxsize=1)
 def word_list() -> str:
-    """underthesea's Viet74K word list, one word a line, with its diacritics."""
-    return resources.files("underthesea").joinpath("corpus", "data", "Viet74K.txt").read_text(encoding="utf-8")
+    """underthesea's Viet74K word list, one word a line, with its diacritics. Found by the
+    package's location, not by importing it: that would load all of underthesea."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("underthesea is not installed: its Viet74K word list is the OCR vocabulary")
+    return (Path(spec.origin).parent / "corpus" / "data" / "Viet74K.txt").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -64,32 +69,40 @@ def _cost(a: str, b: str) -> float:
     return cost
 
 
-@lru_cache(maxsize=20000)
 def nearest(word: str) -> str | None:
     """The syllable OCR most likely garbled into `word` (folded), or None if none is close."""
+    found = candidates(word)
+    return found[0][1] if found else None
+
+
+@lru_cache(maxsize=20000)
+def candidates(word: str) -> tuple[tuple[float, str], ...]:
+    """(cost, syllable) OCR may have garbled into `word` (folded), the likeliest first: the
+    cheapest edit, then the commonest syllable."""
     vocab = vocabulary()
     w = word.translate(LOOKALIKE) if not word.isdigit() else word
     if w in vocab:
-        return w
+        return ((0.0, w),)
     if not w.isalpha() or len(w) < 2:
-        return None
-    best, best_key = None, None
+        return ()
+    keyed: dict[str, tuple[float, int]] = {}
     # ư with its tone mark drawn as two glyphs ("cứ" -> "ctr", "cir"; "chức" -> "chitc", "chttc")
     for glyphs in _U_HORN_GLYPHS:
         i = w.find(glyphs, 1)
         if i > 0:
             cand = w[:i] + "u" + w[i + len(glyphs):]
-            if cand in vocab and (best_key is None or (0.5, -vocab[cand]) < best_key):
-                best, best_key = cand, (0.5, -vocab[cand])
-    cands = process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2)
-    for cand, _dist, _ in cands:
+            if cand in vocab:
+                keyed[cand] = min(keyed.get(cand, (9.0, 0)), (0.5, -vocab[cand]))
+    for cand, _dist, _ in process.extract(w, vocab.keys(), scorer=Levenshtein.distance, limit=12, score_cutoff=2):
         c = _cost(w, cand)
-        if c > 1.6 or (len(w) <= 3 and c > 1.0):
-            continue
-        key = (c, -vocab[cand])
-        if best_key is None or key < best_key:
-            best, best_key = cand, key
-    return best
+        if c <= 1.6 and not (len(w) <= 3 and c > 1.0):
+            keyed[cand] = min(keyed.get(cand, (9.0, 0)), (c, -vocab[cand]))
+    return tuple((k[0], cand) for cand, k in sorted(keyed.items(), key=lambda x: x[1]))
+
+
+# A garbled syllable next to another is read as the known phrase they nearly spell ("cht tri" ->
+# "chủ trì", "phdéi hop" -> "phối hợp"): a candidate this much dearer that makes one still wins.
+_PHRASE_BONUS = 0.9
 
 
 def oov_ratio(text: str) -> float:
@@ -111,8 +124,16 @@ def _recase(new: str, old: str) -> str:
 
 # Fixed tokens of a dispatch that OCR misreads, put back with the same length (offsets hold):
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1 or |; Roman heading numbers;
-# the "thành phố" of localities; specks read as a colon.
-_FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [(re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3"),
+# the "thành phố" of localities; specks read as a colon; the "Căn cứ" opening each line of a
+# preamble, its ứ read as t, tr, w, ir, it or iv; the "Điều N." of an article, its Đ read as P, a
+# speck before it read as a dash.
+_FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
+                 (re.compile(r"(?m)^(\s*)([Vv])[il1|]([vV])\b"), r"\1\2/\3"),
+                 (re.compile(r"(?m)^(\s*)[-_](\s*)(?=[ĐDP]i[eéề]u\s+\d+\s*[.:])"), r"\1 \2"),
+                 (re.compile(r"(?m)^(\s*)P(?=i[eéề]u\s+\d+\s*[.:])"), r"\1Đ"),
+                 # (the letters over one go before the line, where blocks strip them)
+                 (re.compile(r"(?m)^(\s*)([Cc][Aa][Nn]\s+[Cc])(tr|t|w|ir|it|iv|TR|T|W|IR|IT|IV)(?=\s)"),
+                  lambda m: m.group(1) + " " * (len(m.group(3)) - 1) + m.group(2) + ("U" if m.group(2)[-1].isupper() else "u")),
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
@@ -123,30 +144,30 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                   lambda m: m.group(1) + ("Ố" if m.group(1)[-1].isupper() else "ố"))]
 
 
-def repair(text: str) -> tuple[str, list[int]]:
+def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, list[int]]:
     """(repaired text, offset map): map[i] is the original offset of repaired character i;
-    map has one extra entry for the end."""
+    map has one extra entry for the end. `phrases`: sets of known folded syllable pairs
+    (`chu tri`) that decide between a garbled syllable's candidates."""
     for pattern, repl in _FIXED_TOKENS:
         text = pattern.sub(repl, text)
-    vocab = vocabulary()
+    tokens = list(_TOKEN.finditer(text))
+    garbled = [_garbled(text, m) for m in tokens]
+    # the likeliest reading of each word, the context of its neighbours
+    readings = [candidates(fold(m.group(0))) if g else ((0.0, fold(m.group(0))),) for m, g in zip(tokens, garbled)]
     out: list[str] = []
     offs: list[int] = []
     pos = 0
-    for m in _TOKEN.finditer(text):
+    for i, m in enumerate(tokens):
         s, e = m.span()
         out.append(text[pos:s])
         offs.extend(range(pos, s))
         word = m.group(0)
-        f = fold(word)
         fixed = word
-        glued = (s > 0 and text[s - 1] in "/-") or (e < len(text) and text[e:e + 1] in "/-" and e + 1 < len(text) and not text[e + 1].isspace())
-        mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
-        keep = glued or mixed or f in vocab or word.isdigit() or (word.isupper() and len(word) > 1) \
-            or re.fullmatch(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*", f) and not re.fullmatch(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}", f)
-        if not keep:
-            cand = nearest(f)
-            if cand is not None:
-                fixed = _recase(cand, word)
+        if garbled[i] and readings[i]:
+            left = readings[i - 1][0][1] if i and readings[i - 1] and _adjacent(text, tokens[i - 1], m) else None
+            right = readings[i + 1][0][1] if i + 1 < len(tokens) and readings[i + 1] and _adjacent(text, m, tokens[i + 1]) else None
+            fixed = _recase(_in_context(readings[i], left, right, phrases), word)
+            readings[i] = ((0.0, fold(fixed)),)     # the choice is the left context of the next word
         out.append(fixed)
         if len(fixed) == len(word):
             offs.extend(range(s, e))
@@ -157,6 +178,41 @@ def repair(text: str) -> tuple[str, list[int]]:
     offs.extend(range(pos, len(text)))
     offs.append(len(text))
     return "".join(out), offs
+
+
+def _garbled(text: str, m: re.Match[str]) -> bool:
+    """A token to repair: not a syllable, a number, a code glued to a slash or hyphen, an
+    initialism or a mixed-case name."""
+    s, e = m.span()
+    word = m.group(0)
+    f = fold(word)
+    glued = (s > 0 and text[s - 1] in "/-") or (e < len(text) and text[e:e + 1] in "/-" and e + 1 < len(text) and not text[e + 1].isspace())
+    mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+    keep = glued or mixed or f in vocabulary() or word.isdigit() or (word.isupper() and len(word) > 1) \
+        or re.fullmatch(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*", f) and not re.fullmatch(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}", f)
+    return not keep
+
+
+def _adjacent(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
+    gap = text[a.end():b.start()]
+    return gap.isspace() and gap.count("\n") <= 1
+
+
+def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: str | None,
+                phrases: tuple[frozenset[str], ...]) -> str:
+    """The candidate that, with the word before or after it, makes a known phrase, if one is
+    nearly as cheap as the likeliest; else the likeliest."""
+    if len(cands) == 1 or not phrases or (left is None and right is None):
+        return cands[0][1]
+
+    def known(pair: str) -> bool:
+        return any(pair in p for p in phrases)
+
+    def score(item: tuple[float, str]) -> float:
+        cost, cand = item
+        fits = (left is not None and known(f"{left} {cand}")) or (right is not None and known(f"{cand} {right}"))
+        return cost - (_PHRASE_BONUS if fits else 0.0)
+    return min(cands, key=score)[1]
 
 
 def looks_garbled(text: str) -> bool:

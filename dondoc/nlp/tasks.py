@@ -24,7 +24,8 @@ from .clauses import Clause, analyse, body_start, is_lead_in
 from .deadline import Context, read_deadlines
 from .doc import Doc
 from .fold import fold_key
-from .layout import Block, blocks, is_heading, sentences
+from .header import RECITAL_RE
+from .layout import ENACTING_RE, Block, blocks, is_heading, sentences
 from .lead import Defaults, Lead
 from .record import Deadline, Task
 from .table import find_line_tables, is_descriptive, pipe_header, pipe_row, row_task
@@ -40,7 +41,7 @@ _LEAD_IN_DIRECTIVE = re.compile(
     r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri|luu y|ket luan)\b"
     r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach|cong viec)"
     r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
-_MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong|ba|dong chi|co quan|don vi))?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
+_MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
 _GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
 _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
@@ -155,6 +156,9 @@ class Walker:
             self.pipe_roles = roles
             return
         self.pipe_roles = None
+        if ENACTING_RE.match(doc.folded, b.start, b.end):
+            self.scopes.close(0.0)        # `QUYẾT NGHỊ:` ends the preamble and whatever it opened
+            return
         rank = self._rank(b)
         self.scopes.close(_BULLET_RANK if b.kind == "plain" else rank)
         if is_lead_in(doc, b.start, b.end):
@@ -194,6 +198,8 @@ class Walker:
             return True
         if is_heading(title) and len(title) < 200:
             return True
+        if b.kind == "plain" and RECITAL_RE.match(self.doc.folded, cs, b.end):
+            return False            # `Căn cứ Nghị quyết ... của Bộ` cut off by a page break is no title
         if nxt is None or len(collapse(title)) > 160:
             return False
         if _TERMINAL.search(title):
@@ -505,9 +511,11 @@ def guides_rules(folded: str) -> bool:
 
 def _row_subject(doc: Doc, t: Task) -> list[str]:
     """A row's work cell that names who does it (`Khoa HTTT thông báo phòng bảo vệ ...`)."""
-    for cell in t.text.split("|"):
-        at = doc.text.find(cell.strip(), t.span[0], t.span[1])
-        if at < 0 or not cell.strip():
+    pos = t.span[0]
+    for cell in doc.text[t.span[0]:t.span[1]].split("|"):     # the cells as written, wrapped or not
+        at = pos + len(cell) - len(cell.lstrip())
+        pos += len(cell) + 1
+        if not cell.strip():
             continue
         c = analyse(doc, at, at + len(cell.strip()))
         if c.subject is not None:

@@ -21,7 +21,9 @@ def clean(text: str) -> str:
     return normalize_tone(text.strip("\n") + "\n")
 
 
-_OLD_TONE = re.compile(r"\w*[oOuU][àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]\w*")
+# the old placement marks the second vowel of an open oa, oe or uy (`hoà`, `khoẻ`, `Uỷ`); with a
+# consonant after it (`hoàn`, `huấn`) both placements agree, so those words are left alone
+_OLD_TONE = re.compile(r"\w*(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
 
 
 @lru_cache(maxsize=8192)

@@ -5,13 +5,16 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,6 +37,9 @@ def engine_for(url: str) -> Engine:
 
 
 def alembic_config(url: str) -> Config:
+    # alembic is imported here: reading a database never needs it, and it costs a command
+    # that only reads (`dondoc extract`) a third of its start-up
+    from alembic.config import Config
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -47,6 +53,7 @@ def upgrade(settings: Settings) -> None:
     with eng.begin() as conn:
         cfg = alembic_config(settings.db_url)
         cfg.attributes["connection"] = conn
+        from alembic import command
         command.upgrade(cfg, "head")
 
 

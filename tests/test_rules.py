@@ -227,6 +227,13 @@ def test_a_pipe_rows_work_cell_wrapped_over_two_lines_still_names_who_does_it():
              "1 | 24/03/2027 | Phòng Đào tạo gửi danh sách sinh viên đủ điều kiện\ntốt nghiệp về các khoa.")
     assert t.lead == ["Phòng Đào tạo"] and t.evidence == "subject"
 
+def test_meta_lines_under_an_item_give_its_lead_supporters_and_date():
+    t = only("1. Rà soát các thủ tục hành chính về đất đai.\n"
+             "- Cơ quan thực hiện: Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Tư pháp; Ủy ban nhân dân các quận.\n"
+             "- Thời gian thực hiện: trước ngày 30/6/2027.")
+    assert (t.lead, t.support) == (["Sở Nông nghiệp và Môi trường"], ["Sở Tư pháp", "Ủy ban nhân dân các quận"])
+    assert [d.date for d in t.deadlines] == ["2027-06-30"]
+
 def test_a_descriptive_table_assigns_nothing():
     assert tasks("Đối tượng khảo sát gồm:\n\nTT | Khoa tham gia | Đối tượng\n1 | Khoa Dược | Sinh viên năm thứ ba\n") == []
 

@@ -473,7 +473,9 @@ class Walker:
             phrases, _ = noun_phrases(doc, colon, b.end)
             c = analyse(doc, colon, b.end)
             names = [p.name for p in phrases]
-            lead, support = (names[:1] + [n for n in names[1:] if n not in [p.name for p in c.support]], [p.name for p in c.support])
+            # "X chủ trì, phối hợp với Y; Z": the supporters the clause names, however it names them
+            supporters = [p.name for p in (c.support or (c.explicit.support if c.explicit else ()))]
+            lead, support = (names[:1] + [n for n in names[1:] if n not in supporters], supporters)
             if role == "support":
                 lead, support = [], lead + support
             for d in targets:

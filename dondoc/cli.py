@@ -351,10 +351,10 @@ def train_restorer(corpus_dir, labelled, out):
 def serve(settings, host, port):
     from waitress import serve as run
     from .web import create_app
-    from .web.worker import start_consumer
     import signal
     app = create_app(settings)
-    consumer = start_consumer(app.extensions["huey"])
+    worker = app.extensions["worker"]
+    worker.start()        # takes back the jobs a killed server left running, then consumes both queues
 
     def stop(signum, frame):   # huey's consumer takes SIGTERM for itself; stop the whole server
         raise KeyboardInterrupt
@@ -365,7 +365,7 @@ def serve(settings, host, port):
     except KeyboardInterrupt:
         pass
     finally:
-        consumer.stop(graceful=False)
+        worker.stop()
 
 
 @main.command(help="Gửi bản tin hạn: nhiệm vụ sắp đến hạn và quá hạn tới từng cơ quan và người đăng ký.")

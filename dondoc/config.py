@@ -18,6 +18,7 @@ Keys (environment / file):
   DONDOC_MAIL_ACCOUNTS mail_accounts    IMAP accounts `dondoc mail` reads: TOML [[mail_accounts]] tables
                        (host, port, security, user, password or password_env, folder, move_to,
                        cafile, name), or the same as a JSON list in the environment
+  DONDOC_JOB_STALE_SECONDS job_stale_seconds  a worker silent this long is dead, its job retried (60)
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
 """
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Settings:
     edxml_organ_name: str = ""
     edxml_department: str = ""
     mail_accounts: tuple = ()    # dicts, as in the TOML file (see dondoc.ingest.mail.MailAccount)
+    job_stale_seconds: int = 60  # a worker silent this long is taken for dead; its job is retried
 
     @property
     def db_url(self) -> str:

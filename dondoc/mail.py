@@ -1,5 +1,6 @@
 """`dondoc mail`: every attachment of every new message in the office's IMAP folders ingested
-like an upload (an upload job each, shown on the upload page), each message handled once.
+like an upload (a job of the job table each, shown on the upload page, run at once by this
+process), each message handled once.
 
 Once: a message is known by its account and Message-ID (the raw message's checksum when it has
 none), an attachment by its checksum — the same file in a second message is the same document.
@@ -19,6 +20,8 @@ from sqlalchemy import select
 from .config import Settings
 from .ingest.errors import IngestError
 from .ingest.mail import MailAccount, Mailbox, Message, connect
+from .jobs import queue as jq
+from .jobs.worker import Worker
 from .storage import models as m
 from .storage.db import session_scope
 from .storage.models import utcnow
@@ -38,36 +41,29 @@ def accounts(settings: Settings) -> list[MailAccount]:
     return [MailAccount.from_dict(d) for d in settings.mail_accounts]
 
 
-def _ingest_attachment(settings: Settings, account: MailAccount, name: str, data: bytes) -> dict:
-    """One attachment as an upload job (so the upload page lists it), read now; what happened."""
-    from .pipeline import ingest_file
+def _ingest_attachment(settings: Settings, account: MailAccount, name: str, data: bytes, worker: Worker) -> dict:
+    """One attachment as an ingest job of the job table (so the upload page lists it like an
+    upload), run now by this process's worker; what happened."""
     suffix = Path(name).suffix.lower()
     suffix = suffix if suffix.isascii() and suffix[1:].isalnum() else ""
     rel = Path("uploads") / f"{uuid.uuid4().hex}{suffix}"   # a generated name, never the sender's
     (settings.data_dir / rel).parent.mkdir(parents=True, exist_ok=True)
     (settings.data_dir / rel).write_bytes(data)
     with session_scope(settings) as s:
-        job = m.UploadJob(filename=Path(name).name[:300], stored_path=str(rel), username=f"thư: {account.label}"[:80],
-                          status="running")
-        s.add(job)
-        s.flush()
-        job_id = job.id
-    code, doc_id = None, None
-    try:
-        out = ingest_file(settings.data_dir / rel, settings, display_name=Path(name).name)
-        status, doc_id = "done", out.document_id
-        message = "Đã có trong sổ (trùng nội dung)" if out.duplicate else f"{out.pages} trang, {out.tasks} nhiệm vụ"
-    except IngestError as exc:
-        status, message, code = "failed", exc.message, exc.code
-    except Exception as exc:   # one file does not stop the others
-        status, message, code = "failed", f"lỗi không xác định: {exc}", "unexpected"
+        job = jq.submit(s, "ingest", filename=Path(name).name[:300], stored_path=str(rel),
+                        username=f"thư: {account.label}"[:80])
+    worker.submitted([job])          # the broker is immediate: the job has run when this returns
     with session_scope(settings) as s:
-        job = s.get(m.UploadJob, job_id)
-        job.status, job.message, job.document_id = status, message, doc_id
-    return {"name": name, "job": job_id, "document_id": doc_id, "status": status, "message": message, "code": code}
+        job = s.get(m.Job, job.id)
+        done = job.state == jq.DONE
+        # a file dondoc cannot read says why (its code); anything else may pass by the next run
+        code = None if done else (job.result or {}).get("code", "unexpected")
+        message = job.message or job.last_error or "lỗi không xác định"
+        return {"name": name, "job": job.id, "document_id": job.document_id, "status": "done" if done else "failed",
+                "message": message, "code": code}
 
 
-def handle(settings: Settings, account: MailAccount, msg: Message) -> tuple[str, str | None]:
+def handle(settings: Settings, account: MailAccount, msg: Message, worker: Worker) -> tuple[str, str | None]:
     """Ingest a message's attachments not yet in; ("done" | "failed" | "retry", reason)."""
     import hashlib
     with session_scope(settings) as s:
@@ -83,7 +79,7 @@ def handle(settings: Settings, account: MailAccount, msg: Message) -> tuple[str,
             sha = hashlib.sha256(att.data).hexdigest()
             if sha in done_shas:
                 continue
-            r = _ingest_attachment(settings, account, att.name, att.data)
+            r = _ingest_attachment(settings, account, att.name, att.data, worker)
             r["sha256"] = sha
             results.append(r)
         bad = [r for r in results if r["status"] != "done"]
@@ -105,9 +101,29 @@ def handle(settings: Settings, account: MailAccount, msg: Message) -> tuple[str,
     return status, reason
 
 
-def run_account(settings: Settings, account: MailAccount, report: Callable[[str], None] = print) -> MailRun:
+def inline_worker(settings: Settings) -> Worker:
+    """The worker that runs this process's attachment jobs at once, beating while it does."""
+    worker = Worker(settings, immediate=True)
+    worker.start_inline()
+    return worker
+
+
+def run_account(settings: Settings, account: MailAccount, report: Callable[[str], None] = print,
+                worker: Worker | None = None) -> MailRun:
     """One pass over one account's folder."""
     out = MailRun(account.label)
+    own = worker is None
+    worker = worker or inline_worker(settings)
+    try:
+        _read_folder(settings, account, report, worker, out)
+    finally:
+        if own:
+            worker.stop()
+    return out
+
+
+def _read_folder(settings: Settings, account: MailAccount, report: Callable[[str], None], worker: Worker,
+                 out: MailRun) -> None:
     box = Mailbox(account, connect(account))
     try:
         with session_scope(settings) as s:
@@ -122,7 +138,7 @@ def run_account(settings: Settings, account: MailAccount, report: Callable[[str]
                 continue
             if state == "failed":        # left in place for the clerk; its reason is on the upload page
                 continue
-            status, reason = handle(settings, account, msg)
+            status, reason = handle(settings, account, msg, worker)
             if status == "done":
                 box.handled(uid)
                 out.done.append(msg.subject)
@@ -132,17 +148,20 @@ def run_account(settings: Settings, account: MailAccount, report: Callable[[str]
                 report(f"Lỗi thư «{msg.subject}» từ {msg.sender}: {reason}" + (" (sẽ thử lại lần sau)" if status == "retry" else ""))
     finally:
         box.close()
-    return out
 
 
 def run(settings: Settings, report: Callable[[str], None] = print) -> list[MailRun]:
     """Every configured account, one after another; an account that cannot be reached is
     reported and the others are still read."""
     runs = []
-    for acc in accounts(settings):
-        try:
-            runs.append(run_account(settings, acc, report))
-        except IngestError as exc:
-            report(f"Lỗi tài khoản {acc.label}: {exc.message}")
-            runs.append(MailRun(acc.label, failed=[("", exc.message)]))
+    worker = inline_worker(settings)
+    try:
+        for acc in accounts(settings):
+            try:
+                runs.append(run_account(settings, acc, report, worker))
+            except IngestError as exc:
+                report(f"Lỗi tài khoản {acc.label}: {exc.message}")
+                runs.append(MailRun(acc.label, failed=[("", exc.message)]))
+    finally:
+        worker.stop()
     return runs

@@ -49,6 +49,7 @@ class IngestOutcome:
     # already stored under the same số, ký hiệu and issuer
     warnings: list[str] = field(default_factory=list)
     dispatch_id: int | None = None
+    sha256: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -72,6 +73,12 @@ def read_file(path: Path, settings: Settings, progress=None) -> ReadResult:
     except Exception:
         log.exception("reader failed on %s", path)
         raise
+
+
+def route(path: Path, settings: Settings) -> str:
+    """The queue a file belongs on: `ocr` for scans and long files, `default` for the rest."""
+    from .ingest.probe import probe
+    return probe(Path(path)).queue
 
 
 def local_agency_names(settings: Settings) -> list[tuple[str, str]]:
@@ -217,7 +224,10 @@ def _store_blob(write, sha: str, ext: str, settings: Settings) -> tuple[Path, bo
     os.close(fd)
     try:
         write(tmp)
-        os.replace(tmp, dest)
+        try:
+            os.link(tmp, dest)        # atomic, and fails if another ingest of the file put it there first
+        except FileExistsError:
+            return rel, False
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -246,19 +256,26 @@ def _store_children(result: ReadResult, settings: Settings, created: list[Path])
     return out
 
 
+def _existing(settings: Settings, path: Path, sha: str) -> IngestOutcome | None:
+    with session_scope(settings) as s:
+        existing = s.scalar(select(m.Document).where(m.Document.sha256 == sha))
+        if existing is None:
+            return None
+        return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
+                             tasks=len(existing.dispatch.tasks) if existing.dispatch else 0, sha256=sha)
+
+
 def ingest_file(path: Path, settings: Settings, index: bool = True, display_name: str | None = None,
                 confirm: bool = False, progress=None) -> IngestOutcome:
     """Read, extract and store one file. Raises IngestError with a message for the user.
     `confirm` puts its tasks under tracking at once (a register already reviewed elsewhere);
-    otherwise a clerk confirms them after review."""
+    otherwise a clerk confirms them after review. `progress(done, total)` hears of each page read."""
     path = Path(path)
     sha = sha256_of(path) if path.stat().st_size else ""
     if sha:
-        with session_scope(settings) as s:
-            existing = s.scalar(select(m.Document).where(m.Document.sha256 == sha))
-            if existing is not None:
-                return IngestOutcome(path, existing.id, duplicate=True, pages=len(existing.pages),
-                                     tasks=len(existing.dispatch.tasks) if existing.dispatch else 0)
+        found = _existing(settings, path, sha)
+        if found is not None:
+            return found
     result = read_file(path, settings, progress)
     envelope = result.metadata.get("edxml")      # an edXML message: its envelope's header
     if envelope:
@@ -296,19 +313,24 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
             if index:
                 outbox.enqueue(s, [disp.id])
             outcome = IngestOutcome(path, doc.id, pages=len(result.pages), tasks=len(rec.tasks), warnings=warnings,
-                                    dispatch_id=disp.id)
+                                    dispatch_id=disp.id, sha256=sha)
         log.debug("stored %s as document %s: %d pages, %d tasks", path, outcome.document_id, outcome.pages, outcome.tasks)
     except IntegrityError:
+        # the same file (or edXML message) stored meanwhile by another process, two ingests at
+        # once: theirs is the one kept, original included
+        found = _existing(settings, path, sha) if sha else None
+        if found is not None:
+            return found              # same bytes: the stored files are the same ones, kept
         for r in created:
             (settings.data_dir / r).unlink(missing_ok=True)
-        # the same message stored meanwhile by another worker
         first = _delivered_before(path, envelope, settings) if envelope else None
         if first is None:
             raise
         return first
     except BaseException:
-        for r in created:
-            (settings.data_dir / r).unlink(missing_ok=True)
+        if not (sha and _existing(settings, path, sha)):   # a file another ingest stored is theirs
+            for r in created:
+                (settings.data_dir / r).unlink(missing_ok=True)
         raise
     if index:
         outbox.drain_quietly(settings)

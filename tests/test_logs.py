@@ -11,21 +11,22 @@ from dondoc.web import worker
 
 
 def test_a_worker_failure_is_logged_with_its_traceback(settings, monkeypatch):
+    from dondoc.jobs import queue as jq
+    from dondoc.jobs.worker import Worker
     logs.setup(settings, console=False)
 
     def broken(*a, **kw):
         raise RuntimeError("đĩa đầy")
     monkeypatch.setattr("dondoc.pipeline.ingest_file", broken)
+    (settings.data_dir / "uploads").mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "uploads" / "x.txt").write_text("Kính gửi: Sở Tư pháp\n", encoding="utf-8")
     with session_scope(settings) as s:
-        job = m.UploadJob(filename="cv.pdf", stored_path="uploads/x.pdf", username="vanthu")
-        s.add(job)
-        s.flush()
-        job_id = job.id
-    worker.process_upload(str(settings.data_dir), job_id)
+        job_id = jq.submit(s, "ingest", filename="cv.txt", stored_path="uploads/x.txt", username="vanthu").id
+    Worker(settings, immediate=True).broker.wake("default", job_id)
     text = logs.log_path(settings).read_text(encoding="utf-8")
-    assert "upload 1 (cv.pdf) failed" in text and "Traceback" in text and "RuntimeError: đĩa đầy" in text
+    assert "job 1 (cv.txt) failed" in text and "Traceback" in text and "RuntimeError: đĩa đầy" in text
     with session_scope(settings) as s:
-        assert s.get(m.UploadJob, job_id).status == "failed"
+        assert s.get(m.Job, job_id).state == "failed"
 
 
 def test_a_reader_failure_is_logged_with_its_traceback(settings, tmp_path, monkeypatch):

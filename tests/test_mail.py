@@ -103,8 +103,8 @@ def test_every_attachment_is_ingested_like_an_upload_and_the_message_moved(setti
     r = run_account(settings, account, report=lambda _: None)
     assert r.done == ["Công văn 687/LĐTBXH-TTr"] and r.failed == []
     with session_scope(settings) as s:
-        jobs = s.scalars(select(m.UploadJob).order_by(m.UploadJob.id)).all()
-        assert [(j.filename, j.status, j.username) for j in jobs] == [
+        jobs = s.scalars(select(m.Job).order_by(m.Job.id)).all()
+        assert [(j.filename, j.state, j.username) for j in jobs] == [
             ("687-LĐTBXH.txt", "done", "thư: Văn thư"), ("cv 004.docx", "done", "thư: Văn thư")]
         numbers = {d.dispatch.number for d in s.scalars(select(m.Document))}
     assert "687/LĐTBXH-TTr" in numbers and len(numbers) == 2
@@ -120,7 +120,7 @@ def test_a_message_is_handled_once_even_when_it_comes_back(settings, account):
     deliver(acc, raw)                   # the same message again (a second copy, same Message-ID)
     again = run_account(settings, acc, report=lambda _: None)
     assert again.done == [] and again.seen == 1
-    assert count(settings, m.UploadJob) == 1 and count(settings, m.Document) == 1
+    assert count(settings, m.Job) == 1 and count(settings, m.Document) == 1
 
 
 def test_the_same_file_in_another_message_is_the_same_document(settings, account):

@@ -121,7 +121,7 @@ def test_upload_runs_in_the_worker_and_is_stored_under_a_generated_name(app, set
     state = c.get(f"/upload/jobs?ids={job}").get_json()["jobs"][0]
     assert state["status"] == "done" and state["document_id"]
     with session_scope(settings) as s:
-        j = s.get(m.UploadJob, job)
+        j = s.get(m.Job, job)
         assert "cong van" not in j.stored_path and j.stored_path.startswith("uploads/")
         assert s.get(m.Document, state["document_id"]).filename == "cong van 172.txt"
 

@@ -254,17 +254,46 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class UploadJob(Base):
-    """A file uploaded in the web app, waiting for or done by the background worker."""
-    __tablename__ = "upload_jobs"
+class Job(Base):
+    """Background work (reading an uploaded file, a check run). This table is the truth about
+    every job; the broker (huey) only wakes a worker, which claims the job here. A running job
+    names the worker that holds it and carries its heartbeat: a job whose worker stopped beating
+    is queued again (`dondoc.jobs.queue.recover`)."""
+    __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(String(500))
-    stored_path: Mapped[str] = mapped_column(String(500))   # generated name under the data folder
-    status: Mapped[str] = mapped_column(String(20), default="queued")   # queued | running | done | failed
-    message: Mapped[str | None] = mapped_column(Text, nullable=True)
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
-    username: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20), default="ingest")    # ingest | check
+    queue: Mapped[str] = mapped_column(String(20), default="default", index=True)   # default | ocr
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)    # queued | running | done | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)   # why the last attempt failed, in Vietnamese
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)      # the outcome shown to the user
+    worker: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    pages_done: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    pages_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    filename: Mapped[str] = mapped_column(String(500), default="")
+    stored_path: Mapped[str | None] = mapped_column(String(500), nullable=True)   # generated name under the data folder
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)            # what a kind needs beyond the columns
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)     # e.g. a check's findings
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), nullable=True)
+    username: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Worker(Base):
+    """A process that runs jobs, beating while it lives."""
+    __tablename__ = "workers"
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)      # host:pid:token
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    queues: Mapped[list] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class MailMessage(Base):

@@ -51,8 +51,9 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
     login_manager.init_app(app)
     from . import db
     app.teardown_appcontext(db.close)
-    from . import worker
-    app.extensions["huey"] = worker.make_huey(settings, immediate=app.config["HUEY_IMMEDIATE"])
+    from ..jobs.worker import Worker
+    # uploads are read by a worker, never in the request; under HUEY_IMMEDIATE (tests) at once
+    app.extensions["worker"] = Worker(settings, immediate=app.config["HUEY_IMMEDIATE"])
     from . import api, auth, dispatches, gazetteer, reports, tasks, workdays
     for bp in (auth.bp, dispatches.bp, tasks.bp, reports.bp, gazetteer.bp, workdays.bp, api.bp):
         app.register_blueprint(bp)

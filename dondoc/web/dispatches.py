@@ -17,6 +17,7 @@ from ..edxml.intake import review_facts
 from ..edxml.outbox import sync as edxml_sync
 from ..nlp.agency import gazetteer
 from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
+from ..jobs import queue as jq
 from ..search import outbox
 from ..storage import models as m
 from .auth import current_scope, roles_required
@@ -36,12 +37,12 @@ def office_gazetteer():
 def upload():
     settings = current_app.config["DONDOC"]
     if request.method == "GET":
-        jobs = session().scalars(select(m.UploadJob).order_by(m.UploadJob.id.desc()).limit(30)).all()
+        jobs = session().scalars(select(m.Job).where(m.Job.kind == "ingest").order_by(m.Job.id.desc()).limit(30)).all()
         # e-mails `dondoc mail` could not take in: left in their folder, the reason said here
         mails = session().scalars(select(m.MailMessage).where(m.MailMessage.status != "done")
                                   .order_by(m.MailMessage.last_at.desc()).limit(30)).all()
         return render_template("upload.html", jobs=jobs, mails=mails, max_mb=settings.max_file_mb,
-                               suffixes=sorted(SUPPORTED_SUFFIXES))
+                               suffixes=sorted(SUPPORTED_SUFFIXES), labels=jq.STATE_LABELS)
     files = request.files.getlist("files")
     if not files or all(not f.filename for f in files):
         return jsonify(error="Chưa chọn tệp nào."), 400
@@ -56,26 +57,23 @@ def upload():
         dest = settings.data_dir / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         f.save(dest)
-        job = m.UploadJob(filename=Path(f.filename).name[:300], stored_path=str(rel), username=current_user.username)
-        db.add(job)
-        db.flush()
-        created.append(job.id)
+        created.append(jq.submit(db, "ingest", filename=Path(f.filename).name[:300], stored_path=str(rel),
+                                 username=current_user.username))
     db.commit()
-    huey = current_app.extensions["huey"]
-    for jid in created:
-        huey.process_upload(str(settings.data_dir), jid)
+    current_app.extensions["worker"].submitted(created)
     status = 200 if created else 400
-    return jsonify(jobs=created, refused=refused), status
+    return jsonify(jobs=[j.id for j in created], refused=refused), status
 
 
 @bp.route("/upload/jobs")
 @roles_required("clerk")
 def jobs():
     ids = [int(x) for x in request.args.get("ids", "").split(",") if x.isdigit()]
-    stmt = select(m.UploadJob).order_by(m.UploadJob.id.desc())
-    stmt = stmt.where(m.UploadJob.id.in_(ids)) if ids else stmt.limit(30)
-    return jsonify(jobs=[{"id": j.id, "filename": j.filename, "status": j.status, "message": j.message,
-                          "document_id": j.document_id,
+    stmt = select(m.Job).where(m.Job.kind == "ingest").order_by(m.Job.id.desc())
+    stmt = stmt.where(m.Job.id.in_(ids)) if ids else stmt.limit(30)
+    return jsonify(jobs=[{"id": j.id, "filename": j.filename, "status": j.state, "message": j.message or j.last_error,
+                          "document_id": j.document_id, "queue": j.queue, "attempts": j.attempts,
+                          "pages_done": j.pages_done, "pages_total": j.pages_total,
                           "url": url_for("dispatches.review", doc_id=j.document_id) if j.document_id else None}
                          for j in session().scalars(stmt)])
 

@@ -16,7 +16,8 @@
     let tr = tbody.querySelector(`tr[data-job="${job.id}"]`);
     if (!tr) { tr = document.createElement("tr"); tr.dataset.job = job.id; tr.innerHTML = "<td></td><td class='st'></td><td></td>"; tbody.prepend(tr); }
     tr.children[0].textContent = job.filename;
-    tr.children[1].textContent = labels[job.status] || job.status;
+    tr.children[1].textContent = (labels[job.status] || job.status) +
+      (job.status === "running" && job.pages_total ? ` (${job.pages_done || 0}/${job.pages_total} trang)` : "");
     tr.children[1].className = "st " + job.status;
     tr.children[2].textContent = "";
     if (job.url) { const a = document.createElement("a"); a.href = job.url; a.textContent = job.message || "Soát xét"; tr.children[2].append(a); }

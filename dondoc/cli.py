@@ -222,7 +222,15 @@ def search(settings, text, agency, issuer, status, due_after, due_before, issued
               due_from=due_after.date() if due_after else None, due_to=due_before.date() if due_before else None,
               issued_from=issued_from.date() if issued_from else None, issued_to=issued_to.date() if issued_to else None,
               overdue=overdue, sort=sort, page=page, per_page=per_page)
-    res = search_dispatches(settings, q) if dispatches else search_tasks(settings, q)
+    from .search.base import QueryTooLong, SearchUnavailable
+    try:
+        res = search_dispatches(settings, q) if dispatches else search_tasks(settings, q)
+    except QueryTooLong as exc:
+        click.echo(f"Lỗi: {exc}.", err=True)
+        sys.exit(2)
+    except SearchUnavailable as exc:
+        click.echo(f"Lỗi: {exc} ({settings.search_backend})", err=True)
+        sys.exit(3)
     if as_json:
         click.echo(json.dumps({"total": res.total, "hits": [asdict(h) for h in res.hits], "facets": res.facets},
                               ensure_ascii=False, indent=1))
@@ -251,6 +259,29 @@ def reindex(settings, pending):
         return
     n = run(settings)
     click.echo(f"Đã đánh chỉ mục lại {n} văn bản ({settings.search_backend}).")
+
+
+@main.command(help="Kiểm tra: cơ sở dữ liệu với chỉ mục tìm kiếm, tệp gốc với mã SHA-256, việc nền với tiến trình xử lý.")
+@click.option("--fix", is_flag=True, help="Sửa những gì sửa được: đánh chỉ mục lại văn bản lệch, đưa việc bị treo về hàng đợi.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def check(settings, fix, as_json):
+    from .check import run
+    from .storage.db import upgrade
+    upgrade(settings)
+    report = run(settings, fix=fix)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        c = report.counts
+        click.echo(f"Đã kiểm tra {c.get('dispatches', 0)} văn bản (chỉ mục: {c.get('indexed', 0)}, chờ đánh chỉ mục: "
+                   f"{c.get('index_pending', 0)}), {c.get('files', 0)} tệp, {c.get('jobs_queued', 0)} việc chờ, "
+                   f"{c.get('workers', 0)} tiến trình xử lý.")
+        for f in report.findings:
+            click.echo(f"{'Đã sửa' if f.fixed else 'Sai lệch'} [{f.area}]: {f.message}")
+        click.echo("Không có sai lệch." if not report.findings else
+                   ("Đã sửa mọi sai lệch." if report.clean else "Còn sai lệch chưa sửa (chạy lại với --fix, hoặc xem từng dòng)."))
+    sys.exit(0 if report.clean else 1)
 
 
 @main.group(help="Người dùng của ứng dụng web.")

@@ -18,7 +18,12 @@ Keys (environment / file):
   DONDOC_MAIL_ACCOUNTS mail_accounts    IMAP accounts `dondoc mail` reads: TOML [[mail_accounts]] tables
                        (host, port, security, user, password or password_env, folder, move_to,
                        cafile, name), or the same as a JSON list in the environment
+  DONDOC_MAX_PAGES, DONDOC_MAX_PAGE_PIXELS, DONDOC_READER_MEMORY_MB, DONDOC_PAGE_SECONDS, DONDOC_READER_PROCESSES
+                       limits on reading: pages (300), pixels a page (50 million), memory of a
+                       reading process (1536 MB), seconds a page (60), files read at once (2)
   DONDOC_JOB_STALE_SECONDS job_stale_seconds  a worker silent this long is dead, its job retried (60)
+  DONDOC_LOGIN_ACCOUNT_LIMIT, _ADDRESS_LIMIT, DONDOC_LOGIN_WINDOW_MINUTES
+                       login_*          wrong passwords allowed per account (5) / address (20) in 15 min
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
 """
 from __future__ import annotations
@@ -71,6 +76,14 @@ class Settings:
     edxml_department: str = ""
     mail_accounts: tuple = ()    # dicts, as in the TOML file (see dondoc.ingest.mail.MailAccount)
     job_stale_seconds: int = 60  # a worker silent this long is taken for dead; its job is retried
+    max_pages: int = 300             # longer files are refused before they are read
+    max_page_pixels: int = 50_000_000   # a bigger page is rendered at a lower resolution, or refused
+    reader_memory_mb: int = 1536     # address space of a process that reads a file
+    page_seconds: int = 60           # time to read one page, OCR included
+    reader_processes: int = 2        # files read at once by this process's reading pool
+    login_account_limit: int = 5     # wrong passwords for one account within the window
+    login_address_limit: int = 20    # wrong passwords from one address within the window
+    login_window_minutes: int = 15
 
     @property
     def db_url(self) -> str:

@@ -61,14 +61,18 @@ def sha256_of(path: Path) -> str:
 
 
 def read_file(path: Path, settings: Settings, progress=None) -> ReadResult:
-    """The file's pages and what else its reader found; `progress(pages read, pages)` hears of
-    each page as it is read."""
-    from .ingest.registry import read
+    """The file's pages and what else its reader found, read in a process of the reading pool
+    within its memory and time limits; `progress(pages read, pages)` (picklable: it is called
+    in that process) hears of each page as it is read."""
+    from .ingest.pool import pool_for
     try:
-        return read(Path(path), settings, progress)
+        return pool_for(settings).read(Path(path), settings, progress)
     except IngestError as exc:
-        # a refusal the user is told about; the cause (a reader's exception), if any, is kept here
-        log.warning("%s not read: %s", path, exc.message, exc_info=exc.__cause__ is not None)
+        # a refusal the user is told about; what the reader raised, if anything, is kept here
+        if exc.detail:
+            log.warning("reader failed on %s: %s\n%s", path, exc.message, exc.detail)
+        else:
+            log.warning("%s not read: %s", path, exc.message)
         raise
     except Exception:
         log.exception("reader failed on %s", path)
@@ -76,9 +80,10 @@ def read_file(path: Path, settings: Settings, progress=None) -> ReadResult:
 
 
 def route(path: Path, settings: Settings) -> str:
-    """The queue a file belongs on: `ocr` for scans and long files, `default` for the rest."""
-    from .ingest.probe import probe
-    return probe(Path(path)).queue
+    """The queue a file belongs on: `ocr` for scans and long files, `default` for the rest
+    (probed in the reading pool too)."""
+    from .ingest.pool import pool_for
+    return pool_for(settings).probe(Path(path)).queue
 
 
 def local_agency_names(settings: Settings) -> list[tuple[str, str]]:

@@ -7,7 +7,6 @@ from dondoc import logs
 from dondoc.cli import main
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope
-from dondoc.web import worker
 
 
 def test_a_worker_failure_is_logged_with_its_traceback(settings, monkeypatch):
@@ -29,21 +28,18 @@ def test_a_worker_failure_is_logged_with_its_traceback(settings, monkeypatch):
         assert s.get(m.Job, job_id).state == "failed"
 
 
-def test_a_reader_failure_is_logged_with_its_traceback(settings, tmp_path, monkeypatch):
+def test_a_reader_failure_is_logged_with_its_traceback(settings, tmp_path):
+    from dondoc.ingest.errors import IngestError
     from dondoc.pipeline import read_file
+    from .hostile import broken_png
     logs.setup(settings, console=False)
-    f = tmp_path / "cv.txt"
-    f.write_text("Kính gửi: Sở Tư pháp\n", encoding="utf-8")
-
-    def broken(*a, **kw):
-        raise ValueError("bảng mã lạ")
-    monkeypatch.setattr("dondoc.ingest.registry.read", broken)
+    f = broken_png(tmp_path / "cv.png")          # the image reader fails inside the reading process
     try:
         read_file(f, settings)
-    except ValueError:
+    except IngestError:
         pass
     text = logs.log_path(settings).read_text(encoding="utf-8")
-    assert f"reader failed on {f}" in text and "ValueError: bảng mã lạ" in text
+    assert f"reader failed on {f}" in text and "Traceback" in text
 
 
 def test_verbose_shows_debug_lines_on_the_terminal(settings, tmp_path):

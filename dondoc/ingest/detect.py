@@ -15,6 +15,7 @@ _EDXML_CANDIDATES = ("text/xml", "application/xml", "text/plain", "text/html", "
 
 
 def detect(path: Path) -> str:
+    path = Path(path).resolve()          # a symlink is read as the file it points to
     mime = magic.from_file(str(path), mime=True)
     if mime in _EDXML_CANDIDATES:
         with open(path, "rb") as fh:
@@ -27,4 +28,10 @@ def detect(path: Path) -> str:
                     return DOCX_MIME
         except (zipfile.BadZipFile, OSError):
             pass
+    if mime == "application/octet-stream":
+        from .text import utf16_without_bom       # libmagic does not know UTF-16 saved without its BOM
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        if utf16_without_bom(head[: len(head) & ~1]) is not None:
+            return "text/plain"
     return mime

@@ -14,6 +14,7 @@ from docx.table import Table
 
 from .base import Page, ReadResult
 from .errors import IngestError
+from .limits import Limits, check_xml_parts, check_zip
 from .vnlegacy import decode_tcvn3, decode_vni
 
 MIMES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)
@@ -148,7 +149,9 @@ def document_text(d: docx.document.Document) -> str:
     return "\n".join(lines)
 
 
-def read(path: Path, mime: str) -> ReadResult:
+def read(path: Path, mime: str, limits: Limits = Limits()) -> ReadResult:
+    check_zip(path, limits)          # a zip bomb is refused before anything is inflated
+    check_xml_parts(path)            # and an XML entity bomb before lxml parses it
     try:
         d = docx.Document(str(path))
     except Exception as exc:

@@ -73,12 +73,13 @@ def skew_angle(img: Image.Image, limit: float = 5.0) -> float:
     return round(max((coarse + d * 0.1 for d in range(-4, 5)), key=score), 2)
 
 
-def _tesseract(img: Image.Image, lang: str) -> dict:
+def _tesseract(img: Image.Image, lang: str, timeout: float = 0) -> dict:
     # A raw grayscale PGM handed to tesseract by path: encoding a full-colour PNG, as pytesseract
     # does for an image object, costs nearly as much as reading the page.
     with tempfile.NamedTemporaryFile(suffix=".pgm") as fh:
         img.save(fh.name)
-        return pytesseract.image_to_data(fh.name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+        return pytesseract.image_to_data(fh.name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT,
+                                         timeout=timeout)
 
 
 def _rescored(data: dict, lang: str) -> dict:
@@ -154,17 +155,18 @@ def black_ink(img: Image.Image) -> Image.Image:
     return Image.fromarray(np.asarray(img.convert("RGB")).max(axis=2))
 
 
-def _read(img: Image.Image, lang: str, full: Image.Image | None = None) -> tuple[str, float | None, int, dict | None]:
+def _read(img: Image.Image, lang: str, full: Image.Image | None = None,
+          timeout: float = 0) -> tuple[str, float | None, int, dict | None]:
     """`img` is read for the text; the stamp is looked for on `full` (all inks: a stamp is often
     blue or violet) when it differs."""
-    data = _rescored(_tesseract(img, lang), lang)
+    data = _rescored(_tesseract(img, lang, timeout), lang)
     stamp = find_stamp(full or img, data, page_dpi(img), lang, reread=full is not None)
     low: list = []
     text, conf, words = _assemble(data, stamp.box if stamp else None, low)
     return text, conf, words, {"stamp": stamp.as_dict() if stamp else None, "low_confidence": low}
 
 
-def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
+def ocr_image(img: Image.Image, lang: str = LANG, timeout: float = 0) -> OcrResult:
     """Deskew, read; a page that reads badly is asked of OSD whether it is turned, and read again.
     Coloured ink is dropped before reading; an incoming stamp is recognised and kept out of the text."""
     img = ImageOps.exif_transpose(img)
@@ -174,13 +176,13 @@ def ocr_image(img: Image.Image, lang: str = LANG) -> OcrResult:
     if abs(skew) >= 0.5:   # below that Tesseract's own line finding copes
         img = img.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST)
         full = full.rotate(skew, expand=True, fillcolor=255, resample=Image.NEAREST) if full else None
-    text, conf, words, found = _read(img, lang, full)
+    text, conf, words, found = _read(img, lang, full, timeout)
     rot = 0
     if conf is None or conf < 60 or words < 20:
         rot = orientation(img)
         if rot:
             turned = img.rotate(-rot, expand=True, fillcolor=255)
-            t2, c2, w2, f2 = _read(turned, lang, full.rotate(-rot, expand=True, fillcolor=255) if full else None)
+            t2, c2, w2, f2 = _read(turned, lang, full.rotate(-rot, expand=True, fillcolor=255) if full else None, timeout)
             if (c2 or 0) > (conf or 0):
                 text, conf, found = t2, c2, f2
             else:
@@ -211,15 +213,25 @@ def load_page(src) -> Image.Image:
         return page if in_colour(page) else page.convert("L")     # colour kept for the seal's sake
 
 
-def _ocr_source(src) -> OcrResult:
-    return ocr_image(load_page(src))
+def _ocr_source(src, timeout: float = 0) -> OcrResult:
+    return ocr_image(load_page(src), timeout=timeout)
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)    # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def ocr_many(sources: list, workers: int, progress: Progress | None = None, done_before: int = 0,
-             total: int | None = None) -> list[OcrResult]:
+             total: int | None = None, timeout: float = 0) -> list[OcrResult]:
     """OCR pages in parallel (one process a core), results in page order. A source is what
     `load_page` takes; each worker loads its own page. `progress(done, total)` hears of each page
-    finished, counted after `done_before` pages the caller read otherwise, of `total` pages."""
+    finished, counted after `done_before` pages the caller read otherwise, of `total` pages;
+    tesseract is stopped after `timeout` seconds a page (0: no limit)."""
     if not sources:
         return []
     total = total or done_before + len(sources)
@@ -227,11 +239,17 @@ def ocr_many(sources: list, workers: int, progress: Progress | None = None, done
     if workers <= 1 or len(sources) == 1:
         out = []
         for src in sources:
-            out.append(_ocr_source(src))
+            out.append(_ocr_source(src, timeout))
             tell(done_before + len(out), total)
         return out
-    with ProcessPoolExecutor(max_workers=min(workers, len(sources))) as pool:
-        futures = [pool.submit(_ocr_source, src) for src in sources]
-        for n, _ in enumerate(as_completed(futures), 1):
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(sources)), initializer=_die_with_parent)
+    try:
+        futures = [pool.submit(_ocr_source, src, timeout) for src in sources]
+        for n, f in enumerate(as_completed(futures), 1):
+            f.result()              # a failed page stops the file's other pages
             tell(done_before + n, total)
-        return [f.result() for f in futures]
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return [f.result() for f in futures]

@@ -57,6 +57,9 @@ def convert(path: Path, fmt: str, outdir: Path, timeout: float = TIMEOUT) -> Pat
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             raise IngestError(f"LibreOffice không chuyển đổi xong tệp trong {int(timeout)} giây", "timeout") from exc
+        except BaseException:       # the reading pool's page clock ran out: the converter stops too
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     out = outdir / f"input.{fmt}"

@@ -10,6 +10,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from .base import Page, ReadResult
 from .errors import IngestError
+from .limits import Limits, check_pages, render_dpi
 from .ocr import first_stamp, ocr_many
 from .pdf_annots import read_annotations, read_fields
 
@@ -90,26 +91,34 @@ def _open(path: Path):
         raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
 
 
-def _text_pass(pdf, annots: dict) -> tuple[list[str | None], list[int], dict[int, str]]:
+def _text_pass(pdf, annots: dict, limits: Limits,
+               progress=None) -> tuple[list[str | None], list[int], dict[int, str], dict[int, int]]:
     """Each page's text from its text layer, None for the pages to OCR (scans; scans whose text
-    layer is bad OCR, that layer kept aside in case the image reads worse)."""
+    layer is bad OCR, that layer kept aside in case the image reads worse), and the resolution
+    each page to OCR is rendered at within the pixel budget — known before any rendering.
+    `progress` hears of each text page (the reading pool's page clock starts again at each)."""
     texts: list[str | None] = []
     to_ocr: list[int] = []
     layers: dict[int, str] = {}
+    dpis: dict[int, int] = {}
+    total = len(pdf.pages)
     for i, page in enumerate(pdf.pages):
         try:
             own = page.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
             # a scan under a signer's block is still a scan: the page's own text decides
             if _usable(own) and not (_mostly_image(page) and bad_text_layer(own)):
                 texts.append(_page_text(page, annots[i].chars if i in annots else []))
+                if progress:
+                    progress(len(texts) - len(to_ocr), total)
                 continue
         except Exception as exc:
             raise IngestError("tệp PDF bị hỏng hoặc không đầy đủ", "corrupt") from exc
+        dpis[i] = render_dpi(page.width, page.height, DPI, limits, i + 1)
         texts.append(None)
         to_ocr.append(i)
         if _usable(own):
             layers[i] = own
-    return texts, to_ocr, layers
+    return texts, to_ocr, layers, dpis
 
 
 def _scanned_page(i: int, r, layer: str | None) -> Page:
@@ -122,7 +131,7 @@ def _scanned_page(i: int, r, layer: str | None) -> Page:
     return Page(i + 1, layer, "text", None, {"text_layer": "kept"})   # the image gave less
 
 
-def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
+def read(path: Path, mime: str, workers: int = 1, limits: Limits = Limits(), progress=None) -> ReadResult:
     try:
         annots = read_annotations(str(path))
     except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)
@@ -132,7 +141,8 @@ def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
         with pdf:
             if not pdf.pages:
                 raise IngestError("tệp PDF không có trang nào", "empty")
-            texts, to_ocr, layers = _text_pass(pdf, annots)
+            check_pages(len(pdf.pages), limits)
+            texts, to_ocr, layers, dpis = _text_pass(pdf, annots, limits, progress)
             try:
                 form_fields, signatures = read_fields(pdf.doc)
             except Exception:   # a broken form dictionary is no reason to refuse the text
@@ -146,8 +156,8 @@ def read(path: Path, mime: str, workers: int = 1, progress=None) -> ReadResult:
     done = len(texts) - len(to_ocr)
     if progress:
         progress(done, len(texts))   # the text pages are read: the scans follow
-    results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, DPI) for i in to_ocr], workers, progress,
-                                        done, len(texts))))
+    results = dict(zip(to_ocr, ocr_many([("pdf", str(path), i, dpis[i]) for i in to_ocr], workers, progress,
+                                        done, len(texts), limits.page_seconds)))
     pages = []
     for i, t in enumerate(texts):
         page = Page(i + 1, t, "text") if t is not None else _scanned_page(i, results[i], layers.get(i))

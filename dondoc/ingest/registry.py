@@ -14,9 +14,11 @@ from . import text as text_reader
 from .base import Child, ReadResult
 from .detect import detect
 from .errors import IngestError
+from .limits import Limits
 
 # (path, detected type, settings, progress): progress(pages read, pages) is called as pages are
 # read, for a scan's "trang 3/6"; readers of one-page kinds may ignore it
+Progress = Callable[[int, "int | None"], None]
 Reader = Callable[..., ReadResult]
 _REGISTRY: dict[str, Reader] = {}
 
@@ -26,9 +28,9 @@ def register(mimes, reader: Reader) -> None:
         _REGISTRY[m] = reader
 
 
-register(pdf_reader.MIMES, lambda p, m, s, progress=None: pdf_reader.read(p, m, s.workers, progress))
-register(image_reader.MIMES, lambda p, m, s, progress=None: image_reader.read(p, m, s.workers, progress))
-register(docx_reader.MIMES, lambda p, m, s, progress=None: docx_reader.read(p, m))
+register(pdf_reader.MIMES, lambda p, m, s, progress=None: pdf_reader.read(p, m, s.workers, Limits.of(s), progress))
+register(image_reader.MIMES, lambda p, m, s, progress=None: image_reader.read(p, m, s.workers, Limits.of(s), progress))
+register(docx_reader.MIMES, lambda p, m, s, progress=None: docx_reader.read(p, m, Limits.of(s)))
 register(text_reader.MIMES, lambda p, m, s, progress=None: text_reader.read(p, m))
 register(edxml_reader.MIMES, lambda p, m, s, progress=None: edxml_reader.read(p, m, s, read))   # attachments through this registry
 register(office_reader.MIMES, lambda p, m, s, progress=None: office_reader.read(p, m))
@@ -71,8 +73,10 @@ def reader_for(mime: str) -> Reader | None:
     return None
 
 
-def read(path: Path, settings: Settings, progress=None) -> ReadResult:
-    path = Path(path)
+def read(path: Path, settings: Settings, progress: Progress | None = None) -> ReadResult:
+    """Read a file in this process. Callers other than the reading pool go through
+    `pipeline.read_file`, which runs this in a pool process with memory and time limits."""
+    path = Path(path).resolve()
     size = path.stat().st_size
     if size == 0:
         raise IngestError("tệp rỗng (0 byte)", "empty")

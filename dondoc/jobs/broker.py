@@ -26,6 +26,8 @@ class Broker:
         # every minute, the index work writers could not do (the index was down) is retried
         from huey import crontab
         self.hueys["default"].periodic_task(crontab(minute="*"), name="drain_index")(self.drain_index)
+        # the daily check (database, index, files, jobs), run by the consumer of the default queue
+        self.hueys["default"].periodic_task(crontab(hour="2", minute="30"), name="daily_check")(self.daily_check)
 
     def drain_index(self) -> int:
         from ..search import outbox
@@ -34,6 +36,10 @@ class Broker:
         except Exception:
             log.warning("search index still unavailable; %d index jobs wait", outbox.pending(self.settings), exc_info=True)
             return 0
+
+    def daily_check(self) -> None:
+        from ..check import run
+        run(self.settings, fix=True)
 
     def wake(self, queue: str, job_id: int) -> None:
         self.hueys[queue].run_job(job_id)

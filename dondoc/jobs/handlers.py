@@ -21,9 +21,7 @@ def ingest(worker, job_id: int) -> None:
             worker.broker.wake("ocr", job_id)
         return
 
-    def report(done: int, total: int | None) -> None:
-        jq.progress(settings, job_id, done, total)
-    out = ingest_file(Path(path), settings, display_name=name, progress=report)
+    out = ingest_file(Path(path), settings, display_name=name, progress=jq.JobProgress(settings, job_id))
     message = "Đã có trong sổ (trùng nội dung)" if out.duplicate else f"{out.pages} trang, {out.tasks} nhiệm vụ"
     jq.finish(settings, job_id, worker.id, jq.DONE, message, document_id=out.document_id, sha256=out.sha256)
 

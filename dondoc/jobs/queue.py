@@ -53,6 +53,16 @@ def progress(settings: Settings, job_id: int, done: int, total: int | None) -> N
         s.execute(update(m.Job).where(m.Job.id == job_id).values(pages_done=done, pages_total=total, heartbeat_at=now()))
 
 
+class JobProgress:
+    """Pages done of a job, written from whichever process reads the file (picklable)."""
+
+    def __init__(self, settings: Settings, job_id: int):
+        self.settings, self.job_id = settings, job_id
+
+    def __call__(self, done: int, total: int | None) -> None:
+        progress(self.settings, self.job_id, done, total)
+
+
 def finish(settings: Settings, job_id: int, worker: str, state: str, message: str | None, *,
            document_id: int | None = None, result: dict | None = None, sha256: str | None = None) -> None:
     """The job's outcome, written only while `worker` still holds it (a job taken back from a

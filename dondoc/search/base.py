@@ -14,6 +14,29 @@ from ..nlp.fold import fold
 # One indexed dispatch with its tasks, as `documents.dispatch_doc` builds it (JSON-ready).
 DispatchDoc = dict[str, Any]
 
+MAX_QUERY_CHARS = 300      # a search box, not a document: longer queries cost seconds and mean nothing
+MAX_QUERY_TERMS = 20
+
+
+class SearchUnavailable(Exception):
+    """The index does not answer. The register is safe; the user is told to try again."""
+    message = "Chỉ mục tìm kiếm hiện không phản hồi; dữ liệu vẫn được lưu an toàn. Vui lòng thử lại sau ít phút."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QueryTooLong(ValueError):
+    pass
+
+
+def check_query(text: str) -> None:
+    """Refuse a query too long or with too many words, before any index sees it."""
+    if len(text or "") > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"câu tìm quá dài ({len(text)} ký tự, tối đa {MAX_QUERY_CHARS})")
+    if len(raw_terms(text)) > MAX_QUERY_TERMS:
+        raise QueryTooLong(f"câu tìm có quá nhiều từ ({len(raw_terms(text))}, tối đa {MAX_QUERY_TERMS})")
+
 
 @dataclass
 class Query:
@@ -68,6 +91,8 @@ class SearchBackend(Protocol):
         """Tasks matching `q`; `agency_names` are the canonical names `q.agency` stands for."""
     def search_dispatches(self, q: Query) -> Results:
         """Dispatches matching `q` (text, issuer, issue date)."""
+    def indexed(self) -> dict[int, set[int]]:
+        """What the index holds: dispatch id -> its task ids (for `dondoc check`)."""
 
 
 # -- shared helpers ----------------------------------------------------------------------------

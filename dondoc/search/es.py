@@ -127,6 +127,16 @@ class EsBackend:
         helpers.bulk(self.es, actions, refresh="wait_for", max_retries=BULK_RETRIES, initial_backoff=BULK_BACKOFF,
                      max_backoff=BULK_MAX_BACKOFF, raise_on_error=False)
 
+    def indexed(self) -> dict[int, set[int]]:
+        """What the index holds: dispatch id -> its task ids (for `dondoc check`)."""
+        self.ensure()
+        self.es.indices.refresh(index=[self.tasks_alias, self.disp_alias])
+        out: dict[int, set[int]] = {int(h["_id"]): set() for h in
+                                    helpers.scan(self.es, index=self.disp_alias, query={"query": {"match_all": {}}}, _source=False)}
+        for h in helpers.scan(self.es, index=self.tasks_alias, query={"query": {"match_all": {}}}, _source=["dispatch_id"]):
+            out.setdefault(int(h["_source"]["dispatch_id"]), set()).add(int(h["_id"]))
+        return out
+
     def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
         """Fill new indices, then move both aliases in one request and drop the old indices."""
         self.put_templates()

@@ -12,7 +12,7 @@ from ..storage import models as m
 from ..storage.db import session_scope
 from . import outbox
 from .backends import backend
-from .base import Query, Results
+from .base import Query, Results, SearchUnavailable, check_query
 from .documents import load_dispatches
 
 
@@ -35,13 +35,37 @@ def agency_named(session, settings: Settings, written: str) -> m.Agency | None:
     return session.scalars(select(m.Agency).where(m.Agency.name.in_(resolve_agency(settings, written)))).first()
 
 
+def _unavailable(exc: Exception) -> bool:
+    """An error of the index being down or unreachable (not of a bad query)."""
+    try:
+        from elasticsearch import ApiError, ConnectionError as EsConnectionError, TransportError
+        if isinstance(exc, (EsConnectionError, TransportError)) or (isinstance(exc, ApiError) and exc.status_code >= 500):
+            return True
+    except ImportError:
+        pass
+    from sqlalchemy.exc import OperationalError
+    return isinstance(exc, (ConnectionError, TimeoutError, OperationalError))
+
+
 def search_tasks(settings: Settings, q: Query) -> Results:
+    check_query(q.text)
     names = resolve_agency(settings, q.agency) if q.agency else None
-    return backend(settings).search_tasks(q, names)
+    try:
+        return backend(settings).search_tasks(q, names)
+    except Exception as exc:
+        if _unavailable(exc):
+            raise SearchUnavailable() from exc
+        raise
 
 
 def search_dispatches(settings: Settings, q: Query) -> Results:
-    return backend(settings).search_dispatches(q)
+    check_query(q.text)
+    try:
+        return backend(settings).search_dispatches(q)
+    except Exception as exc:
+        if _unavailable(exc):
+            raise SearchUnavailable() from exc
+        raise
 
 
 def reindex(settings: Settings) -> int:

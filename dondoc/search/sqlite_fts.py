@@ -141,6 +141,15 @@ class SqliteBackend:
         with self.engine.begin() as c:
             self._delete(c, dispatch_ids, self._next_generation(c))
 
+    def indexed(self) -> dict[int, set[int]]:
+        """What the index holds: dispatch id -> its task ids (for `dondoc check`)."""
+        self.ensure()
+        with self.engine.connect() as c:
+            out: dict[int, set[int]] = {i: set() for (i,) in c.execute(sql("SELECT id FROM s_dispatch"))}
+            for tid, did in c.execute(sql("SELECT id, dispatch_id FROM s_task")):
+                out.setdefault(did, set()).add(tid)
+        return out
+
     def rebuild(self, dispatches: Iterable[DispatchDoc]) -> int:
         """A new set of tables filled beside the live one, swapped in one transaction: readers
         see the old index until the commit, then the new one (with a new epoch, so every process

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -49,6 +49,8 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
         app.config.update(test_config)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import security
+    security.init_app(app)
     from . import db
     app.teardown_appcontext(db.close)
     from ..jobs.worker import Worker
@@ -61,6 +63,8 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
+        if request.path.startswith("/api/"):
+            return jsonify(error="Thiếu hoặc sai mã CSRF (tiêu đề X-CSRFToken) cho thao tác ghi bằng phiên đăng nhập."), 400
         return render_template("error.html", message="Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ (CSRF). Vui lòng tải lại trang."), 400
 
     @app.errorhandler(413)

@@ -1,5 +1,7 @@
 """The JSON API for other office systems: tasks, dispatches, agencies, status updates, described
-by OpenAPI at /api/openapi.json. Authenticated by the web session or HTTP Basic."""
+by OpenAPI at /api/openapi.json. Authenticated by a per-user API token (`Authorization: Bearer`,
+revoked by an admin), HTTP Basic, or the web session; a write with the session cookie needs the
+CSRF token (`X-CSRFToken`), as the site's own forms do."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -12,26 +14,32 @@ from sqlalchemy import select
 
 from ..edxml.outbox import sync as edxml_sync
 from ..export import dispatch_dict, task_dict
-from ..search.base import Query
+from ..search.base import Query, SearchUnavailable
 from ..search import outbox
 from ..search.service import search_dispatches, search_tasks
 from ..domain import Status, classify
 from ..storage import models as m
 from ..tracking.scope import AGENCY_STAFF
 from ..tracking.status import set_status
-from .auth import WebUser, check_login, current_scope, task_in_scope
+from . import csrf
+from .auth import Throttled, WebUser, check_login, current_scope, task_in_scope, token_user
 from .db import session
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def api_user() -> WebUser | None:
-    if current_user.is_authenticated:
-        return current_user
+    """The caller; a cookie session writing without the CSRF token is refused (CSRFError)."""
     auth = request.authorization
+    if auth and auth.type == "bearer":
+        return token_user(session(), auth.token or "")
     if auth and auth.type == "basic":
         u = check_login(session(), auth.username or "", auth.password or "")
         return WebUser(u) if u else None
+    if current_user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        return current_user
     return None
 
 
@@ -39,9 +47,12 @@ def api_auth(*roles):
     def deco(view):
         @wraps(view)
         def wrapped(*a, **kw):
-            u = api_user()
+            try:
+                u = api_user()
+            except Throttled as exc:
+                return jsonify(error=str(exc)), 429
             if u is None:
-                return jsonify(error="Cần đăng nhập (phiên hoặc HTTP Basic)."), 401, {"WWW-Authenticate": 'Basic realm="dondoc"'}
+                return jsonify(error="Cần đăng nhập (khóa API, HTTP Basic hoặc phiên)."), 401, {"WWW-Authenticate": 'Basic realm="dondoc"'}
             if roles and not u.can(*roles):
                 return jsonify(error="Không đủ quyền."), 403
             request.api_user = u
@@ -58,6 +69,11 @@ def _date_arg(name):
 @bp.errorhandler(ValueError)
 def bad_value(e):
     return jsonify(error=f"Tham số không hợp lệ: {e}"), 400
+
+
+@bp.errorhandler(SearchUnavailable)
+def index_down(e):
+    return jsonify(error=str(e)), 503, {"Retry-After": "30"}
 
 
 @bp.get("/tasks")
@@ -162,8 +178,9 @@ def openapi():
     spec = {
         "openapi": "3.0.3",
         "info": {"title": "dondoc API", "version": "1", "description": "Sổ theo dõi nhiệm vụ được giao trong văn bản."},
-        "components": {"securitySchemes": {"basic": {"type": "http", "scheme": "basic"}}},
-        "security": [{"basic": []}],
+        "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"},
+                                            "basic": {"type": "http", "scheme": "basic"}}},
+        "security": [{"token": []}, {"basic": []}],
         "paths": {
             "/api/tasks": {"get": op("Tìm nhiệm vụ", task_params)},
             "/api/tasks/{id}": {"get": {**op("Một nhiệm vụ và lịch sử"), "parameters": path_id},

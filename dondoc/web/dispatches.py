@@ -22,6 +22,7 @@ from ..search import outbox
 from ..storage import models as m
 from .auth import current_scope, roles_required
 from .db import session
+from .security import download
 
 bp = Blueprint("dispatches", __name__)
 
@@ -155,7 +156,7 @@ def _document_in_scope(doc_id: int) -> m.Document:
 def original(doc_id: int):
     doc = _document_in_scope(doc_id)
     settings = current_app.config["DONDOC"]
-    return send_file(settings.data_dir / doc.stored_path, mimetype=doc.mime, download_name=doc.filename)
+    return download(settings.data_dir / doc.stored_path, doc.mime, doc.filename)
 
 
 @bp.route("/dispatches/<int:doc_id>/children/<int:n>")
@@ -167,16 +168,17 @@ def child(doc_id: int, n: int):
     if not 0 <= n < len(children) or not children[n].get("stored_path"):
         abort(404)
     c = children[n]
-    return send_file(current_app.config["DONDOC"].data_dir / c["stored_path"], mimetype=c.get("mime"),
-                     download_name=c.get("name"), as_attachment=True)
+    return download(current_app.config["DONDOC"].data_dir / c["stored_path"], c.get("mime"), c.get("name") or f"dinh-kem-{n}")
 
 
 @bp.route("/dispatches/<int:doc_id>/pages/<int:n>.png")
 @login_required
 def page_image(doc_id: int, n: int):
-    """The page as an image, for reviewing a scan beside its text."""
+    """The page as an image, for reviewing a scan beside its text (drawn in the reading pool,
+    within its limits: the web server never opens a stored file itself)."""
     import io
-    from PIL import Image
+    from ..ingest.errors import IngestError
+    from ..ingest.pool import pool_for
     doc = _document_in_scope(doc_id)
     settings = current_app.config["DONDOC"]
     path, kind = settings.data_dir / doc.stored_path, doc.kind
@@ -184,26 +186,15 @@ def page_image(doc_id: int, n: int):
         c = next((c for c in doc.children or [] if n in (c.get("pages") or []) and c.get("stored_path")), None) or abort(404)
         page = next((p for p in doc.pages if p.number == n), None) or abort(404)
         path, kind, n = settings.data_dir / c["stored_path"], (c.get("metadata") or {}).get("kind"), (page.meta or {}).get("page", 1)
-    buf = io.BytesIO()
-    if kind == "pdf":
-        import pdfplumber
-        with pdfplumber.open(path) as pdf:
-            if not 1 <= n <= len(pdf.pages):
-                abort(404)
-            pdf.pages[n - 1].to_image(resolution=110).original.save(buf, "PNG")
-    elif kind == "image":
-        from PIL import ImageSequence
-        with Image.open(path) as im:
-            frames = list(ImageSequence.Iterator(im))
-            if not 1 <= n <= len(frames):
-                abort(404)
-            f = frames[n - 1].convert("RGB")
-            f.thumbnail((1200, 1700))
-            f.save(buf, "PNG")
-    else:
+    if kind not in ("pdf", "image"):
         abort(404)
-    buf.seek(0)
-    return send_file(buf, mimetype="image/png")
+    try:
+        png = pool_for(settings).render(path, kind, n, settings)
+    except IngestError as exc:
+        if exc.code == "missing":
+            abort(404)
+        return render_template("error.html", message=f"Không hiển thị được trang {n}: {exc.message}."), 422
+    return send_file(io.BytesIO(png), mimetype="image/png")
 
 
 def _names(value: str) -> list[str]:

@@ -15,7 +15,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, sessionmaker
 
-from ..search.base import Query
+from ..search.base import Query, QueryTooLong, Results, SearchUnavailable
 from ..search.service import search_tasks
 from ..storage import models as m
 from ..storage.db import engine_for
@@ -52,7 +52,14 @@ def search():
         flash("Ngày tháng không hợp lệ (dạng YYYY-MM-DD).", "error")
         q = Query()
     q.within = current_scope().search_names()
-    res = search_tasks(current_app.config["DONDOC"], q)
+    try:
+        res = search_tasks(current_app.config["DONDOC"], q)
+    except QueryTooLong as exc:
+        flash(f"Không tìm được: {exc}.", "error")
+        return render_template("search.html", q=Query(), res=Results(0, [], {}), args={}), 400
+    except SearchUnavailable as exc:
+        flash(str(exc), "error")
+        return render_template("search.html", q=q, res=Results(0, [], {}), args=request.args), 503
     return render_template("search.html", q=q, res=res, args=request.args)
 
 
@@ -106,8 +113,8 @@ def agency(agency_id: int):
     from ..digest.ics import token
     secret = current_app.config["SECRET_KEY"]
     ics = url_for("reports.agency_ics", agency_id=a.id, token=token(secret, f"agency:{a.id}"), _external=True)
-    my_ics = url_for("reports.user_ics", user_id=int(current_user.id), token=token(secret, f"user:{current_user.id}"), _external=True)
-    subscribed = db.scalar(select(m.Subscription).where(m.Subscription.user_id == int(current_user.id), m.Subscription.agency_id == a.id)) is not None
+    my_ics = url_for("reports.user_ics", user_id=current_user.user_id, token=token(secret, f"user:{current_user.user_id}"), _external=True)
+    subscribed = db.scalar(select(m.Subscription).where(m.Subscription.user_id == current_user.user_id, m.Subscription.agency_id == a.id)) is not None
     return render_template("agency.html", a=a, counts=counts, lists=lists, on_time=on_time, upcoming=upcoming,
                            successor=successor, ics=ics, my_ics=my_ics, subscribed=subscribed, soon_days=soon_days)
 
@@ -245,7 +252,7 @@ def subscribe(agency_id: int):
     a = db.get(m.Agency, agency_id) or abort(404)
     if not current_scope().holds_agency(a.id):
         abort(404)
-    uid = int(current_user.id)
+    uid = current_user.user_id
     row = db.scalar(select(m.Subscription).where(m.Subscription.user_id == uid, m.Subscription.agency_id == a.id))
     if row:
         db.delete(row)

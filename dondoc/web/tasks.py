@@ -19,6 +19,7 @@ from ..tracking.status import complete_occurrence, extend_deadline, proposed_evi
 from ..tracking.workdays import working_calendar
 from .auth import roles_required, task_in_scope
 from .db import session
+from .security import download
 
 bp = Blueprint("tasks", __name__)
 EVIDENCE_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".docx", ".txt", ".xlsx", ".doc", ".xls"}
@@ -114,4 +115,6 @@ def evidence(task_id: int):
     t = task_in_scope(task_id)
     if not t.evidence_path:
         abort(404)
-    return send_file(current_app.config["DONDOC"].data_dir / t.evidence_path, as_attachment=True)
+    import mimetypes
+    path = current_app.config["DONDOC"].data_dir / t.evidence_path
+    return download(path, mimetypes.guess_type(path.name)[0], f"minh-chung-{t.id}{path.suffix}")

@@ -15,7 +15,6 @@ import tempfile
 import threading
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import psutil

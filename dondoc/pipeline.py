@@ -277,10 +277,9 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
     otherwise a clerk confirms them after review. `progress(done, total)` hears of each page read."""
     path = Path(path)
     sha = sha256_of(path) if path.stat().st_size else ""
-    if sha:
-        found = _existing(settings, path, sha)
-        if found is not None:
-            return found
+    found = _existing(settings, path, sha) if sha else None
+    if found is not None:
+        return found
     result = read_file(path, settings, progress)
     envelope = result.metadata.get("edxml")      # an edXML message: its envelope's header
     if envelope:
@@ -321,27 +320,37 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                                     dispatch_id=disp.id, sha256=sha)
         log.debug("stored %s as document %s: %d pages, %d tasks", path, outcome.document_id, outcome.pages, outcome.tasks)
     except IntegrityError:
-        # the same file (or edXML message) stored meanwhile by another process, two ingests at
-        # once: theirs is the one kept, original included
-        found = _existing(settings, path, sha) if sha else None
-        if found is not None:
-            return found              # same bytes: the stored files are the same ones, kept
-        for r in created:
-            (settings.data_dir / r).unlink(missing_ok=True)
-        first = _delivered_before(path, envelope, settings) if envelope else None
+        first = _stored_meanwhile(path, sha, envelope, created, settings)
         if first is None:
             raise
         return first
     except BaseException:
-        if not (sha and _existing(settings, path, sha)):   # a file another ingest stored is theirs
-            for r in created:
-                (settings.data_dir / r).unlink(missing_ok=True)
+        _discard(path, sha, created, settings)
         raise
     if index:
         outbox.drain_quietly(settings)
     if envelope:
         edxml_outbox.sync(settings, [outcome.dispatch_id])
     return outcome
+
+
+def _stored_meanwhile(path: Path, sha: str, envelope: dict | None, created: list[Path],
+                      settings: Settings) -> IngestOutcome | None:
+    """The same file (or edXML message) stored meanwhile by another process, two ingests at
+    once: theirs is the one kept, original included."""
+    found = _existing(settings, path, sha) if sha else None
+    if found is not None:
+        return found              # same bytes: the stored files are the same ones, kept
+    for r in created:
+        (settings.data_dir / r).unlink(missing_ok=True)
+    return _delivered_before(path, envelope, settings) if envelope else None
+
+
+def _discard(path: Path, sha: str, created: list[Path], settings: Settings) -> None:
+    """A failed write removes the files it stored, unless another ingest stored the same file."""
+    if not (sha and _existing(settings, path, sha)):
+        for r in created:
+            (settings.data_dir / r).unlink(missing_ok=True)
 
 
 def _delivered_before(path: Path, envelope: dict, settings: Settings) -> IngestOutcome | None:

@@ -4,7 +4,6 @@ Vietnamese message), never a traceback. Hypothesis with a fixed seed, so every r
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings as hsettings, strategies as st

@@ -14,7 +14,7 @@ from docx.table import Table
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .limits import Limits, check_xml_parts, check_zip
+from .limits import DEFAULT, Limits, check_xml_parts, check_zip
 from .vnlegacy import decode_tcvn3, decode_vni
 
 MIMES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",)
@@ -149,7 +149,7 @@ def document_text(d: docx.document.Document) -> str:
     return "\n".join(lines)
 
 
-def read(path: Path, mime: str, limits: Limits = Limits()) -> ReadResult:
+def read(path: Path, mime: str, limits: Limits = DEFAULT) -> ReadResult:
     check_zip(path, limits)          # a zip bomb is refused before anything is inflated
     check_xml_parts(path)            # and an XML entity bomb before lxml parses it
     try:

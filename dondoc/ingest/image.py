@@ -7,13 +7,13 @@ from PIL import Image, UnidentifiedImageError
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .limits import Limits, check_image, check_pages
+from .limits import DEFAULT, Limits, check_image, check_pages
 from .ocr import first_stamp, ocr_many
 
 MIMES = ("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/webp")
 
 
-def read(path: Path, mime: str, workers: int = 1, limits: Limits = Limits(), progress=None) -> ReadResult:
+def read(path: Path, mime: str, workers: int = 1, limits: Limits = DEFAULT, progress=None) -> ReadResult:
     try:
         with Image.open(path) as im:
             frames = getattr(im, "n_frames", 1)

@@ -32,6 +32,9 @@ class Limits:
                    memory_mb=settings.reader_memory_mb, page_seconds=settings.page_seconds)
 
 
+DEFAULT = Limits()
+
+
 def check_pages(n: int | None, limits: Limits) -> None:
     if n is not None and n > limits.max_pages:
         raise IngestError(f"tệp có {n} trang, quá giới hạn {limits.max_pages} trang (DONDOC_MAX_PAGES)", "too_many_pages")

@@ -10,7 +10,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 
 from .base import Page, ReadResult
 from .errors import IngestError
-from .limits import Limits, check_pages, render_dpi
+from .limits import DEFAULT, Limits, check_pages, render_dpi
 from .ocr import first_stamp, ocr_many
 from .pdf_annots import read_annotations, read_fields
 
@@ -131,7 +131,7 @@ def _scanned_page(i: int, r, layer: str | None) -> Page:
     return Page(i + 1, layer, "text", None, {"text_layer": "kept"})   # the image gave less
 
 
-def read(path: Path, mime: str, workers: int = 1, limits: Limits = Limits(), progress=None) -> ReadResult:
+def read(path: Path, mime: str, workers: int = 1, limits: Limits = DEFAULT, progress=None) -> ReadResult:
     try:
         annots = read_annotations(str(path))
     except Exception:   # pdfium refuses what pdfplumber may still read (or report clearly below)

@@ -41,7 +41,7 @@ def populate(settings, n_tasks: int) -> None:
                      "kind": "text", "size": len(d["text"]), "stored_path": "-"})
         disps.append({"id": d["id"], "document_id": d["id"], "number": d["number"], "issued": date.fromisoformat(d["issued"]),
                       "issuer": d["issuer"], "kind": d["kind"], "subject": d["subject"], "recipients": [], "cites": [],
-                      "warnings": [], "text": d["text"], "confirmed": True})
+                      "warnings": [], "text": d["text"], "review": "confirmed"})
         for i, t in enumerate(d["tasks"], 1):
             tasks.append({"id": t["id"], "dispatch_id": d["id"], "seq": i, "text": t["text"], "status": t["status"],
                           "completed_on": date.fromisoformat(t["deadlines"][0]) if t["status"] == Status.DONE and t["deadlines"] else None,

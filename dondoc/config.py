@@ -11,6 +11,8 @@ Keys (environment / file):
   DONDOC_MAX_FILE_MB   max_file_mb      larger files are refused (default 50)
   DONDOC_DUE_SOON_DAYS due_soon_days    a task within its deadline is "sắp đến hạn" this many days ahead (default 7)
   DONDOC_OCR_WORKERS   ocr_workers      parallel OCR processes (default: all cores)
+  DONDOC_OFFICE_LOCALITY office_locality the office's own province ("tỉnh Lâm Đồng"): its bodies come first
+                       when an initialism such as STC fits every province's
   DONDOC_SMTP_HOST, _PORT, _SECURITY (none|starttls|ssl), _USER, _PASSWORD, _CAFILE, DONDOC_MAIL_FROM
                        smtp_* / mail_from  where digests are sent; _CAFILE trusts an office's own CA
   DONDOC_EDXML_OUTBOX  edxml_outbox     folder the edXML gateway sends status messages from
@@ -84,6 +86,7 @@ class Settings:
     login_account_limit: int = 5     # wrong passwords for one account within the window
     login_address_limit: int = 20    # wrong passwords from one address within the window
     login_window_minutes: int = 15
+    office_locality: str = ""
 
     @property
     def db_url(self) -> str:

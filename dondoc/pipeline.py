@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from . import agency_proposals
 from .config import Settings
 from .edxml import intake as edxml_intake
 from .edxml import outbox as edxml_outbox
@@ -31,6 +32,7 @@ from .nlp.record import Dispatch as Record
 from .search import outbox
 from .storage import models as m
 from .storage.db import session_scope
+from .tracking import register
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"pdf": ".pdf", "image": "", "docx": ".docx", "text": ".txt", "edxml": ".edxml", "doc": ".doc",
@@ -161,30 +163,50 @@ def agency_for(session: Session, name: str, cache: dict | None = None) -> m.Agen
     return ag
 
 
+def marks_of(rec: Record) -> list[list]:
+    """The agencies and deadlines extraction found, as offsets into the stored text:
+    [start, end, "agency" | "deadline", canonical name | ISO date | the event awaited]."""
+    out = {(s, e, "agency", a.canonical) for a in rec.agencies for s, e in a.spans}
+    out |= {(dl.span[0], dl.span[1], "deadline", dl.date or dl.condition or dl.source)
+            for t in rec.tasks for dl in t.deadlines if dl.span}
+    return [list(x) for x in sorted(out)]
+
+
 def store_record(session: Session, doc: m.Document, rec: Record) -> m.Dispatch:
     d = m.Dispatch(
         number=rec.number, issued=date.fromisoformat(rec.issued) if rec.issued else None, place=rec.place,
         issuer=rec.issuer, issuer_parent=rec.issuer_parent, kind=rec.kind, subject=rec.subject,
         recipients=rec.recipients, signer_name=rec.signer.name, signer_title=rec.signer.title,
-        cites=[c.__dict__ for c in rec.cites], warnings=rec.warnings, text=rec.text,
+        cites=[c.__dict__ for c in rec.cites], warnings=rec.warnings, text=rec.text, marks=marks_of(rec),
     )
     doc.dispatch = d
     cache: dict = {}
+    # names an admin rejected as not being bodies are not attached again
+    refused = agency_proposals.rejected(session, [n for t in rec.tasks for n in (*t.lead, *t.support)])
     for i, t in enumerate(rec.tasks, 1):
-        task = m.Task(seq=i, text=t.text, span_start=t.span[0], span_end=t.span[1])
+        task = m.Task(seq=i, text=t.text, span_start=t.span[0], span_end=t.span[1], confidence=t.confidence,
+                      lead_source=t.evidence or None, reason=t.reason or None)
         for role, names in (("lead", t.lead), ("support", t.support)):
             for name in dict.fromkeys(names):
-                task.agencies.append(m.TaskAgency(agency=agency_for(session, name, cache), role=role))
+                if name not in refused:
+                    task.agencies.append(m.TaskAgency(agency=agency_for(session, name, cache), role=role))
         seen = set()
         for dl in t.deadlines:
-            key = (dl.date, dl.kind)
+            key = (dl.date, dl.kind, dl.condition)
             if key in seen:
                 continue
             seen.add(key)
             due = date.fromisoformat(dl.date) if dl.date else None
-            task.deadlines.append(m.Deadline(due=due, original_due=due, source=dl.source, kind=dl.kind, rule=dl.rule))
+            task.deadlines.append(m.Deadline(due=due, original_due=due, source=dl.source, kind=dl.kind, rule=dl.rule,
+                                             condition=dl.condition, span_start=dl.span[0] if dl.span else None,
+                                             span_end=dl.span[1] if dl.span else None))
         d.tasks.append(task)
     restore_copy(d)
+    session.flush()
+    for name in dict.fromkeys(rec.proposed_agencies):
+        if name not in refused:
+            agency_proposals.propose(session, name, agency_proposals.Source.EXTRACTION, detail=doc.filename,
+                                     dispatch_id=d.id, agency=cache.get(name))
     return d
 
 
@@ -303,9 +325,10 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
             if envelope:
                 rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope, agency_for)
             disp = store_record(s, doc, rec)
-            disp.confirmed = confirm
             if envelope:
                 edxml_intake.store(s, doc, disp, envelope, alternatives)
+            if confirm:
+                register.confirm(s, disp, "hệ thống", settings.timezone)
             s.flush()
             warnings = list(envelope.get("problems", [])) if envelope else []
             same = same_number_and_issuer(s, disp)

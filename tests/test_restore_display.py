@@ -87,7 +87,9 @@ def test_review_and_task_pages_show_the_restored_text_marked_as_restored(setting
 def test_digests_exports_and_the_index_carry_the_restored_task_text(settings):
     from dondoc.digest.build import build
     from dondoc.search.documents import dispatch_doc
-    from dondoc.web.reports import register_rows
+    from dondoc.tracking.books import tracked_tasks
+    from dondoc.web.reports import TASK_COLUMNS, task_rows
+    text = [c.title for c in TASK_COLUMNS].index("Nhiệm vụ")
     out = ingest_file(STRIPPED, settings, index=False, confirm=True)
     with session_scope(settings) as s:
         for a in s.scalars(select(m.Agency)):
@@ -97,7 +99,7 @@ def test_digests_exports_and_the_index_carry_the_restored_task_text(settings):
         restored = {t.text_restored for t in d.tasks}
         items = [i.text for dg in build(s, date(2026, 5, 4), 7) for i in dg.overdue + dg.due_soon]
         assert items and set(items) <= restored
-        assert {row[5] for row in register_rows(s, date(2026, 5, 4))} <= restored
+        assert {row[text] for row in task_rows(tracked_tasks(s), date(2026, 5, 4))} <= restored
         doc = dispatch_doc(d)
         assert {t["text"] for t in doc["tasks"]} == restored and doc["text"] == d.text_restored
         assert doc["folded"] == fold(d.text)

@@ -55,7 +55,7 @@ def register(request, tmp_path_factory):
 def _filled(s):
     upgrade(s)
     for f in FILES:
-        ingest_file(f, s)
+        ingest_file(f, s, confirm=True)      # under tracking: only confirmed tasks are indexed
     with session_scope(s) as sess:
         t = sess.scalar(select(m.Task).where(m.Task.text.like("Giao Sở LĐTBXH đầu mối%")))
         t.status = Status.DONE
@@ -199,7 +199,7 @@ def test_index_down_then_back(register, tmp_path):
     extra.write_text("Kính gửi: Sở Tư pháp\n\n1. Sở Tư pháp tổng hợp, báo cáo kết quả rà soát văn bản trước ngày 30/6/2024.\n", encoding="utf-8")
     _es("halt")
     try:
-        out = ingest_file(extra, register)        # the database takes it while the index is down
+        out = ingest_file(extra, register, confirm=True)   # the database takes it while the index is down
         assert out.document_id and outbox.pending(register) >= 1
     finally:
         _es("resume")

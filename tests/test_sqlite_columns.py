@@ -28,7 +28,7 @@ def register(tmp_path):
     s = config.load(data_dir=tmp_path, search_backend="sqlite")
     upgrade(s)
     for f in sorted((CORPUS / "seeds").glob("*.txt")):
-        ingest_file(f, s)
+        ingest_file(f, s, confirm=True)      # under tracking: only confirmed tasks are indexed
     return s
 
 

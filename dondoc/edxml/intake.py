@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import agency_proposals
+from ..domain.register import urgency_of
 from ..nlp.agency import gazetteer
 from ..nlp.fold import fold_key
 from ..nlp.record import Dispatch as Record
@@ -151,9 +153,14 @@ def store(session: Session, doc: m.Document, disp: m.Dispatch, header: dict, alt
                 t.deadlines.append(m.Deadline(due=disp.due_date, original_due=disp.due_date, kind="absolute",
                                               source="hạn xử lý trong gói tin edXML (DueDate)"))
     disp.warnings = [*header.get("warnings", []), *header.get("problems", []), *disp.warnings]
+    disp.urgency = urgency_of(header.get("priority")) or disp.urgency
+    sender = header.get("sender") or {}
+    if sender.get("name") and sender_agency(session, sender)[1] is None:
+        # a sender the agency list does not know is put before its admin, like any unknown body
+        agency_proposals.propose(session, sender["name"], agency_proposals.Source.EDXML, detail=sender.get("id"),
+                                 dispatch_id=disp.id)
     if not header.get("message_id"):
         return None
-    sender = header.get("sender") or {}
     me = (header.get("recipients") or [{}])[0]
     row = m.EdxmlMessage(message_id=header["message_id"][:300], document=doc, document_ref=header.get("document_id"),
                          sender_id=sender.get("id"), sender_name=sender.get("name"), recipient_id=me.get("id"),

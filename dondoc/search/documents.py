@@ -18,8 +18,10 @@ def _folded(original: str, restored: str | None) -> str:
 
 
 def dispatch_doc(d: m.Dispatch) -> dict:
+    """A dispatch's document and its tasks' documents. Only the tasks of a confirmed dispatch are
+    obligations: the tasks of one pending review (or refused) are not in the task index at all."""
     tasks = []
-    for t in d.tasks:
+    for t in (d.tasks if d.confirmed else []):
         dues = [x.due.isoformat() for x in t.deadlines if x.due]
         due = current_due(t.deadlines)     # the period not yet done, not simply the first
         tasks.append({

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .. import agency_names
 from ..config import Settings
 from ..nlp.agency import gazetteer
 from ..nlp.fold import fold_key
@@ -18,7 +19,8 @@ from .documents import load_dispatches
 
 def resolve_agency(settings: Settings, written: str) -> list[str]:
     """Canonical names an agency filter stands for: `Sở LĐTBXH`, `so lao dong...` and the full
-    name all resolve to the same; a name stored under an alias resolves to its agency."""
+    name all resolve to the same; a name stored under an alias resolves to its agency; an
+    initialism (`STC`, `BYT`) stands for every body it fits (agency_names)."""
     names = []
     canon = gazetteer().canonical(written)
     names.append(canon)
@@ -27,6 +29,9 @@ def resolve_agency(settings: Settings, written: str) -> list[str]:
             a = s.scalar(select(m.AgencyAlias).where(m.AgencyAlias.key == key))
             if a is not None and a.agency.name not in names:
                 names.append(a.agency.name)
+        for n in agency_names.candidates(s, written, settings.office_locality).names:
+            if n not in names:
+                names.append(n)
     return names
 
 

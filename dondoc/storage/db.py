@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings
+from . import versions  # noqa: F401  (its listener marks every record a history event changes)
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -7,10 +7,12 @@ from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Intege
                         UniqueConstraint)
 from sqlalchemy import event
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.orm.attributes import NEVER_SET, NO_VALUE
 
-from ..domain import Status
+from ..domain import Review, Status
+from ..domain.register import Secrecy, Urgency
 
 
 def utcnow() -> datetime:
@@ -19,6 +21,20 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     pass
+
+
+class Versioned:
+    """An editable record. `version` counts its saves: SQLAlchemy writes a row only where the
+    version is still the one it read, and a form or an API call carrying an older version is
+    refused (storage.versions) with who saved last, when and what they changed."""
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    updated_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    change_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version}
 
 
 class Document(Base):
@@ -60,7 +76,7 @@ class Page(Base):
     document: Mapped[Document] = relationship(back_populates="pages")
 
 
-class Agency(Base):
+class Agency(Versioned, Base):
     """A body that owes or receives work, by its canonical full name."""
     __tablename__ = "agencies"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,9 +99,11 @@ class AgencyAlias(Base):
     agency: Mapped[Agency] = relationship(back_populates="aliases")
 
 
-class Dispatch(Base):
-    """The record extracted from a document (and corrected by a clerk)."""
+class Dispatch(Versioned, Base):
+    """The record extracted from a document (and corrected by a clerk), and its line in the
+    office's register of incoming documents (NĐ 30/2020, appendix IV)."""
     __tablename__ = "dispatches"
+    __table_args__ = (UniqueConstraint("arrival_year", "arrival_number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), unique=True)
     number: Mapped[str | None] = mapped_column(String(120), index=True, nullable=True)
@@ -106,20 +124,61 @@ class Dispatch(Base):
     text_restored: Mapped[str | None] = mapped_column(Text, nullable=True)
     restored_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)   # stripped | garbled
     restored_map: Mapped[list | None] = mapped_column(JSON, nullable=True)
-    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     # where an edXML envelope's header won over what extraction read on the page: {field: what
     # extraction read}, shown beside the field at review
     header_alternatives: Mapped[dict] = mapped_column(JSON, default=dict)
     # the time limit the sender set for handling it (an edXML envelope's DueDate)
     due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # agencies and deadlines found by extraction: [start, end, "agency" | "deadline", title],
+    # character offsets into `text`, rendered by the review page as stored
+    marks: Mapped[list] = mapped_column(JSON, default=list)
+    # pending until a clerk confirms it into tracking (or refuses it)
+    review: Mapped[str] = mapped_column(String(20), default=Review.PENDING, server_default=Review.PENDING.value,
+                                        index=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    refusal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the register: số đến is the office's own sequence of the year, given at registration
+    arrival_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    arrival_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    arrival_date: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    urgency: Mapped[str] = mapped_column(String(20), default=Urgency.NORMAL, server_default=Urgency.NORMAL.value)
+    secrecy: Mapped[str] = mapped_column(String(20), default=Secrecy.NORMAL, server_default=Secrecy.NORMAL.value)
+    handler_unit: Mapped[str | None] = mapped_column(String(300), nullable=True)     # đơn vị xử lý
+    handler_person: Mapped[str | None] = mapped_column(String(200), nullable=True)   # người xử lý
+    handed_on: Mapped[date | None] = mapped_column(Date, nullable=True)              # ngày chuyển
+    register_note: Mapped[str | None] = mapped_column(Text, nullable=True)           # ghi chú
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     document: Mapped[Document] = relationship(back_populates="dispatch")
     tasks: Mapped[list["Task"]] = relationship(back_populates="dispatch", cascade="all, delete-orphan",
                                                foreign_keys="Task.dispatch_id",
                                                order_by="Task.seq")
+    history: Mapped[list["DispatchEvent"]] = relationship(back_populates="dispatch", cascade="all, delete-orphan",
+                                                          order_by="DispatchEvent.at")
+
+    @hybrid_property
+    def confirmed(self) -> bool:
+        """Under tracking: its tasks are obligations."""
+        return self.review == Review.CONFIRMED
+
+    @confirmed.inplace.setter
+    def _confirmed_setter(self, value: bool) -> None:
+        # the state alone, for fixtures and bulk loads: a clerk's confirmation, which registers
+        # the dispatch (số đến), is tracking.register.confirm
+        self.review = Review.CONFIRMED if value else Review.PENDING
+
+    @confirmed.inplace.expression
+    @classmethod
+    def _confirmed_expression(cls):
+        return cls.review == Review.CONFIRMED.value
+
+    @property
+    def arrival(self) -> str:
+        """Số đến as the register writes it (`15/2026`), empty before registration."""
+        return f"{self.arrival_number}/{self.arrival_year}" if self.arrival_number else ""
 
 
-class Task(Base):
+class Task(Versioned, Base):
     __tablename__ = "tasks"
     id: Mapped[int] = mapped_column(primary_key=True)
     dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
@@ -135,12 +194,18 @@ class Task(Base):
     evidence_dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), nullable=True)
     corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     text_restored: Mapped[str | None] = mapped_column(Text, nullable=True)   # `text` with its diacritics back, while unedited
+    # from extraction: how sure (0..1), where the lead came from, why it is a task
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lead_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     dispatch: Mapped[Dispatch] = relationship(back_populates="tasks", foreign_keys=[dispatch_id])
     agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan")
     deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", cascade="all, delete-orphan",
                                                        order_by="Deadline.due")
     history: Mapped[list["TaskEvent"]] = relationship(back_populates="task", cascade="all, delete-orphan",
                                                       order_by="TaskEvent.at")
+    evidence: Mapped[list["Evidence"]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                      order_by="Evidence.id", foreign_keys="Evidence.task_id")
 
     @property
     def shown_text(self) -> str:
@@ -175,7 +240,38 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(20), default="absolute")
     rule: Mapped[str | None] = mapped_column(String(20), nullable=True)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # a period counted from an event of unknown date, kept as the text says it (no date yet)
+    condition: Mapped[str | None] = mapped_column(Text, nullable=True)
+    span_start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    span_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
     task: Mapped[Task] = relationship(back_populates="deadlines")
+
+
+class Evidence(Base):
+    """What shows a task worked on or done, whatever its status: a file (kept under a generated
+    name, given back under its original one), a note, or a dispatch the office received (the
+    reply the register records). Removing one is recorded; nothing is erased."""
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    filename: Mapped[str | None] = mapped_column(String(300), nullable=True)       # as uploaded
+    stored_path: Mapped[str | None] = mapped_column(String(500), nullable=True)    # under the data folder
+    mime: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id", ondelete="SET NULL"), nullable=True,
+                                                    index=True)
+    added_by: Mapped[str] = mapped_column(String(120), default="hệ thống")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    task: Mapped["Task"] = relationship(back_populates="evidence", foreign_keys=[task_id])
+    dispatch: Mapped["Dispatch | None"] = relationship(foreign_keys=[dispatch_id])
+
+    @property
+    def live(self) -> bool:
+        return self.removed_at is None
 
 
 class TaskEvent(Base):
@@ -228,6 +324,41 @@ class EdxmlStatus(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     message: Mapped[EdxmlMessage] = relationship(back_populates="statuses")
+class DispatchEvent(Base):
+    """Every change to a dispatch as a whole: its header, its register line, its review."""
+    __tablename__ = "dispatch_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatches.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120), default="hệ thống")
+    field: Mapped[str] = mapped_column(String(60))
+    old: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    dispatch: Mapped[Dispatch] = relationship(back_populates="history")
+
+
+class AgencyProposal(Base):
+    """A body named somewhere — found by extraction, typed by a clerk, named as an edXML
+    sender — that the agency list does not know, until an admin accepts it, merges it into an
+    agency already known, or rejects it (it is not a body: the national motto read as a lead)."""
+    __tablename__ = "agency_proposals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))                     # as first written
+    key: Mapped[str] = mapped_column(String(300), unique=True, index=True)   # folded
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)   # see agency_proposals.State
+    # where it was seen: [{"source": "extraction" | "clerk" | "edxml", "detail": ..., "dispatch_id": ..., "at": ...}]
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    seen: Mapped[int] = mapped_column(Integer, default=1)
+    # the agency row tasks point to meanwhile (none for a name no task uses, e.g. a sender)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True)
+    # accepted: the agency it became; merged: the agency it was merged into
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    agency: Mapped[Agency | None] = relationship(foreign_keys=[agency_id])
+    target: Mapped[Agency | None] = relationship(foreign_keys=[target_id])
 
 
 class IndexJob(Base):

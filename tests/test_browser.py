@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,25 +23,35 @@ SHOTS = ROOT / "docs" / "screenshots"
 
 
 
+DONDOC = [sys.executable, "-m", "dondoc.cli"]
+
+
+@contextmanager
+def serving(env: dict):
+    """`dondoc serve` with its worker on a free loopback port, until the block ends: its URL."""
+    port = free_port()
+    proc = subprocess.Popen(DONDOC + ["serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(60):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("webdata")
     env = {**os.environ, "DONDOC_DATA_DIR": str(data), "DONDOC_SEARCH": "sqlite", "DONDOC_OCR_WORKERS": "2"}
-    dondoc = [sys.executable, "-m", "dondoc.cli"]
-    subprocess.run(dondoc + ["user", "add", "admin", "--role", "admin", "--password", "matkhau"], env=env, check=True,
+    subprocess.run(DONDOC + ["user", "add", "admin", "--role", "admin", "--password", "matkhau"], env=env, check=True,
                    capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen(dondoc + ["serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(60):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -141,22 +152,22 @@ def test_clerk_and_manager_workflow_in_chromium(server, browser, scanned_pdf):
     d.get(href)
 
     # review: the task handed to the Sở LĐTBXH, its deadline corrected, then confirmed
-    field = wait_for(lambda: next((i for i in d.find_elements(By.CSS_SELECTOR, "input.deadlines") if "2024-11-20" in i.get_attribute("value")), None), 10)
+    field = wait_for(lambda: next((i for i in d.find_elements(By.CSS_SELECTOR, "input.deadlines") if "20/11/2024" in i.get_attribute("value")), None), 10)
     fs = field.find_element(By.XPATH, "./ancestor::fieldset")
     assert "Sở Lao động - Thương binh và Xã hội" in fs.find_element(By.CSS_SELECTOR, "input[name$='_lead']").get_attribute("value")
     task_href = fs.find_element(By.LINK_TEXT, "theo dõi").get_attribute("href")
     field.clear()
-    field.send_keys("2024-11-25")
+    field.send_keys("25/11/2024")
     shot(d, "review")
     click_and_load(d, d.find_element(By.ID, "confirm"))
     assert "đưa vào theo dõi" in d.find_element(By.CSS_SELECTOR, ".flash.ok").text
 
     # the task: done, with evidence, on time against the corrected date
     d.get(task_href)
-    assert "2024-11-25" in d.find_element(By.CSS_SELECTOR, "dl.meta").text
-    Select(d.find_element(By.ID, "status")).select_by_value(Status.DONE)
-    d.execute_script("document.querySelector('[name=completed_on]').value = '2024-11-22'")
-    d.find_element(By.ID, "evidence_note").send_keys("Báo cáo số 101/BC-SLĐTBXH ngày 22/11/2024")
+    assert "25/11/2024" in d.find_element(By.CSS_SELECTOR, "dl.meta").text
+    Select(d.find_element(By.ID, "f-status")).select_by_value(Status.DONE)
+    d.find_element(By.NAME, "completed_on").send_keys("22/11/2024")
+    d.find_element(By.ID, "f-evidence_note").send_keys("Báo cáo số 101/BC-SLĐTBXH ngày 22/11/2024")
     click_and_load(d, d.find_element(By.ID, "save-status"))
     assert d.find_element(By.ID, "task-class").text == "Hoàn thành đúng hạn"
     assert "Báo cáo số 101" in d.find_element(By.ID, "history").text

@@ -52,9 +52,13 @@ def _upload(c, data: bytes, name="goi-tin.edxml") -> int:
 def _form(page: str) -> dict:
     """What the browser sends from the review form as the page filled it in."""
     import html
-    form = re.search(r'<form method="post" action="[^"]*/edit" id="review-form">(.*?)</form>', page, re.S).group(1)
-    data = {n: html.unescape(v) for n, v in re.findall(r'<input name="([^"]+)"[^>]*?value="([^"]*)"', form)}
-    data |= {n: html.unescape(v) for n, v in re.findall(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S)}
+    form = re.search(r'<form[^>]*id="review-form"[^>]*>(.*?)</form>', page, re.S).group(1)
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag:
+            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    data |= {n: html.unescape(v) for n, v in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S)}
     data["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     return data
 
@@ -65,7 +69,7 @@ def test_an_uploaded_message_is_pending_review_with_its_envelope_beside_the_extr
     doc_id = _upload(c, _message(subject="V/v thanh tra việc bảo vệ trẻ em năm 2024", priority="2"))
     page = c.get(f"/dispatches/{doc_id}").get_data(as_text=True)
     assert "Gói tin liên thông (edXML)" in page and "000.00.00.G13" in page
-    assert '<dd class="urgency">thượng khẩn</dd>' in page and '<dd class="due">2024-11-20</dd>' in page
+    assert '<dd class="urgency">thượng khẩn</dd>' in page and '<dd class="due">20/11/2024</dd>' in page
     row = re.search(r'<tr data-field="subject">(.*?)</tr>', page, re.S).group(1)
     assert "thanh tra việc bảo vệ trẻ em năm 2024" in row and "thanh tra, kiểm tra việc thực hiện" in row
     assert 'value="687/LĐTBXH-TTr"' in page
@@ -119,3 +123,15 @@ def test_a_scanned_attachment_is_read_by_ocr_and_its_page_shown_at_review(app, g
     r = c.get(f"/dispatches/{doc_id}/pages/1.png")
     assert r.status_code == 200 and r.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert c.get(f"/dispatches/{doc_id}/pages/2.png").status_code == 404
+def test_an_unknown_sender_is_proposed_to_the_admin_and_the_priority_is_the_register_urgency(app, settings):
+    from sqlalchemy import select
+    c = app.test_client()
+    login(c, "vanthu")
+    doc_id = _upload(c, _message(sender_name="Ban Quản lý Khu công nghệ cao Hòa Lạc", sender_id="000.00.99.Z01",
+                                 priority="3"))
+    with session_scope(settings) as s:
+        d = s.scalar(select(m.Dispatch).where(m.Dispatch.document_id == doc_id))
+        p = s.scalar(select(m.AgencyProposal))
+        assert d.urgency == "hoa_toc"
+        assert (p.name, p.sources[0]["source"], p.sources[0]["detail"]) == ("Ban Quản lý Khu công nghệ cao Hòa Lạc", "edxml",
+                                                                           "000.00.99.Z01")

@@ -2,7 +2,6 @@
 confirm it into the register."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from pathlib import Path
@@ -11,26 +10,30 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
                    url_for)
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from .. import agency_proposals
+from ..domain import Review
+from ..domain.register import Secrecy, Urgency
 from ..edxml.intake import review_facts
 from ..edxml.outbox import sync as edxml_sync
-from ..nlp.agency import gazetteer
-from ..pipeline import SUPPORTED_SUFFIXES, agency_for, local_agency_names
+from ..pipeline import SUPPORTED_SUFFIXES
 from ..jobs import queue as jq
+from ..search.base import Query
 from ..search import outbox
+from ..search.service import search_dispatches
 from ..storage import models as m
+from ..storage.versions import StaleEdit, check
+from ..tracking import register
+from . import review as review_form
 from .auth import current_scope, roles_required
 from .db import session
+from .forms import FieldError, FormState, parse_date, vndate, vndates, vntime
 from .security import download
 
 bp = Blueprint("dispatches", __name__)
-
-
-def office_gazetteer():
-    """The gazetteer with the agency names the admins added, so the review page lists them.
-    (Names a clerk types resolve through the agency table's aliases, admin-added too.)"""
-    return gazetteer(local_agency_names(current_app.config["DONDOC"]))
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -79,28 +82,81 @@ def jobs():
                          for j in session().scalars(stmt)])
 
 
+PAGE_SIZE = 50
+
+
+def list_filters(a) -> dict:
+    f = {k: (a.get(k) or "").strip() for k in ("review", "q", "urgency", "secrecy", "from", "to")}
+    if f["review"] not in {r.value for r in Review}:
+        f["review"] = ""
+    if f["urgency"] not in {u.value for u in Urgency}:
+        f["urgency"] = ""
+    if f["secrecy"] not in {s.value for s in Secrecy}:
+        f["secrecy"] = ""
+    return f
+
+
+def dispatch_query(f: dict, errors: dict):
+    """The dispatches a list's filters keep (review state, urgency, secrecy, ngày đến, words),
+    of those the user may see: an agency's staff, the confirmed ones that gave it work."""
+    stmt = select(m.Dispatch)
+    scope = current_scope()
+    if not scope.everything:
+        stmt = stmt.where(m.Dispatch.confirmed, m.Dispatch.id.in_(
+            select(m.Task.dispatch_id).where(scope.tasks_clause(m.Task.id))))
+    if f["review"]:
+        stmt = stmt.where(m.Dispatch.review == f["review"])
+    if f["urgency"]:
+        stmt = stmt.where(m.Dispatch.urgency == f["urgency"])
+    if f["secrecy"]:
+        stmt = stmt.where(m.Dispatch.secrecy == f["secrecy"])
+    for key, op in (("from", "__ge__"), ("to", "__le__")):
+        try:
+            day = parse_date(f[key], key)
+        except FieldError as exc:
+            errors[key] = exc.message
+            continue
+        if day:
+            stmt = stmt.where(getattr(func.coalesce(m.Dispatch.arrival_date, func.date(m.Dispatch.created_at)), op)(day))
+    if f["q"]:
+        hits = search_dispatches(current_app.config["DONDOC"], Query(text=f["q"], per_page=10_000)).hits
+        cond = m.Dispatch.id.in_([h.id for h in hits])
+        if f["q"].isdigit():                      # số đến
+            cond = cond | (m.Dispatch.arrival_number == int(f["q"]))
+        stmt = stmt.where(cond | (m.Dispatch.number == f["q"]))
+    return stmt
+
+
 @bp.route("/dispatches")
 @login_required
 def index():
-    stmt = select(m.Document).order_by(m.Document.id.desc()).limit(200)
-    scope = current_scope()
-    if not scope.everything:             # an agency's staff: the dispatches that gave it work
-        stmt = stmt.where(m.Document.id.in_(select(m.Dispatch.document_id).join(m.Task, m.Task.dispatch_id == m.Dispatch.id)
-                                            .where(scope.tasks_clause(m.Task.id))))
-    docs = session().scalars(stmt).all()
-    return render_template("dispatches.html", docs=docs)
+    """The dispatch list: by default every one, newest first; the review queue (pending) oldest
+    first, so what arrived first is reviewed first."""
+    db = session()
+    f = list_filters(request.args)
+    errors: dict = {}
+    stmt = dispatch_query(f, errors)
+    total = db.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    order = (m.Dispatch.created_at, m.Dispatch.id) if f["review"] == Review.PENDING else \
+        (m.Dispatch.created_at.desc(), m.Dispatch.id.desc())
+    rows = db.scalars(stmt.options(selectinload(m.Dispatch.document)).order_by(*order)
+                      .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    everything = dispatch_query(dict.fromkeys(f, ""), {}).subquery()
+    counts = dict(db.execute(select(everything.c.review, func.count()).group_by(everything.c.review)).all())
+    tasks = dict(db.execute(select(m.Task.dispatch_id, func.count()).where(m.Task.dispatch_id.in_([d.id for d in rows]))
+                            .group_by(m.Task.dispatch_id)).all()) if rows else {}
+    return render_template("dispatches.html", rows=rows, f=f, total=total, page=page, pages=max(1, -(-total // PAGE_SIZE)),
+                           counts=counts, tasks=tasks, errors=errors, args={k: v for k, v in f.items() if v})
 
 
-def highlighted(text: str, tasks: list[m.Task]) -> Markup:
-    """The dispatch text, escaped, with tasks, agencies and deadlines marked where found."""
-    from ..nlp.spacy_rules import pipeline
-    doc = pipeline()(text)            # the rule components mark agencies and deadlines
-    marks = sorted([(e.start_char, e.end_char, "agency", e.kb_id_) for e in doc.ents]
-                   + [(sp.start_char, sp.end_char, "deadline", sp.kb_id_) for sp in doc.spans["deadline"]])
+def highlighted(text: str, tasks: list[m.Task], marks: list) -> Markup:
+    """The dispatch text, escaped, with tasks, agencies and deadlines marked where extraction
+    found them (the offsets it stored: nothing is recomputed here)."""
     inner, last = [], -1
-    for s, e, kind, title in marks:
-        if s >= last:
-            inner.append((s, e, kind, title))
+    for s, e, kind, title in sorted(tuple(x) for x in marks or []):
+        if s >= last and 0 <= s < e <= len(text):
+            inner.append((s, e, kind, vndate(title) if kind == "deadline" else title))
             last = e
     events = []
     for t in tasks:
@@ -131,22 +187,49 @@ def highlighted(text: str, tasks: list[m.Task]) -> Markup:
     return Markup("").join(out)
 
 
+def render_review(doc: m.Document, sub=None, errors: dict | None = None, conflicts=(), status: int = 200):
+    """The review page; after a refused save, with what the clerk typed (`sub`) and why."""
+    db = session()
+    d = doc.dispatch
+    order = request.args.get("order", "")
+    tasks = list(d.tasks) if d else []
+    if order == "confidence":
+        tasks.sort(key=lambda t: (t.confidence if t.confidence is not None else 1.0, t.seq))
+    agencies = sorted({x[3] for x in (d.marks or []) if x[2] == "agency"} | set(db.scalars(select(m.Agency.name)))) if d else []
+    settings = current_app.config["DONDOC"]
+    stale = [vndates(c.message(vntime(c.at, settings.timezone))) for c in conflicts]
+    return render_template("review.html", doc=doc, d=d, tasks=tasks, order=order,
+                           text_html=highlighted(d.text, d.tasks, d.marks) if d else "", agencies=agencies,
+                           fs=FormState(sub, errors, rebased=bool(conflicts)), stale=stale,
+                           next_number=register.next_arrival_number(db, date.today().year) if d and not d.confirmed else None,
+                           proposals=_proposals_of(db, d), edxml=review_facts(db, doc, settings.timezone),
+                           entry=register.proposed_entry(doc) if d and not d.confirmed else {}), status
+
+
+def _proposals_of(db, d: m.Dispatch | None) -> dict[str, m.AgencyProposal]:
+    """Agency names of this dispatch's tasks still waiting for the admin, by name."""
+    if d is None:
+        return {}
+    ids = {ta.agency_id for t in d.tasks for ta in t.agencies}
+    if not ids:
+        return {}
+    rows = db.scalars(select(m.AgencyProposal).where(m.AgencyProposal.agency_id.in_(ids),
+                                                      m.AgencyProposal.state == agency_proposals.State.PENDING))
+    return {p.agency.name: p for p in rows if p.agency is not None}
+
+
 @bp.route("/dispatches/<int:doc_id>")
 @login_required
 def review(doc_id: int):
-    db = session()
-    doc = _document_in_scope(doc_id)
-    d = doc.dispatch
-    return render_template("review.html", doc=doc, d=d, text_html=highlighted(d.text, d.tasks) if d else "",
-                           edxml=review_facts(db, doc, current_app.config["DONDOC"].timezone),
-                           agencies=sorted({f.canonical for f in office_gazetteer().find(d.text)} | {a.name for a in db.scalars(select(m.Agency))}) if d else [])
+    return render_review(_document_in_scope(doc_id))
 
 
 def _document_in_scope(doc_id: int) -> m.Document:
     """The document, or 404 if there is none the user may see (an agency's staff see the
-    dispatches that gave their agency a task)."""
+    confirmed dispatches that gave their agency a task)."""
     doc = session().get(m.Document, doc_id)
-    if doc is None or not current_scope().holds_dispatch(doc.dispatch):
+    scope = current_scope()
+    if doc is None or not scope.holds_dispatch(doc.dispatch) or not (scope.everything or doc.dispatch.confirmed):
         abort(404)
     return doc
 
@@ -163,7 +246,7 @@ def original(doc_id: int):
 @login_required
 def child(doc_id: int, n: int):
     """A file that came inside the document (an edXML message's or an e-mail's attachment)."""
-    doc = session().get(m.Document, doc_id) or abort(404)
+    doc = _document_in_scope(doc_id)
     children = doc.children or []
     if not 0 <= n < len(children) or not children[n].get("stored_path"):
         abort(404)
@@ -197,121 +280,86 @@ def page_image(doc_id: int, n: int):
     return send_file(io.BytesIO(png), mimetype="image/png")
 
 
-def _names(value: str) -> list[str]:
-    gz = gazetteer()
-    return [gz.canonical(x) for x in re.split(r"\s*;\s*|\n", value or "") if x.strip()]
-
-
-def _dates(value: str) -> list[date]:
-    out = []
-    for x in re.split(r"[\s,;]+", value or ""):
-        if x:
-            out.append(date.fromisoformat(x))
-    return out
-
-
 @bp.route("/dispatches/<int:doc_id>/edit", methods=["POST"])
 @roles_required("clerk")
 def edit(doc_id: int):
-    """Save the clerk's corrections: header fields, and tasks added, split, merged, deleted,
-    with their agencies and deadlines. Every change to a task is kept in its history."""
+    """Save the clerk's corrections: the register line, header fields, and tasks added, split,
+    merged, deleted, with their agencies and deadlines — all of it or, when a field cannot be
+    used or someone saved the same records meanwhile, none of it (the page keeps the input)."""
     db = session()
     doc = db.get(m.Document, doc_id) or abort(404)
     d = doc.dispatch or abort(404)
-    f = request.form
-    actor = current_user.username
+    settings = current_app.config["DONDOC"]
+    inp = review_form.parse(request.form, d, settings.office_locality)
+    if not inp.errors:
+        review_form.find_conflicts(db, inp, d)
+    if inp.errors or inp.conflicts:
+        db.rollback()
+        return _refused(doc, inp)
     try:
-        d.number = f.get("number") or None
-        d.issued = date.fromisoformat(f["issued"]) if f.get("issued") else None
-        d.issuer = f.get("issuer") or None
-        d.subject = f.get("subject") or None
-        d.kind = f.get("kind") or None
-        cache: dict = {}
-        prev = None
-        for t in list(d.tasks):
-            key = f"t{t.id}_"
-            if f.get(key + "delete"):
-                db.delete(t)
-                d.tasks.remove(t)
-                continue
-            if f.get(key + "merge") and prev is not None:
-                prev.text = prev.text + " " + t.text
-                prev.span_end = t.span_end
-                prev.corrected = True
-                prev.history.append(m.TaskEvent(actor=actor, field="gộp", old=None, new=f"gộp nhiệm vụ {t.seq}", reason="hiệu chỉnh"))
-                db.delete(t)
-                d.tasks.remove(t)
-                continue
-            _apply_task_fields(db, t, f, key, actor, cache)
-            text = t.text
-            if "\n---" in text:                      # split at a line of three dashes
-                first, rest = text.split("\n---", 1)
-                t.text = first.strip()
-                new = m.Task(seq=t.seq, text=rest.strip(" -\n"), corrected=True)
-                for ta in t.agencies:
-                    new.agencies.append(m.TaskAgency(agency=ta.agency, role=ta.role))
-                new.history.append(m.TaskEvent(actor=actor, field="tách", old=None, new=f"tách từ nhiệm vụ {t.seq}", reason="hiệu chỉnh"))
-                d.tasks.insert(d.tasks.index(t) + 1, new)
-            prev = t
-        if f.get("new_text", "").strip():
-            t = m.Task(seq=0, text=f["new_text"].strip(), corrected=True)
-            d.tasks.append(t)
-            db.flush()
-            _apply_task_fields(db, t, f, "new_", actor, cache, fresh=True)
-            t.history.append(m.TaskEvent(actor=actor, field="thêm", old=None, new=t.text[:200], reason="hiệu chỉnh"))
-        for i, t in enumerate(d.tasks, 1):
-            t.seq = i
-        if f.get("confirm"):
-            d.confirmed = True
-        db.flush()
+        review_form.apply(db, d, inp, current_user.username, settings.timezone)
         outbox.enqueue(db, [d.id])
         db.commit()
-        flash("Đã lưu hiệu chỉnh." + (" Văn bản đã được đưa vào theo dõi." if d.confirmed else ""), "ok")
-    except ValueError as exc:
+    except FieldError as exc:
         db.rollback()
-        flash(f"Không lưu được: dữ liệu không hợp lệ ({exc}). Không có thay đổi nào được ghi.", "error")
-    outbox.drain_quietly(current_app.config["DONDOC"])
-    edxml_sync(current_app.config["DONDOC"], [d.id])     # confirmed: an edXML sender is told
+        inp.errors[exc.field] = exc.message
+        return _refused(doc, inp)
+    except StaleDataError:
+        db.rollback()
+        db.expire_all()
+        review_form.find_conflicts(db, inp, db.get(m.Document, doc_id).dispatch)
+        return _refused(doc, inp)
+    outbox.drain_quietly(settings)
+    edxml_sync(settings, [d.id])     # confirmed: the sender of an edXML message is told
+    flash("Đã lưu hiệu chỉnh." + (" Văn bản đã vào sổ (số đến " + d.arrival + ") và được đưa vào theo dõi." if inp.confirm else ""), "ok")
     return redirect(url_for("dispatches.review", doc_id=doc_id))
 
 
-def _apply_task_fields(db, t: m.Task, f, key: str, actor: str, cache: dict, fresh: bool = False) -> None:
-    text = (f.get(key + "text") or t.text or "").replace("\r\n", "\n")
-    if text.strip() and text != t.text and not fresh:
-        t.history.append(m.TaskEvent(actor=actor, field="nội dung", old=t.text[:500], new=text[:500], reason="hiệu chỉnh"))
-        t.corrected = True
-    t.text = text.strip() if "\n---" not in text else text
-    _apply_task_agencies(db, t, f, key, actor, cache, fresh)
-    _apply_task_deadlines(t, f, key, actor, fresh)
+def _refused(doc: m.Document, inp) -> tuple:
+    db = session()
+    db.expire_all()
+    doc = db.get(m.Document, doc.id)
+    if inp.errors:
+        listed = "; ".join(dict.fromkeys(inp.errors.values()))
+        flash(f"Chưa lưu, cần sửa (ghi bên cạnh từng ô): {listed}. Mọi nội dung khác bạn nhập vẫn còn nguyên.", "error")
+    return render_review(doc, sub=request.form, errors=inp.errors, conflicts=inp.conflicts,
+                         status=409 if inp.conflicts else 422)
 
 
-def _apply_task_agencies(db, t: m.Task, f, key: str, actor: str, cache: dict, fresh: bool) -> None:
-    for role in ("lead", "support"):
-        if key + role not in f:
-            continue
-        names = _names(f.get(key + role, ""))
-        old = t.names(role)
-        if names != old:
-            for ta in [x for x in t.agencies if x.role == role]:
-                t.agencies.remove(ta)
-            for n in dict.fromkeys(names):
-                t.agencies.append(m.TaskAgency(agency=agency_for(db, n, cache), role=role))
-            if not fresh:
-                t.history.append(m.TaskEvent(actor=actor, field="chủ trì" if role == "lead" else "phối hợp",
-                                             old="; ".join(old), new="; ".join(names), reason="hiệu chỉnh"))
-                t.corrected = True
+@bp.route("/dispatches/<int:doc_id>/refuse", methods=["POST"])
+@roles_required("clerk")
+def refuse(doc_id: int):
+    """Not a document the office tracks: none of its tasks becomes an obligation."""
+    return _review_change(doc_id, lambda db, d: register.refuse(db, d, current_user.username, request.form.get("reason", "")),
+                          "Đã từ chối văn bản: nhiệm vụ của nó không được theo dõi.")
 
 
-def _apply_task_deadlines(t: m.Task, f, key: str, actor: str, fresh: bool) -> None:
-    if key + "deadlines" in f:
-        new = _dates(f.get(key + "deadlines", ""))
-        old = [x.due for x in t.deadlines]
-        if sorted(new) != sorted(d for d in old if d):
-            for dl in list(t.deadlines):
-                t.deadlines.remove(dl)
-            for dd in new:
-                t.deadlines.append(m.Deadline(due=dd, original_due=dd, source="hiệu chỉnh", kind="absolute"))
-            if not fresh:
-                t.history.append(m.TaskEvent(actor=actor, field="hạn", old=", ".join(x.isoformat() for x in old if x),
-                                             new=", ".join(x.isoformat() for x in new), reason="hiệu chỉnh"))
-                t.corrected = True
+@bp.route("/dispatches/<int:doc_id>/reopen", methods=["POST"])
+@roles_required("clerk")
+def reopen(doc_id: int):
+    return _review_change(doc_id, lambda db, d: register.reopen(db, d, current_user.username),
+                          "Văn bản đã trở lại hàng chờ soát xét.")
+
+
+def _review_change(doc_id: int, change, done: str):
+    db = session()
+    doc = db.get(m.Document, doc_id) or abort(404)
+    d = doc.dispatch or abort(404)
+    try:
+        check(d, request.form.get("version"), f"Văn bản {d.number or '#' + str(d.id)}")
+        change(db, d)
+        outbox.enqueue(db, [d.id])
+        db.commit()
+    except StaleEdit as exc:
+        db.rollback()
+        flash(vndates(exc.message(vntime(exc.at, current_app.config["DONDOC"].timezone))), "error")
+        return redirect(url_for("dispatches.review", doc_id=doc_id))
+    except register.RegisterError as exc:
+        db.rollback()
+        flash(f"Không thực hiện được: {exc}.", "error")
+        return redirect(url_for("dispatches.review", doc_id=doc_id))
+    outbox.drain_quietly(current_app.config["DONDOC"])
+    edxml_sync(current_app.config["DONDOC"], [d.id])     # refused: the sender of an edXML message is told
+    flash(done, "ok")
+    return redirect(url_for("dispatches.index", review=Review.PENDING) if d.review == Review.REFUSED
+                    else url_for("dispatches.review", doc_id=doc_id))

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import agency_names, agency_proposals
 from ..nlp.agency import gazetteer
 from ..nlp.fold import fold_key
+from ..pipeline import agency_for
+from ..search import outbox
 from ..storage import models as m
 from .auth import roles_required
 from .db import session
@@ -56,14 +60,77 @@ def _save_names(db, agency: m.Agency, forms: list[str], done: str) -> None:
 def index():
     db = session()
     q = request.args.get("q", "").strip()
-    stmt = select(m.Agency).options(selectinload(m.Agency.aliases)).order_by(m.Agency.name)
+    waiting = select(m.AgencyProposal.agency_id).where(m.AgencyProposal.state == agency_proposals.State.PENDING,
+                                                       m.AgencyProposal.agency_id.is_not(None))
+    stmt = (select(m.Agency).options(selectinload(m.Agency.aliases)).where(m.Agency.id.not_in(waiting))
+            .order_by(m.Agency.name))
     if q:
         ids = select(m.AgencyAlias.agency_id).where(m.AgencyAlias.key.contains(fold_key(q)))
         stmt = stmt.where(m.Agency.id.in_(ids))
     total = db.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.scalars(stmt.limit(200)).all()
     names = {a.id: a.name for a in db.scalars(select(m.Agency).where(m.Agency.id.in_({r.successor_id for r in rows if r.successor_id})))}
-    return render_template("gazetteer.html", rows=rows, total=total, q=q, successor_names=names)
+    proposals = agency_proposals.pending_proposals(db)
+    uses = dict(db.execute(select(m.TaskAgency.agency_id, func.count()).where(
+        m.TaskAgency.agency_id.in_([p.agency_id for p in proposals if p.agency_id])).group_by(m.TaskAgency.agency_id)).all()) \
+        if proposals else {}
+    return render_template("gazetteer.html", rows=rows, total=total, q=q, successor_names=names, proposals=proposals,
+                           uses=uses, source_labels=agency_proposals.SOURCE_LABELS)
+
+
+def _proposal(db, proposal_id: int) -> m.AgencyProposal:
+    return db.get(m.AgencyProposal, proposal_id) or abort(404)
+
+
+def _decided(db, change, done: str):
+    """Carry out an admin's decision on a proposal; the tasks it moved are re-indexed."""
+    try:
+        touched = change()
+    except agency_proposals.ProposalError as exc:
+        db.rollback()
+        flash(f"Không thực hiện được: {exc}.", "error")
+        return redirect(url_for("gazetteer.index"))
+    if touched:
+        outbox.enqueue(db, sorted(touched))
+    db.commit()
+    outbox.drain_quietly(current_app.config["DONDOC"])
+    flash(done, "ok")
+    return redirect(url_for("gazetteer.index"))
+
+
+@bp.route("/admin/agencies/proposals/<int:proposal_id>/accept", methods=["POST"])
+@roles_required("admin")
+def accept_proposal(proposal_id: int):
+    db = session()
+    p = _proposal(db, proposal_id)
+    def accept() -> set[int]:
+        agency_proposals.accept(db, p, current_user.username)
+        return set()                  # no task changes agency
+    return _decided(db, accept, f"Đã thêm “{p.name}” vào danh mục; trích xuất nhận ra cơ quan này từ nay.")
+
+
+@bp.route("/admin/agencies/proposals/<int:proposal_id>/merge", methods=["POST"])
+@roles_required("admin")
+def merge_proposal(proposal_id: int):
+    db = session()
+    p = _proposal(db, proposal_id)
+    written = request.form.get("target", "").strip()
+    res = agency_names.resolve(db, written)
+    target = agency_for(db, res.name) if res.known else None
+    if target is None:
+        flash(f"Không có cơ quan “{written}” trong danh mục để gộp vào.", "error")
+        return redirect(url_for("gazetteer.index"))
+    return _decided(db, lambda: agency_proposals.merge(db, p, target, current_user.username),
+                    f"Đã gộp “{p.name}” vào {target.name}.")
+
+
+@bp.route("/admin/agencies/proposals/<int:proposal_id>/reject", methods=["POST"])
+@roles_required("admin")
+def reject_proposal(proposal_id: int):
+    db = session()
+    p = _proposal(db, proposal_id)
+    return _decided(db, lambda: agency_proposals.reject(db, p, current_user.username),
+                    f"Đã bác “{p.name}”: không còn là cơ quan chủ trì hay phối hợp của nhiệm vụ nào.")
 
 
 @bp.route("/admin/agencies", methods=["POST"])

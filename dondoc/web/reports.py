@@ -2,28 +2,30 @@
 recipients of each agency."""
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 from collections import Counter
+from dataclasses import replace
 from datetime import date
-from itertools import chain
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
-                   stream_with_context, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, sessionmaker
 
+from .. import agency_names
 from ..search.base import Query, QueryTooLong, Results, SearchUnavailable
 from ..search.service import search_tasks
 from ..storage import models as m
 from ..storage.db import engine_for
-from ..domain import ALL_CLASSES, CLASS_LABELS, DONE_CLASSES, STATUS_LABELS, ReportClass, classify
+from ..domain import ALL_CLASSES, CLASS_LABELS, DONE_CLASSES, STATUS_LABELS, ReportClass, Review, classify, current_due
+from ..tracking.books import INCOMING, RESOLUTION, Column, incoming_rows, registered, resolution_rows, tracked_tasks
+from ..tracking.register import pending_count
 from ..tracking.report import agency_board, class_counts, overdue_by_agency, weeks_ahead
 from ..tracking.scope import EVERYTHING, Scope, scope_of
 from .auth import current_scope, roles_required
 from .db import session
+from .dispatches import dispatch_query, list_filters
+from .forms import FieldError, FormState, parse_date
+from .spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("reports", __name__)
 
@@ -31,68 +33,91 @@ bp = Blueprint("reports", __name__)
 @bp.route("/")
 @login_required
 def home():
+    """A clerk starts at the review queue; everyone else at the dashboard."""
+    from flask_login import current_user
+    if current_user.role == "clerk":
+        return redirect(url_for("dispatches.index", review=Review.PENDING))
     return redirect(url_for("reports.dashboard"))
 
 
-def _query_from_args(a) -> Query:
-    def d(key):
-        return date.fromisoformat(a[key]) if a.get(key) else None
+SEARCH_DATES = ("due_from", "due_to", "issued_from", "issued_to")
+
+
+def query_from_args(a, errors: dict | None = None, per_page: int = 20) -> Query:
+    """The task search a page's arguments ask for; a date that cannot be read is left out and
+    its message put in `errors` by field."""
+    dates = {}
+    for key in SEARCH_DATES:
+        try:
+            dates[key] = parse_date(a.get(key), key)
+        except FieldError as exc:
+            dates[key] = None
+            if errors is not None:
+                errors[key] = exc.message
     return Query(text=a.get("q", ""), agency=a.get("agency") or None, issuer=a.get("issuer") or None,
-                 status=a.get("status") or None, due_from=d("due_from"), due_to=d("due_to"),
-                 issued_from=d("issued_from"), issued_to=d("issued_to"), overdue=bool(a.get("overdue")),
-                 sort=a.get("sort", "relevance"), page=max(1, int(a.get("page", 1) or 1)), per_page=20)
+                 status=a.get("status") or None, overdue=bool(a.get("overdue")),
+                 sort=a.get("sort", "relevance"), page=max(1, a.get("page", 1, type=int) or 1), per_page=per_page,
+                 within=current_scope().search_names(), **dates)
+
+
+def filtered(q: Query) -> bool:
+    return bool(q.text.strip() or q.agency or q.issuer or q.status or q.overdue or any(getattr(q, k) for k in SEARCH_DATES))
 
 
 @bp.route("/search")
 @login_required
 def search():
+    errors: dict = {}
+    q = query_from_args(request.args, errors)
+    settings = current_app.config["DONDOC"]
+    export_args = {k: v for k, v in request.args.items() if k not in ("page",) and v}
+    page = dict(errors=errors, export_args=export_args, fs=FormState(request.args if errors else None, errors))
     try:
-        q = _query_from_args(request.args)
-    except ValueError:
-        flash("Ngày tháng không hợp lệ (dạng YYYY-MM-DD).", "error")
-        q = Query()
-    q.within = current_scope().search_names()
-    try:
-        res = search_tasks(current_app.config["DONDOC"], q)
+        res = search_tasks(settings, q)
     except QueryTooLong as exc:
         flash(f"Không tìm được: {exc}.", "error")
-        return render_template("search.html", q=Query(), res=Results(0, [], {}), args={}), 400
+        return render_template("search.html", q=Query(), res=Results(0, [], {}), args={}, agency_match=None, **page), 400
     except SearchUnavailable as exc:
         flash(str(exc), "error")
-        return render_template("search.html", q=q, res=Results(0, [], {}), args=request.args), 503
-    return render_template("search.html", q=q, res=res, args=request.args)
+        return render_template("search.html", q=q, res=Results(0, [], {}), args=request.args, agency_match=None, **page), 503
+    match = agency_names.candidates(session(), q.agency, settings.office_locality) if q.agency else None
+    return render_template("search.html", q=q, res=res, args=request.args, agency_match=match, **page)
 
 
-EXPORT_BATCH = 1000
-
-
-def _tracked_tasks(db, scope: Scope = EVERYTHING):
-    """The tasks under tracking (those of confirmed dispatches) that `scope` holds, loaded a batch
-    at a time so an export of the whole register holds only one batch in memory."""
-    last, batch = 0, EXPORT_BATCH
+def matching_task_ids(q: Query, batch: int = 1000) -> list[int]:
+    """Every task a search finds, in its order (for an export of what the page shows)."""
+    settings = current_app.config["DONDOC"]
+    ids: list[int] = []
+    page = 1
     while True:
-        rows = db.scalars(select(m.Task).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
-                          .where(m.Dispatch.confirmed, m.Task.id > last, scope.tasks_clause(m.Task.id))
-                          .order_by(m.Task.id).limit(batch)
-                          .options(selectinload(m.Task.deadlines), selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
-                                   selectinload(m.Task.dispatch))).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1].id
-        db.expunge_all()
+        res = search_tasks(settings, replace(q, page=page, per_page=batch))
+        ids += [h.id for h in res.hits]
+        if not res.hits or len(ids) >= res.total:
+            return ids
+        page += 1
 
 
 @bp.route("/agencies")
 @login_required
 def agencies():
+    """The bodies that lead tasks under tracking, most first; or those a name or an initialism
+    the user typed stands for (the nearest names when none)."""
     db = session()
     scope = current_scope()
-    counts = Counter(dict(db.execute(select(m.TaskAgency.agency_id, func.count()).where(m.TaskAgency.role == "lead")
+    written = request.args.get("q", "").strip()
+    match = agency_names.candidates(db, written, current_app.config["DONDOC"].office_locality) if written else None
+    counts = Counter(dict(db.execute(select(m.TaskAgency.agency_id, func.count())
+                                     .join(m.Task, m.Task.id == m.TaskAgency.task_id)
+                                     .join(m.Dispatch, m.Dispatch.id == m.Task.dispatch_id)
+                                     .where(m.TaskAgency.role == "lead", m.Dispatch.confirmed)
                                      .group_by(m.TaskAgency.agency_id)).all()))
-    agencies = select(m.Agency) if scope.everything else select(m.Agency).where(m.Agency.id.in_(scope.agency_ids))
-    rows = sorted(db.scalars(agencies), key=lambda a: (-counts[a.id], a.name))
-    return render_template("agencies.html", rows=[(a, counts[a.id]) for a in rows])
+    if match is not None:
+        found = {a.name: a for a in db.scalars(select(m.Agency).where(m.Agency.name.in_(match.names)))} if match.names else {}
+        rows = [found[n] for n in match.names if n in found]
+    else:
+        rows = sorted(db.scalars(select(m.Agency).where(m.Agency.id.in_(list(counts)))), key=lambda a: (-counts[a.id], a.name))
+    rows = [a for a in rows if scope.holds_agency(a.id)]
+    return render_template("agencies.html", rows=[(a, counts[a.id]) for a in rows], written=written, match=match)
 
 
 @bp.route("/agencies/<int:agency_id>")
@@ -145,8 +170,9 @@ def dashboard_data(db, today: date, scope: Scope = EVERYTHING) -> dict:
 @bp.route("/dashboard")
 @login_required
 def dashboard():
-    data = dashboard_data(session(), date.today(), current_scope())
-    return render_template("dashboard.html", data=data)
+    db = session()
+    data = dashboard_data(db, date.today(), current_scope())
+    return render_template("dashboard.html", data=data, pending=pending_count(db))
 
 
 @bp.route("/dashboard.json")
@@ -155,59 +181,74 @@ def dashboard_json():
     return jsonify(dashboard_data(session(), date.today(), current_scope()))
 
 
-EXPORT_HEADER = ["Mã NV", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu", "Nhiệm vụ", "Chủ trì",
-                 "Phối hợp", "Hạn", "Hạn gốc", "Trạng thái", "Phân loại", "Ngày hoàn thành"]
+TASK_COLUMNS = (Column("Mã NV", 8, "number"), Column("Số đến", 9, "number"), Column("Số ký hiệu", 20),
+                Column("Ngày ban hành", 12, "date"), Column("Cơ quan ban hành", 30), Column("Trích yếu", 40),
+                Column("Nhiệm vụ", 70), Column("Chủ trì", 30), Column("Phối hợp", 30), Column("Hạn", 12, "date"),
+                Column("Các hạn", 24), Column("Hạn gốc", 24), Column("Trạng thái", 16), Column("Phân loại", 24),
+                Column("Ngày hoàn thành", 12, "date"))
 
 
-def register_rows(db, today: date, scope: Scope = EVERYTHING):
-    for t in _tracked_tasks(db, scope):
+def task_rows(tasks, today: date):
+    for t in tasks:
         d = t.dispatch
-        yield [t.id, d.number or "", d.issued.isoformat() if d.issued else "", d.issuer or "", d.subject or "", t.shown_text,
-               "; ".join(t.names("lead")), "; ".join(t.names("support")),
-               ", ".join(x.due.isoformat() for x in t.deadlines if x.due),
-               ", ".join(x.original_due.isoformat() for x in t.deadlines if x.original_due and x.original_due != x.due),
-               STATUS_LABELS.get(t.status, t.status), CLASS_LABELS[classify(t, today)], t.completed_on.isoformat() if t.completed_on else ""]
+        dues = [x.due for x in t.deadlines if x.due]
+        yield [t.id, d.arrival_number, d.number or "", d.issued, d.issuer or "", d.subject or "", t.shown_text,
+               "; ".join(t.names("lead")), "; ".join(t.names("support")), current_due(t.deadlines),
+               ", ".join(f"{x:%d/%m/%Y}" for x in dues) if len(dues) > 1 else "",
+               ", ".join(f"{x.original_due:%d/%m/%Y}" for x in t.deadlines if x.original_due and x.original_due != x.due),
+               STATUS_LABELS.get(t.status, t.status), CLASS_LABELS[classify(t, today)], t.completed_on]
+
+
+def _own_session():
+    """A session of its own: an export lets go of each batch it has written, which must not
+    touch what the request's session holds."""
+    return sessionmaker(engine_for(current_app.config["DONDOC"].db_url))()
+
+
+def _send(fmt: str, sheet: str, columns, rows, filename: str, db):
+    if fmt == "csv":
+        return csv_response(columns, rows, filename, cleanup=db.close)
+    if fmt == "xlsx":
+        try:
+            return xlsx_response(sheet, columns, rows, filename)
+        finally:
+            db.close()
+    db.close()
+    abort(404)
 
 
 @bp.route("/export.<fmt>")
 @login_required
 def export(fmt: str):
+    """The tasks under tracking, or those the current search finds (its words and filters)."""
     today = date.today()
-    scope = current_scope()
-    # a session of its own: the export lets go of each batch it has written, which must not
-    # touch what the request's session holds
-    db = sessionmaker(engine_for(current_app.config["DONDOC"].db_url))()
-    if fmt == "csv":
-        def lines():
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            try:
-                yield "\ufeff"                 # Excel reads the file as UTF-8 with this mark
-                for row in chain([EXPORT_HEADER], register_rows(db, today, scope)):
-                    w.writerow(row)
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-            finally:
-                db.close()
-        return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename=so-theo-doi-{today}.csv"})
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-        wb = Workbook(write_only=True)         # rows go to disk as they come
-        ws = wb.create_sheet("Sổ theo dõi")
-        ws.append(EXPORT_HEADER)
-        try:
-            for r in register_rows(db, today, scope):
-                ws.append(r)
-        finally:
-            db.close()
-        out = tempfile.TemporaryFile()
-        wb.save(out)
-        out.seek(0)
-        return send_file(out, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         as_attachment=True, download_name=f"so-theo-doi-{today}.xlsx")
-    db.close()
+    q = query_from_args(request.args)
+    ids = matching_task_ids(q) if filtered(q) else None
+    db = _own_session()
+    return _send(fmt, "Nhiệm vụ", TASK_COLUMNS, task_rows(tracked_tasks(db, ids, current_scope()), today),
+                 f"nhiem-vu-{today}", db)
+
+
+@bp.route("/register/<book>.<fmt>")
+@login_required
+def register_export(book: str, fmt: str):
+    """The books of NĐ 30/2020 appendix IV: `den`, the Sổ đăng ký văn bản đến (the dispatch list's
+    filters), `giai-quyet`, the Sổ theo dõi giải quyết văn bản đến (the task search's filters)."""
+    today = date.today()
+    if book == "den":
+        ids = None
+        f = list_filters(request.args)
+        if any(v for k, v in f.items() if k != "review") or not current_scope().everything:
+            ids = list(session().scalars(dispatch_query(f, {}).with_only_columns(m.Dispatch.id)))
+        db = _own_session()
+        return _send(fmt, "Sổ đăng ký văn bản đến", INCOMING, incoming_rows(registered(db, ids)),
+                     f"so-dang-ky-van-ban-den-{today}", db)
+    if book == "giai-quyet":
+        q = query_from_args(request.args)
+        ids = matching_task_ids(q) if filtered(q) else None
+        db = _own_session()
+        return _send(fmt, "Sổ theo dõi giải quyết", RESOLUTION, resolution_rows(tracked_tasks(db, ids, current_scope()), today),
+                     f"so-theo-doi-giai-quyet-{today}", db)
     abort(404)
 
 

@@ -13,6 +13,7 @@ from ..domain import DAY_KIND_LABELS, DayKind
 from ..tracking.workdays import entered_days, remove_day, set_day, working_calendar
 from .auth import roles_required
 from .db import session
+from .forms import FieldError, parse_date
 
 bp = Blueprint("workdays", __name__)
 
@@ -38,11 +39,17 @@ def add():
     db = session()
     f = request.form
     try:
-        day = date.fromisoformat(f.get("day", ""))
+        day = parse_date(f.get("day"), "day")
+        if day is None:
+            raise FieldError("day", "cần nhập ngày (dd/mm/yyyy)")
         set_day(db, day, f.get("kind", ""), f.get("note", ""), current_user.username)
+    except FieldError as exc:
+        db.rollback()
+        flash(f"Không lưu được: {exc.message}.", "error")
+        return redirect(url_for("workdays.index"))
     except ValueError as exc:
         db.rollback()
-        flash(f"Không lưu được: {exc if 'loại ngày' in str(exc) else 'ngày không hợp lệ (dạng YYYY-MM-DD)'}.", "error")
+        flash(f"Không lưu được: {exc}.", "error")
         return redirect(url_for("workdays.index"))
     db.commit()
     flash(f"Đã lưu ngày {day:%d/%m/%Y}: {DayKind(f['kind']).label}.", "ok")

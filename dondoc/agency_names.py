@@ -49,7 +49,7 @@ def initialism_index(session: Session | None) -> InitialismIndex:
     agency is added or removed)."""
     key: tuple = ("gazetteer",)
     if session is not None:
-        key = (str(session.get_bind().url), *session.execute(select(func.count(), func.max(m.Agency.id))).one())
+        key = (str(session.get_bind().engine.url), *session.execute(select(func.count(), func.max(m.Agency.id))).one())
     index = _indexes.get(key)
     if index is None:
         names = gazetteer_names()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import socket
 import uuid
 from contextlib import contextmanager
@@ -205,3 +206,22 @@ def free_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by chromedriver, one per test module."""
+    require(shutil.which("chromium") is not None and shutil.which("chromedriver") is not None, "chromium and chromedriver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--window-size=1400,1000", f"--user-data-dir={tempfile.mkdtemp(prefix='dondoc-chrome-')}"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})    # to see Content-Security-Policy violations
+    drv = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    drv.implicitly_wait(2)
+    yield drv
+    drv.quit()

@@ -5,11 +5,9 @@ change. Screenshots of the main pages go to docs/screenshots/."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 
@@ -17,7 +15,7 @@ import pytest
 
 from dondoc.domain import ReportClass, Status
 
-from .conftest import ROOT, free_port, require
+from .conftest import ROOT, free_port
 
 SHOTS = ROOT / "docs" / "screenshots"
 
@@ -52,24 +50,6 @@ def server(tmp_path_factory):
                    capture_output=True)
     with serving(env) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(shutil.which("chromium") is not None and shutil.which("chromedriver") is not None, "chromium and chromedriver")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = shutil.which("chromium")
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              "--window-size=1400,1000", f"--user-data-dir={tempfile.mkdtemp(prefix='dondoc-chrome-')}"):
-        opts.add_argument(a)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})    # to see Content-Security-Policy violations
-    drv = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
-    drv.implicitly_wait(2)
-    yield drv
-    drv.quit()
 
 
 @pytest.fixture(scope="module")

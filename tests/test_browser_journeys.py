@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from .conftest import CORPUS
-from .test_browser import DONDOC, browser, click_and_load, serving, shot  # noqa: F401  (the browser fixture)
+from .test_browser import DONDOC, click_and_load, serving, shot
 
 PENDING = CORPUS / "seeds" / "000_1480374bd54b458c.txt"       # 687/LĐTBXH-TTr, awaiting review
 TRACKED = [CORPUS / "seeds" / "001_e16342c4faedd0ca.txt", CORPUS / "seeds" / "004_aab771c767b14fb2.txt"]

@@ -14,11 +14,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.register import SECRECY_LABELS, URGENCY_LABELS
+from ..domain.register import SECRECY_LABELS, URGENCY_LABELS, Secrecy, Urgency
 from ..storage import models as m
 from . import evidence
 from .scope import EVERYTHING, Scope
-from ..domain import CLASS_LABELS, STATUS_LABELS, classify, current_due
+from ..domain import CLASS_LABELS, STATUS_LABELS, Status, classify, current_due
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def incoming_rows(dispatches: Iterable[m.Dispatch]) -> Iterator[list]:
     for d in dispatches:
         kind_subject = " ".join(x for x in (d.kind, d.subject) if x)
         yield [d.arrival_date, d.arrival_number, d.issuer or "", d.number or "", d.issued, kind_subject,
-               _receiver(d), d.handed_on, "", d.register_note or "", URGENCY_LABELS.get(d.urgency, d.urgency),
-               SECRECY_LABELS.get(d.secrecy, d.secrecy)]
+               _receiver(d), d.handed_on, "", d.register_note or "", URGENCY_LABELS[Urgency(d.urgency)],
+               SECRECY_LABELS[Secrecy(d.secrecy)]]
 
 
 def _document_line(d: m.Dispatch) -> str:
@@ -70,7 +70,7 @@ def _receivers(t: m.Task) -> str:
 
 def _progress(t: m.Task, today: date) -> str:
     cls = classify(t, today)
-    text = f"{STATUS_LABELS.get(t.status, t.status)} — {CLASS_LABELS.get(cls, cls)}"
+    text = f"{STATUS_LABELS[Status(t.status)]} — {CLASS_LABELS[cls]}"
     if t.completed_on:
         text += f" ({t.completed_on:%d/%m/%Y})"
     return text

@@ -1,6 +1,7 @@
 """The Flask app: factory, extensions and blueprints (as in Flask's own tutorial)."""
 from __future__ import annotations
 
+import logging
 import secrets
 
 from flask import Flask, jsonify, render_template, request
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from .. import config, logs
 from ..storage.db import upgrade
 
+log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -90,7 +92,7 @@ def create_app(settings: config.Settings | None = None, test_config: dict | None
     def server_error(e):
         if isinstance(e, HTTPException):
             return http_error(e)
-        app.logger.exception("unhandled error on %s", request.path)
+        log.error("unhandled error on %s", request.path, exc_info=e)
         return error_page("Lỗi hệ thống; thao tác chưa được thực hiện. Vui lòng thử lại hoặc báo quản trị.", 500)
 
     from ..domain import CLASS_LABELS, DUE_SOON_LABEL, STATUS_LABELS, ReportClass, Status

@@ -283,6 +283,19 @@ def _store_children(result: ReadResult, settings: Settings, created: list[Path])
     return out
 
 
+def _store_dispatch(s: Session, doc: m.Document, rec: Record, envelope: dict | None, confirm: bool,
+                    settings: Settings) -> tuple[m.Dispatch, Record]:
+    """A document's dispatch: an edXML envelope's header over the extraction's; registered at
+    once (số đến given) when `confirm`."""
+    alternatives: dict = {}
+    if envelope:
+        rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope, agency_for)
+    disp = store_record(s, doc, rec)
+    if envelope:
+        edxml_intake.store(s, doc, disp, envelope, alternatives)
+    if confirm:
+        register.confirm(s, disp, "hệ thống", settings.timezone)
+    return disp, rec
 def _existing(settings: Settings, path: Path, sha: str) -> IngestOutcome | None:
     with session_scope(settings) as s:
         existing = s.scalar(select(m.Document).where(m.Document.sha256 == sha))
@@ -322,13 +335,7 @@ def ingest_file(path: Path, settings: Settings, index: bool = True, display_name
                 doc.pages.append(m.Page(number=p.number, text=p.text, method=p.method, confidence=p.confidence,
                                         meta=p.metadata))
             s.add(doc)
-            if envelope:
-                rec, alternatives, _sender = edxml_intake.prepare(s, rec, envelope, agency_for)
-            disp = store_record(s, doc, rec)
-            if envelope:
-                edxml_intake.store(s, doc, disp, envelope, alternatives)
-            if confirm:
-                register.confirm(s, disp, "hệ thống", settings.timezone)
+            disp, rec = _store_dispatch(s, doc, rec, envelope, confirm, settings)
             s.flush()
             warnings = list(envelope.get("problems", [])) if envelope else []
             same = same_number_and_issuer(s, disp)

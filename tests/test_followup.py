@@ -276,3 +276,23 @@ def test_nothing_matching_suggests_the_nearest_names(app):
     assert 'id="agency-suggest"' in html or 'id="agency-match"' in html
     html = c.get("/agencies?q=Bo+Y+tee").get_data(as_text=True)
     assert 'id="agency-suggest"' in html and "Bộ Y tế" in html
+
+
+def test_a_stale_agency_form_is_refused_with_who_changed_it(app, settings):
+    with session_scope(settings) as s:
+        create_user(s, "quantri2", "matkhau", "admin")
+        a = s.scalar(select(m.Agency).where(m.Agency.name == "Sở Lao động - Thương binh và Xã hội"))
+        aid, version = a.id, a.version
+    first, second = app.test_client(), app.test_client()
+    login(first, "quantri")
+    login(second, "quantri2")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', second.get(f"/agencies/{aid}").get_data(as_text=True)).group(1)
+    assert second.post(f"/agencies/{aid}/recipients", data={"csrf_token": token, "version": version,
+                                                           "emails": "so@example.vn"}).status_code == 302
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first.get(f"/agencies/{aid}").get_data(as_text=True)).group(1)
+    r = first.post(f"/agencies/{aid}/recipients", data={"csrf_token": token, "version": version, "emails": "khac@example.vn"},
+                   follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "quantri2" in html and "so@example.vn" in html and "Bạn đã nhập: khac@example.vn" in html
+    with session_scope(settings) as s:
+        assert s.get(m.Agency, aid).emails == ["so@example.vn"]

@@ -17,8 +17,10 @@ from ..nlp.fold import fold_key
 from ..pipeline import agency_for
 from ..search import outbox
 from ..storage import models as m
+from ..storage.versions import StaleEdit, check, touch
 from .auth import roles_required
 from .db import session
+from .forms import vndates, vntime
 
 bp = Blueprint("gazetteer", __name__)
 
@@ -183,6 +185,12 @@ def set_successor(agency_id: int):
     db = session()
     agency = db.get(m.Agency, agency_id) or abort(404)
     written = request.form.get("successor", "").strip()
+    try:
+        check(agency, request.form.get("version"), f"Cơ quan {agency.name}")
+    except StaleEdit as exc:
+        flash(vndates(exc.message(vntime(exc.at, current_app.config["DONDOC"].timezone))) + f" Bạn đã nhập: {written}", "error")
+        return redirect(url_for("gazetteer.index", q=agency.name))
+    old = db.get(m.Agency, agency.successor_id).name if agency.successor_id else ""
     if not written:
         agency.successor_id = None
     else:
@@ -191,6 +199,8 @@ def set_successor(agency_id: int):
             flash(f"Không có cơ quan “{written}” trong danh mục (thêm cơ quan đó trước).", "error")
             return redirect(url_for("gazetteer.index", q=agency.name))
         agency.successor_id = succ.id
+    new = db.get(m.Agency, agency.successor_id).name if agency.successor_id else ""
+    touch(agency, current_user.username, f"cơ quan kế thừa: {old or '(không)'} → {new or '(không)'}")
     db.commit()
     flash(f"Đã lưu cơ quan kế thừa của {agency.name}.", "ok")
     return redirect(url_for("gazetteer.index", q=agency.name))

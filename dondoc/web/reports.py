@@ -23,8 +23,9 @@ from ..tracking.report import agency_board, class_counts, overdue_by_agency, wee
 from ..tracking.scope import EVERYTHING, Scope, scope_of
 from .auth import current_scope, roles_required
 from .db import session
+from ..storage.versions import StaleEdit, check, touch
 from .dispatches import dispatch_query, list_filters
-from .forms import FieldError, FormState, parse_date
+from .forms import FieldError, FormState, parse_date, vndates, vntime
 from .spreadsheets import csv_response, xlsx_response
 
 bp = Blueprint("reports", __name__)
@@ -147,14 +148,23 @@ def agency(agency_id: int):
 @bp.route("/agencies/<int:agency_id>/recipients", methods=["POST"])
 @roles_required("admin")
 def recipients(agency_id: int):
+    from flask_login import current_user
     db = session()
     a = db.get(m.Agency, agency_id) or abort(404)
-    emails = [e.strip() for e in request.form.get("emails", "").replace(";", ",").split(",") if e.strip()]
+    typed = request.form.get("emails", "")
+    emails = [e.strip() for e in typed.replace(";", ",").split(",") if e.strip()]
     bad = [e for e in emails if "@" not in e]
+    try:
+        check(a, request.form.get("version"), f"Danh sách người nhận của {a.name}")
+    except StaleEdit as exc:
+        flash(vndates(exc.message(vntime(exc.at, current_app.config["DONDOC"].timezone))) + f" Bạn đã nhập: {typed}", "error")
+        return redirect(url_for("reports.agency", agency_id=agency_id))
     if bad:
         flash(f"Địa chỉ không hợp lệ: {', '.join(bad)}", "error")
     else:
+        old = ", ".join(a.emails or [])
         a.emails = emails
+        touch(a, current_user.username, f"người nhận bản tin: {old or '(không)'} → {', '.join(emails) or '(không)'}")
         db.commit()
         flash("Đã lưu người nhận bản tin hạn.", "ok")
     return redirect(url_for("reports.agency", agency_id=agency_id))

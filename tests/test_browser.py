@@ -5,11 +5,12 @@ change. Screenshots of the main pages go to docs/screenshots/."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -26,20 +27,31 @@ DONDOC = [sys.executable, "-m", "dondoc.cli"]
 
 @contextmanager
 def serving(env: dict):
-    """`dondoc serve` with its worker on a free loopback port, until the block ends: its URL."""
+    """`dondoc serve` with its worker on a free loopback port, until the block ends: its URL, once
+    the login page answers (a loaded machine may take a while to start it)."""
+    import urllib.request
     port = free_port()
-    proc = subprocess.Popen(DONDOC + ["serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    # its output to a file: a pipe nobody reads would stop the server once full
+    out = tempfile.NamedTemporaryFile(prefix="dondoc-serve-", suffix=".log", delete=False)
+    proc = subprocess.Popen(DONDOC + ["serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        for _ in range(60):
+        deadline = time.monotonic() + 180
+        while True:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                with urllib.request.urlopen(url + "/login", timeout=10) as r:
+                    if r.status == 200:
+                        break
             except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"dondoc serve did not answer: {Path(out.name).read_text(errors='replace')[-2000:]}") from None
                 time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        out.close()
+        Path(out.name).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")

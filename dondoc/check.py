@@ -55,7 +55,9 @@ def check_index(settings: Settings, report: Report, fix: bool) -> None:
     with session_scope(settings) as s:
         pending = {j.entity_id for j in s.scalars(select(m.IndexJob))}
         truth: dict[int, set[int]] = {d: set() for d in s.scalars(select(m.Dispatch.id))}
-        for tid, did in s.execute(select(m.Task.id, m.Task.dispatch_id)):
+        # only a confirmed dispatch's tasks are obligations in the index (search.documents)
+        for tid, did in s.execute(select(m.Task.id, m.Task.dispatch_id).join(m.Dispatch, m.Task.dispatch_id == m.Dispatch.id)
+                                  .where(m.Dispatch.confirmed)):
             truth[did].add(tid)
     try:
         held = backend(settings).indexed()

@@ -330,3 +330,20 @@ def test_a_title_running_into_the_body_ends_where_the_body_starts():
     d = extract(text.format(body=""))
     assert d.subject == "Về việc tổ chức ngày hội hiến máu tình nguyện"
     assert [t.lead for t in d.tasks] == [["Sở Y tế"]]
+
+
+def test_finding_a_files_second_document_loads_no_language_model():
+    """The readers split a file into its documents in their memory-limited processes."""
+    import subprocess
+    import sys
+    code = "import sys, dondoc.nlp.documents; print('spacy' in sys.modules, 'underthesea' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_a_second_national_motto_starts_a_second_document():
+    from dondoc.nlp.documents import split_documents
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nTờ trình về dự thảo\n\n"
+            "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nDự thảo quyết định\n")
+    starts = split_documents(text, fold(text))
+    assert len(starts) == 2 and text[starts[1]:].startswith("ỦY BAN NHÂN DÂN")

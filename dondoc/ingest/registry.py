@@ -44,7 +44,7 @@ def second_documents(result: ReadResult) -> list[Child]:
     starts at a second national motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"). They stay
     in the text — the extractor reads the header from the first and tasks from all — and are
     named as children, with the pages they cover and where in the text they start."""
-    from ..nlp.extract import split_documents
+    from ..nlp.documents import split_documents
     from ..nlp.fold import fold
     text = result.text
     starts = split_documents(text, fold(text))[1:]     # where the extractor will split them

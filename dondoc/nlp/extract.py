@@ -15,8 +15,9 @@ from .agency import gazetteer
 from .bodies import noun_phrase, noun_phrases
 from .deadline import Calendar, Context
 from .doc import Doc
+from .documents import split_documents
 from .fold import diacritic_ratio, fold_key
-from .header import (CLOSING_RE, MOTTO2_RE, MOTTO_RE, SIGN_TITLE_RE, Header, is_caps_title, is_person_name, read_cites,
+from .header import (CLOSING_RE, SIGN_TITLE_RE, Header, is_caps_title, is_person_name, read_cites,
                      read_header, read_signer)
 from .layout import blocks, iter_lines
 from .lexicon import load as load_lexicon
@@ -29,41 +30,6 @@ from .textprep import clean, collapse
 _ISSUER_IN_BODY = re.compile(r"(?:de nghi|yeu cau|huong dan|thong bao|co y kien|kinh de nghi)\b")
 _FOR_ACTION = re.compile(r"\((?:de\s+)?(?:thuc hien|t/h|th)\)|\bde thuc hien\b")
 _NORMATIVE_KINDS = {"Nghị quyết", "Quyết định", "Thông tư", "Nghị định"}
-
-
-def split_documents(text: str, folded: str) -> list[int]:
-    """Start offsets of the documents in one file (a cover letter and the draft it submits).
-    Text and its folded form only: the readers name a file's second documents with it."""
-    starts = [0]
-    lines = list(iter_lines(text))
-    for m in _motto_lines(text, folded, lines)[1:]:
-        idx = next(i for i, (s, e, _) in enumerate(lines) if s <= m <= e)
-        j = idx
-        while j > 0:
-            prev = lines[j - 1][2].strip()
-            if prev and not (prev.isupper() or prev.strip("*_-— ") == "" or len(prev) < 3):
-                break
-            if j < idx - 8:
-                break
-            j -= 1
-        while j < idx and not lines[j][2].strip():
-            j += 1
-        starts.append(lines[j][0])
-    return starts
-
-
-def _motto_lines(text: str, folded: str, lines: list[tuple[int, int, str]]) -> list[int]:
-    """Where the national motto heads a document: on a line of its own, in capitals or with
-    `Độc lập - Tự do - Hạnh phúc` under it (not `nước Cộng hòa ...` inside a sentence)."""
-    out = []
-    for i, (s, e, _line) in enumerate(lines):
-        m = MOTTO_RE.search(folded, s, e)
-        if not m:
-            continue
-        nxt = folded[lines[i + 1][0]:lines[i + 1][1]] if i + 1 < len(lines) else ""
-        if text[m.start():m.end()].isupper() or MOTTO2_RE.search(nxt) or MOTTO2_RE.search(folded, m.end(), e):
-            out.append(m.start())
-    return out
 
 
 def closing_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -225,4 +191,4 @@ def _proposals(doc: Doc, tasks) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-__all__ = ["extract", "split_documents", "closing_spans", "blocks"]
+__all__ = ["extract", "closing_spans", "blocks"]

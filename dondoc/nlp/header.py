@@ -16,6 +16,7 @@ from datetime import date
 
 from .bodies import written_name
 from .doc import Doc
+from .documents import MOTTO2_RE, MOTTO_RE
 from .fold import fold, fold_key
 from .layout import DANGLING_RE, ENACTING_RE, iter_lines
 from .record import Cite, Signer
@@ -30,10 +31,6 @@ BARE_DATE_RE = re.compile(rf"^\s*{_DATE_CORE}\s*\W{{0,3}}$")
 _NUMBER_THEN_DATE_RE = re.compile(rf"\s*,\s*{_DATE_CORE}")
 PASSED_RE = re.compile(rf"th[o0]ng\s+qua\s+{_DATE_CORE}")
 PLACE_LINE_RE = re.compile(r"^\s*[^\d,]{2,40},\s*ng[a-z0-9]{0,2}y\s")
-MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
-# "Độc lập - Tự do - Hạnh phúc", also as OCR without Vietnamese reads it ("Tudo", "phtc") and
-# as its repair may leave it ("Tao")
-MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–]\s*t[a-z0-9]{0,3}(?:\s+d[a-z0-9]{0,2})?\s*[-–]\s*h[a-z0-9]{1,3}nh\s+ph[a-z0-9]{1,3}")
 SEPARATOR_RE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 VV_RE = re.compile(r"^\s*\(?\s*v\s*/\s*v\b\.?\s*:?\s*", re.I)
 RECIPIENT_RE = re.compile(r"^\s*k[i1l]nh\s*(?:g\S{0,4}|\S{1,5})\s*:\s*")

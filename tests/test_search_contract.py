@@ -233,7 +233,7 @@ def test_the_cluster_keeps_serving_when_a_node_stops(register, tmp_path):
         assert all(s["node"] == "node-1" and s["state"] == "STARTED"
                    for s in es.cat.shards(index=index, format="json") if s["prirep"] == "p")
         assert tasks(register, text="trẻ em").total == before
-        ingest_file(extra, register)
+        ingest_file(extra, register, confirm=True)     # under tracking: its tasks go to the index
         assert outbox.pending(register) == 0           # written to the cluster at once
         assert any("hộ tịch" in h.fields["text"] for h in tasks(register, text="hộ tịch", agency="Sở Tư pháp").hits)
     finally:

@@ -110,3 +110,28 @@ def test_an_ocr_title_runs_on_past_blank_lines_inside_it():
     # "... nhà đầu\ntu\n\nthuc hién du an ..." and "... năm 2025 cia\n\nBo Chinh tri vé ..."
     assert doc("dev-variants/ocr_eng/030.txt").subject.endswith("trén hé thong mang dau thau quoc gia")
     assert doc("dev-variants/ocr_eng/026.txt").subject.endswith("phat trién dat nuoc trong ky nguyén moi")
+
+
+def test_an_issuer_beside_the_motto_on_one_scanned_row():
+    # "VĂN PHÒNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM": two columns read row by row
+    assert doc("dev2-variants/real_pdf_read/008.txt").issuer == "Văn phòng Chính phủ"
+
+
+def test_the_issuer_rows_go_on_past_the_mottos_row():
+    # "BAN CHỈ HUY PCTT VÀ TKCN CỘNG HÒA …" / "TỈNH THỪA THIÊN HUẾ Độc lập …" / "VĂN PHÒNG THƯỜNG TRỰC"
+    assert doc("dev2-variants/real_pdf_read/001.txt").issuer == doc("dev2/001.txt").issuer
+
+
+def test_a_logo_read_as_letters_and_digits_is_not_the_issuer():
+    # "TT#T)" above "CHÍNH PHỦ CỘNG HÒA …" (and a motto with its dashes doubled, "Độc lập —- Tự do");
+    # "_—" and "T171" above "THỦ TƯỚNG CHÍNH PHỦ …"
+    assert doc("dev2-variants/real_pdf_read/029.txt").issuer == "Chính phủ"
+    assert doc("dev2-variants/real_pdf_read/015.txt").issuer == "Thủ tướng Chính phủ"
+
+
+def test_an_e_signature_before_the_motto_is_not_the_issuer():
+    # a gazette's signature block runs into the motto on one line (written for this test)
+    d = extract("Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+                "Ngày ký: 2026-06-10 16:59:39 +07:00\n\nSố: 12/2026/TT-BTC\nHà Nội, ngày 10 tháng 6 năm 2026\n\n"
+                "THÔNG TƯ\nHướng dẫn quản lý kinh phí\n\nĐiều 1. Phạm vi điều chỉnh\n")
+    assert "Ký" not in (d.issuer or "") and "CÔNG BÁO" not in (d.issuer or "").upper()

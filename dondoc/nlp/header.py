@@ -302,6 +302,14 @@ def kind_of(title: str | None, number: str | None, letter: bool) -> str | None:
 
 
 # -- issuer -------------------------------------------------------------------------------------
+def _beside_motto(line: _Line) -> bool:
+    """Whether a body's name, in capitals, stands before the national motto on its line (not an
+    e-signature's `Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA …`)."""
+    m = MOTTO_RE.search(line.folded)
+    before = line.text[:m.start()] if m else ""
+    return m is not None and not _is_noise(line.folded[:m.start()]) and before.isupper() and ":" not in before
+
+
 def _issuer_lines(lines: list[_Line], stop: int) -> list[_Line]:
     out = []
     for ln in lines[:stop]:
@@ -311,10 +319,16 @@ def _issuer_lines(lines: list[_Line], stop: int) -> list[_Line]:
             if mm:
                 cut = mm.start() if rx is MOTTO2_RE else mm.start()
                 text, f = (text[:cut] + text[mm.end():], f[:cut] + f[mm.end():]) if rx is MOTTO_RE else (text[:cut], f[:cut])
-        if not text.strip() or SEPARATOR_RE.match(text) or NUMBER_LINE_RE.match(f.strip()):
+        if not text.strip() or SEPARATOR_RE.match(text) or NUMBER_LINE_RE.match(f.strip()) or _is_noise(f):
             continue
         out.append(_Line(ln.start, ln.start + len(text.rstrip()), text.strip(), f.strip()))
     return out
+
+
+def _is_noise(folded: str) -> bool:
+    """A header line with no word in it: a logo, a stamp's edge or a fold as OCR reads them
+    (`TT0I`, `T171`, `_—`). A word is letters only, with a vowel or of three letters (`BCĐ`)."""
+    return not any(t.isalpha() and (len(t) >= 3 or re.search(r"[aeiouy]", t)) for t in re.findall(r"[^\W_]+", folded))
 
 
 _JOINT_HEAD = re.compile(r"^(?:so|bo|uy ban|ubnd|lien doan|cong doan|hoi|ban|truong|phong|tong|cuc|vu|van phong|doan)\b")
@@ -475,6 +489,10 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     h.kind = kind_of(_kind_title(lines[mk.kind]) if mk.kind is not None else None, h.number,
                      mk.vv is not None or mk.recipients is not None)
     top = mk.first("number", "date", "vv", "kind", "recipients", "motto", default=min(len(lines), _HEADER_LINES))
+    if top == mk.motto and _beside_motto(lines[top]):
+        # the two header columns read row by row (`BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI …`): the
+        # issuer's rows go on past the motto's
+        top = mk.first("number", "date", "vv", "kind", "recipients", default=min(len(lines), _HEADER_LINES))
     units, joint = _units(doc, _issuer_lines(lines, top))
     if not units and title:
         after = lines.index(title[-1]) + 1

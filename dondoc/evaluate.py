@@ -50,11 +50,20 @@ def gold_sets(corpus: Path) -> list[str]:
                   if p.is_dir() and not p.name.endswith("-variants") and any(p.glob("*.gold.json")))
 
 
+_FIRST = ("stripped", "ocr_eng")
+
+
+def variants(corpus: Path, name: str) -> list[str]:
+    """A set's variant folders of texts: stripped and OCR'd first, then any others (the texts
+    dondoc's readers made of real PDFs and scans), in name order."""
+    folder = corpus / f"{name}-variants"
+    found = sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.txt"))) if folder.is_dir() else []
+    return [v for v in _FIRST if v in found] + [v for v in found if v not in _FIRST]
+
+
 def evaluate(corpus: Path) -> list[dict]:
     out = []
     for name in gold_sets(corpus):
-        for variant in (None, "stripped", "ocr_eng"):
-            if variant and not (corpus / f"{name}-variants" / variant).exists():
-                continue
+        for variant in (None, *variants(corpus, name)):
             out.append(score_set(corpus, name, variant))
     return out

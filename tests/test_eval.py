@@ -39,3 +39,21 @@ def test_ocr_eng_text_task_f1(scores, name):
 @pytest.mark.parametrize("name", ["seeds", "dev"])
 def test_ocr_eng_text_deadline_f1(scores, name):
     assert scores[(name, "ocr_eng")]["deadline_f1"] >= 0.80
+
+
+@pytest.fixture(scope="module")
+def dev2():
+    return {v: score_set(CORPUS, "dev2", None if v == "clean" else v)
+            for v in ("clean", "stripped", "ocr_eng", "real_pdf_read", "scan_read")}
+
+
+def test_dev2_holds_what_it_reached_since_it_was_seen(dev2):
+    """dev2 is tuned on since 2026-12-01: the suite keeps its figures from sliding back."""
+    for v in ("clean", "stripped"):
+        assert dev2[v]["task_f1"] >= 0.93 and dev2[v]["lead_acc"] >= 0.92 and dev2[v]["deadline_f1"] >= 0.95
+    assert dev2["ocr_eng"]["task_f1"] >= 0.78 and dev2["ocr_eng"]["lead_acc"] >= 0.75
+
+
+def test_real_pdfs_and_scans_as_dondoc_reads_them(dev2):
+    assert dev2["real_pdf_read"]["header"]["issuer"] >= 0.95 and dev2["real_pdf_read"]["task_f1"] >= 0.90
+    assert dev2["scan_read"]["task_f1"] >= 0.80 and dev2["scan_read"]["lead_acc"] >= 0.90

@@ -135,3 +135,11 @@ def test_an_e_signature_before_the_motto_is_not_the_issuer():
                 "Ngày ký: 2026-06-10 16:59:39 +07:00\n\nSố: 12/2026/TT-BTC\nHà Nội, ngày 10 tháng 6 năm 2026\n\n"
                 "THÔNG TƯ\nHướng dẫn quản lý kinh phí\n\nĐiều 1. Phạm vi điều chỉnh\n")
     assert "Ký" not in (d.issuer or "") and "CÔNG BÁO" not in (d.issuer or "").upper()
+
+
+def test_a_normative_text_without_its_header_names_its_issuer_where_it_enacts():
+    # a gazette copy whose header block was an image (written for this test)
+    text = ("CÔNG BÁO/Số 245/Ngày 23-04-2026\n2\n\nTHÔNG TƯ\nQuy định về quản lý kho lưu trữ\n\n"
+            "Căn cứ Luật Lưu trữ số 33/2024/QH15;\nTheo đề nghị của Cục trưởng Cục Văn thư và Lưu trữ nhà nước;\n"
+            "Bộ trưởng Bộ Nội vụ ban hành Thông tư quy định về quản lý kho lưu trữ.\n\nĐiều 1. Phạm vi điều chỉnh\n")
+    assert extract(text).issuer == "Bộ Nội vụ"

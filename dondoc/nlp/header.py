@@ -319,10 +319,15 @@ def _issuer_lines(lines: list[_Line], stop: int) -> list[_Line]:
             if mm:
                 cut = mm.start() if rx is MOTTO2_RE else mm.start()
                 text, f = (text[:cut] + text[mm.end():], f[:cut] + f[mm.end():]) if rx is MOTTO_RE else (text[:cut], f[:cut])
-        if not text.strip() or SEPARATOR_RE.match(text) or NUMBER_LINE_RE.match(f.strip()) or _is_noise(f):
+        if (not text.strip() or SEPARATOR_RE.match(text) or NUMBER_LINE_RE.match(f.strip()) or _is_noise(f)
+                or _FURNITURE_RE.match(f)):
             continue
         out.append(_Line(ln.start, ln.start + len(text.rstrip()), text.strip(), f.strip()))
     return out
+
+
+# what a page carries besides its document: the Official Gazette's running head, an e-signature
+_FURNITURE_RE = re.compile(r"\s*(?:cong bao\s*/\s*so\b|(?:ky boi|co quan|ngay ky|thoi gian ky|nguoi ky|email)\s*:)")
 
 
 def _is_noise(folded: str) -> bool:
@@ -501,6 +506,8 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     _read_issuer(h, doc, units, joint)
     if not h.issuer and h.number_abbr:
         _issuer_from_number(h, doc)
+    if not h.issuer:
+        _issuer_from_enacting(h, doc, start, min(end, start + _PREAMBLE_CHARS))
     if mk.recipients is not None:
         h.recipients, h.recipients_span, h.recipients_alias = read_recipients(lines, mk.recipients)
         h.header_end = h.recipients_span[1]
@@ -509,6 +516,27 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
         ends += [title[-1].end] if title else []
         h.header_end = max(ends) if ends else start
     return h
+
+
+# "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Công Thương ban hành Thông tư …": the enacting
+# sentence of a normative text (Decree 154/2020's forms) names its issuer, or the office holder
+# who signs for it
+_ENACTS_RE = re.compile(r"^[ \t]*(?P<who>[^\n,;:.]{3,120}?)\s+ban\s+hanh\s+(?:nghi dinh|thong tu|quyet dinh|nghi quyet|chi thi)\b",
+                        re.M)
+_OFFICE_HOLDER_RE = re.compile(r"(?:bo truong|thong doc|chu tich|chanh an|vien truong)\s+")
+_PREAMBLE_CHARS = 6000
+
+
+def _issuer_from_enacting(h: Header, doc: Doc, start: int, end: int) -> None:
+    m = _ENACTS_RE.search(doc.folded, start, end)
+    if not m:
+        return
+    who = doc.text[m.start("who"):m.end("who")].strip()
+    holder = _OFFICE_HOLDER_RE.match(fold(who))
+    name = who[holder.end():] if holder else who
+    if doc.lexicon.head_re.match(fold(name)) or doc.agency_at(m.start("who")) is not None:
+        h.issuer = _name_of(doc, name)
+        h.issuer_parts = [h.issuer]
 
 
 def _issuer_from_number(h: Header, doc: Doc) -> None:

@@ -5,8 +5,8 @@
   dondoc_directives  a PhraseMatcher on NORM marks directive verbs (`Tăng cường`, `Chủ trì`, ...) in
                      doc.spans["directive"]; the task finder asks it whether a sentence opens
                      with one
-  dondoc_agencies    gazetteer names as doc.ents (label AGENCY, kb_id the canonical name)
-  dondoc_deadlines   deadline phrases in doc.spans["deadline"]
+(Agency names and deadlines are found by the gazetteer and `deadline.find_deadlines` on the
+text itself; the review page shows the spans the extraction stored.)
 
 No trained Vietnamese model is needed: `spacy.blank("vi")` with spaCy's rule-based tokenizer
 (syllables, punctuation split off), the Vietnamese default tokenizer needing pyvi.
@@ -25,8 +25,6 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, filter_spans
 
 from . import lexicon
-from .agency import gazetteer
-from .deadline import find_deadlines
 from .fold import fold
 
 
@@ -48,37 +46,6 @@ class DirectiveMarker:
         return doc
 
 
-@Language.factory("dondoc_agencies")
-class AgencyMarker:
-    def __init__(self, nlp: Language, name: str):
-        pass
-
-    def __call__(self, doc: Doc) -> Doc:
-        ents = []
-        # looked up per document: the office's own names may be in force (agency.local_names)
-        for f in gazetteer().find(doc.text):
-            span = doc.char_span(f.start, f.end, label="AGENCY", kb_id=f.canonical, alignment_mode="expand")
-            if span is not None:
-                ents.append(span)
-        doc.ents = filter_spans(ents)
-        return doc
-
-
-@Language.factory("dondoc_deadlines")
-class DeadlineMarker:
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for d in find_deadlines(doc.text, fold(doc.text), None, doc.user_data.get("year")):
-            span = doc.char_span(d.span[0], d.span[1], label=d.kind, kb_id=d.date or "", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["deadline"] = filter_spans(spans)
-        return doc
-
-    def __init__(self, nlp: Language, name: str):
-        pass
-
-
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.vi.VietnameseTokenizer", "use_pyvi": False}}})
@@ -90,8 +57,6 @@ def pipeline() -> Language:
     )
     nlp.vocab.lex_attr_getters[NORM] = fold  # type: ignore[attr-defined]  # set at runtime, absent from spaCy's stubs
     nlp.add_pipe("dondoc_directives")
-    nlp.add_pipe("dondoc_agencies")
-    nlp.add_pipe("dondoc_deadlines")
     return nlp
 
 
@@ -112,8 +77,7 @@ def directive_offsets(text: str) -> frozenset[int]:
     """Character offsets where a directive verb begins (what the task finder consults)."""
     nlp = pipeline()
     out: set[int] = set()
-    with nlp.select_pipes(enable=["dondoc_directives"]):
-        for offset, piece in _chunks(text):
-            doc = nlp(piece)
-            out.update(offset + sp.start_char for sp in doc.spans["directive"])
+    for offset, piece in _chunks(text):
+        doc = nlp(piece)
+        out.update(offset + sp.start_char for sp in doc.spans["directive"])
     return frozenset(out)

@@ -16,7 +16,7 @@ from .bodies import noun_phrase, noun_phrases
 from .deadline import Calendar, Context
 from .doc import Doc
 from .documents import split_documents
-from .fold import diacritic_ratio, fold_key
+from .fold import fold_key
 from .header import (CLOSING_RE, SIGN_TITLE_RE, Header, is_caps_title, is_person_name, read_cites,
                      read_header, read_signer)
 from .layout import blocks, iter_lines
@@ -162,7 +162,7 @@ def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
         h.year = h.year or first.year
         tasks.extend(find_tasks(doc, _part(doc, h, s, e, closing, calendar), skip))
     warnings = list(first.warnings)
-    if diacritic_ratio(doc.text) < 0.05 and not doc.ocr:
+    if doc.plain and not doc.ocr:
         warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")
     if not tasks:
         warnings.append("Không tìm thấy nhiệm vụ nào được giao trong văn bản.")

@@ -44,12 +44,15 @@ def has_diacritics(text: str) -> bool:
     return any(not c.isascii() for c in text if c.isalpha())
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def diacritic_ratio(text: str) -> float:
     """Share of letters carrying Vietnamese marks: ~0.3-0.5 in normal text, ~0 when stripped."""
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if not c.isascii()) / len(letters)
+    return sum(map(str.isalpha, _NON_ASCII.findall(text))) / letters
 
 
 def initials(words: str) -> str:

@@ -61,3 +61,18 @@ def test_a_name_read_in_full_a_vowel_off_takes_the_place_of_the_shorter_one_insi
     from dondoc.nlp.agency import gazetteer
     found = gazetteer().find("Ve noi dung tren, Thi tuong Chinh phu giao Bo Tu phap", ocr=True)
     assert [f.canonical for f in found][:1] == ["Thủ tướng Chính phủ"]
+
+
+@pytest.mark.parametrize("garbled", ["VWv hung dan thuc hién", "V\\v huéng dan", "Viv huéng dan", "V|v gui danh sach"])
+def test_the_v_v_opening_a_subject_with_its_slash_misread(garbled):
+    from dondoc.nlp.ocrfix import repair
+    assert repair(garbled + "\n")[0].startswith("V/v ")
+
+
+def test_an_ocr_guidance_letter_on_a_law_is_read_as_guidance():
+    # "VWv hung dan thuc hién cac quy dinh cia Luat hai quan 2014": its explanations are no tasks
+    from dondoc.nlp.extract import extract
+
+    from .conftest import CORPUS
+    ocr, clean = (extract((CORPUS / p).read_text(encoding="utf-8")) for p in ("dev2-variants/ocr_eng/011.txt", "dev2/011.txt"))
+    assert len(ocr.tasks) == len(clean.tasks) <= 3

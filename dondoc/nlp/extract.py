@@ -84,11 +84,15 @@ def _assignees(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# "(V/v) hướng dẫn …", also as OCR without Vietnamese leaves it ("huéng dan", "hung dan")
+_GUIDANCE_SUBJECT = re.compile(r"(?:ve viec |v v )?h[a-z]{0,3}ng dan\b")
+
+
 def _genre(h: Header) -> str:
     """guidance: a letter explaining rules (`V/v hướng dẫn thực hiện các quy định của Luật ...`),
     not one guiding work (`hướng dẫn nhiệm vụ trọng tâm công tác trẻ em`)."""
     subject = fold_key(h.subject or "")
-    guides = h.kind == "Hướng dẫn" or subject.startswith(("huong dan", "ve viec huong dan", "v v huong dan"))
+    guides = h.kind == "Hướng dẫn" or bool(_GUIDANCE_SUBJECT.match(subject))
     if guides and guides_rules(subject):
         return "guidance"
     if h.kind in _NORMATIVE_KINDS:

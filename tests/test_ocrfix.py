@@ -76,3 +76,8 @@ def test_an_ocr_guidance_letter_on_a_law_is_read_as_guidance():
     from .conftest import CORPUS
     ocr, clean = (extract((CORPUS / p).read_text(encoding="utf-8")) for p in ("dev2-variants/ocr_eng/011.txt", "dev2/011.txt"))
     assert len(ocr.tasks) == len(clean.tasks) <= 3
+
+
+def test_a_bullets_dash_read_as_a_tilde_is_a_dash_again():
+    from dondoc.nlp.ocrfix import repair
+    assert repair("~ La don vi dau moi tham muu\n")[0] == "- La don vi dau moi tham muu\n"

@@ -103,6 +103,7 @@ def test_a_resolution_without_addressees_gives_work_by_giao():
 @pytest.mark.parametrize("body, lead", [
     ("Điều 2. Tổ công tác có nhiệm vụ xây dựng lộ trình chuyển đổi số của thành phố.", "Tổ công tác"),
     ("– Bước 1: Phòng Điều dưỡng thông báo kế hoạch đến các khoa.", "Phòng Điều dưỡng"),
+    ("– Buéc 1: Phòng Điều dưỡng thông báo kế hoạch đến các khoa.", "Phòng Điều dưỡng"),   # "Bước" as OCR reads it
     ("Ủy ban nhân dân các quận có trách nhiệm kiểm tra việc treo cờ trên địa bàn.", "Ủy ban nhân dân các quận"),
 ])
 def test_the_subject_leads_known_or_not(body, lead):

@@ -20,7 +20,8 @@ from .bodies import Phrase, Subject, noun_phrases, subject
 from .doc import Doc
 
 _MARKER = re.compile(r"[\s\-–—+•*∙●▪➢✓]*(?:(?:[ĐD]i[ềeé]u\s+\d{1,3}[a-z]?|[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ](?:\.\d{1,2})?)\s*[.):]\s*|\d{1,2},\s+(?=[A-ZĐ]))?[\s\-–—+•*]*")
-_STEP = re.compile(r"(?:buoc|giai doan|dot)\s+(?:\d{1,2}|[a-z]{1,5})\s*:\s*")
+# "Bước 2:", "Giai đoạn 1:", "Đợt 3:" — and "Bước" as OCR without Vietnamese leaves it ("Buéc", "Buc")
+_STEP = re.compile(r"(?:bu[a-z]{0,2}c|giai doan|dot)\s+(?:\d{1,2}|[a-z]{1,5})\s*:\s*")
 _HONORIFIC = re.compile(r"(?:d/c|dong chi|ong|ba)\s+")
 _SUPPORT = re.compile(r"(?<![0-9a-z])(?:ph(?:[o0][a-z0-9]{0,2}i|i)\s+h[o0]p(?!\s+phap)(?:\s+(?:ch[a-z]t\s+che\s+)?(?:v[o0][a-z0-9]{0,2}i|cung))?|k[e3]t\s+h[o0]p\s+v[o0]i|c[u]ng\s+v[o0]i)\s+")
 _LEAD_VERB = re.compile(r"\s*(?:,\s*)?(?:chu tri|la (?:don vi )?dau moi|lam dau moi|la co quan (?:chu tri|dau moi|thuong truc))\b")

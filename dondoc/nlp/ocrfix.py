@@ -126,9 +126,10 @@ def _recase(new: str, old: str) -> str:
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1, |, \ or W; Roman heading numbers;
 # the "thành phố" of localities; specks read as a colon; the "Căn cứ" opening each line of a
 # preamble, its ứ read as t, tr, w, ir, it or iv; the "Điều N." of an article, its Đ read as P, a
-# speck before it read as a dash.
+# speck before it read as a dash; a bullet's dash read as a tilde.
 _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
                  (re.compile(r"(?m)^(\s*)([Vv])[il1|\\Ww]([vV])\b"), r"\1\2/\3"),
+                 (re.compile(r"(?m)^(\s*)~(?=\s)"), r"\1-"),
                  (re.compile(r"(?m)^(\s*)[-_](\s*)(?=[ĐDP]i[eéề]u\s+\d+\s*[.:])"), r"\1 \2"),
                  (re.compile(r"(?m)^(\s*)P(?=i[eéề]u\s+\d+\s*[.:])"), r"\1Đ"),
                  # (the letters over one go before the line, where blocks strip them)

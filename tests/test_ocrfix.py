@@ -81,3 +81,14 @@ def test_an_ocr_guidance_letter_on_a_law_is_read_as_guidance():
 def test_a_bullets_dash_read_as_a_tilde_is_a_dash_again():
     from dondoc.nlp.ocrfix import repair
     assert repair("~ La don vi dau moi tham muu\n")[0] == "- La don vi dau moi tham muu\n"
+
+
+def test_a_head_noun_with_its_marks_garbled_by_ocr_still_names_a_body():
+    # "- Sinh vién luu y:" (Sinh viên lưu ý) hands its items to the students, not the faculty
+    from dondoc.nlp.extract import extract
+    from dondoc.nlp.fold import fold
+
+    from .conftest import CORPUS
+    d = extract((CORPUS / "dev2-variants/ocr_eng/018.txt").read_text(encoding="utf-8"))
+    item = next(t for t in d.tasks if fold(t.text).startswith("nop 3 quyen"))
+    assert fold(item.lead[0]).startswith("sinh vien")

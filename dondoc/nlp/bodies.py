@@ -94,12 +94,12 @@ def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
             return Phrase(known.canonical, pos, known.end, True, "body")
     m = lex.head_re.match(f, head_at)
     kind = "body"
-    if m and not lex.written_as_head(doc.text[m.start():m.end()]):
+    if m and not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
         m = None
     if not m:
         m = lex.role_re.match(f, head_at)
         kind = "role"
-        if m and not lex.written_as_head(doc.text[m.start():m.end()]):
+        if m and not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
             m = None
     if not m:
         if not plural:
@@ -144,7 +144,7 @@ def _initials_index(doc: Doc) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     lex, f = doc.lexicon, doc.folded
     for m in lex.head_re.finditer(f):
-        if not doc.text[m.start()].isupper() or not lex.written_as_head(doc.text[m.start():m.end()]):
+        if not doc.text[m.start()].isupper() or not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
             continue
         stop = _name_end(doc, m.end(), min(len(f), m.end() + 120), first_free=m.group(0) in _FREE_AFTER)
         rest = doc.text[m.end():stop].strip()

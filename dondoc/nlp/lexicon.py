@@ -60,11 +60,12 @@ class Lexicon:
         w = re.sub(r"\s+", " ", written.lower())
         return forms is None or w.isascii() or w in forms
 
-    def written_as_head(self, written: str) -> bool:
+    def written_as_head(self, written: str, ocr: bool = False) -> bool:
         """A head or role matched on folded text is one in the original too: written with its
-        own diacritics, or with none at all (stripped or OCR'd text)."""
+        own diacritics, or with none at all (stripped text), or read by OCR without Vietnamese,
+        whose marks are noise (`Sinh vién`)."""
         w = re.sub(r"\s+", " ", written.lower())
-        return w.isascii() or w in self.written_heads
+        return ocr or w.isascii() or w in self.written_heads
 
     def opens(self, name: str, folded: str, pos: int = 0) -> re.Match | None:
         """The clause word list `name` (purpose, condition, past ...) matched at `pos`."""

@@ -348,3 +348,20 @@ def test_a_second_national_motto_starts_a_second_document():
             "ỦY BAN NHÂN DÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nDự thảo quyết định\n")
     starts = split_documents(text, fold(text))
     assert len(starts) == 2 and text[starts[1]:].startswith("ỦY BAN NHÂN DÂN")
+
+
+# -- blocks ----------------------------------------------------------------------------------------
+def test_a_sentence_a_scan_rewrapped_across_a_gap_is_one_block():
+    from dondoc.nlp.layout import blocks
+    text = ("Ủy ban nhân dân thành phố đề nghị các cơ quan, đơn vị của Trung ương; các sở, ban, ngành, đơn vị "
+            "và các hộ gia đình trên địa bàn các quận, huyện, thị xã và các xã, phường, thị trấn\ntrên địa bàn\n\n"
+            "Thành phố treo cờ Tổ quốc từ ngày 10/5/2026 đến hết ngày 14/5/2026.\n")
+    assert len(blocks(text)) == 1
+
+
+def test_a_paragraph_that_ends_its_sentence_is_followed_by_a_block_of_its_own():
+    from dondoc.nlp.layout import blocks
+    text = ("Ủy ban nhân dân thành phố đề nghị các cơ quan, đơn vị của Trung ương; các sở, ban, ngành, đơn vị "
+            "và các hộ gia đình trên địa bàn các quận, huyện, thị xã và các xã, phường, thị trấn treo\ncờ Tổ quốc.\n\n"
+            "Thành phố tổ chức kiểm tra việc treo cờ.\n")
+    assert len(blocks(text)) == 2

@@ -103,6 +103,14 @@ def _ends_title_line(prev: str, cur: Block, line: str, width: int) -> bool:
     return cur.kind in ("article", "roman") and width > 0 and len(prev.rstrip()) < 0.8 * width
 
 
+def _wrapped_remainder(prev: str, cur: Block) -> bool:
+    """The short last line of a long paragraph that ends no sentence, clause or heading: words a
+    narrower scan carried over from the line above (`… trên địa bàn` / blank / `Thành phố treo cờ …`)."""
+    words = prev.split()
+    return cur.end - cur.start > 150 and len(words) <= 3 and not prev.rstrip().endswith((":", ";")) \
+        and not prev.strip().isupper()
+
+
 def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bool:
     """An unmarked line after block `cur` starts a block of its own (else it wraps `cur`)."""
     prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
@@ -112,6 +120,8 @@ def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bo
         return False            # the sentence runs on, across a wrap or a page break
     if prev.rstrip().endswith(",") and cur.end - cur.start > 200:
         return False            # no paragraph ends on a comma: a page break inside one
+    if gap and not ends_sentence and _wrapped_remainder(prev, cur):
+        return False            # a scan rewrapped the sentence: its line's last words, then a gap
     if gap or _ends_title_line(prev, cur, line, width) or ENACTING_RE.match(fold(line)):
         return True
     # a hard wrap goes on below an unfinished sentence (a table row's cells have no full stops)

@@ -14,7 +14,7 @@ from radon.complexity import cc_visit
 ROOT = Path(__file__).resolve().parent.parent
 # TEMPORARY (issue #14): this landed above the limit while this check was being written (the
 # restorer's word loop); its owner splits it, then this set is emptied. No other entry may be added.
-KNOWN = {"dondoc/restore/restorer.py:Restorer.restore_words"}
+KNOWN: set[str] = set()
 
 
 def offenders(limit: int) -> list[str]:

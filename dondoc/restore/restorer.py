@@ -160,30 +160,16 @@ class Restorer:
             tok = m.group(0)
             c = tok[0]
             if c.isalpha():
-                low = tok.lower()
-                if low.isascii() and not (kept_lines and bisect.bisect(newlines, m.start()) in kept_lines):
-                    cs = self.candidates.get(low)
-                    if cs is not None and tok.isupper() and len(tok) > 1 and _in_code(text, m.start(), m.end()):
-                        # a part of a code (`92/TTr-UBND`, `KH-TU`) is an initialism: its vowels
-                        # carry no marks, only a D may be Đ
-                        cs = self.initialisms.get(low)
-                        if cs is None:
-                            cands.append(np.array([self.ids.get(low, self.unk)]))
-                            cases.append(-1)
-                            continue
-                    if cs is not None:
-                        if len(cs) > 1 or self.model.vocab[cs[0]] != low:
-                            choose.append(k)
-                        cands.append(cs)
-                        cases.append(case_class(tok))
-                        continue
-                    if tok.isupper() and len(tok) > 1 and "D" in tok and self.abbreviations:
-                        spelled.append((k, self.initialism(tok)))
-                arr = fixed_cache.get(low)
-                if arr is None:
-                    arr = fixed_cache[low] = np.array([self.ids.get(normalize_tone(low), self.unk)])
+                skip = bool(kept_lines) and bisect.bisect(newlines, m.start()) in kept_lines
+                arr, case, pick, spell = self._word(text, m, skip, fixed_cache)
                 cands.append(arr)
-            elif c.isdigit():
+                cases.append(case)
+                if pick:
+                    choose.append(k)
+                if spell is not None:
+                    spelled.append((k, spell))
+                continue
+            if c.isdigit():
                 cands.append(self._num)
             else:
                 arr = fixed_cache.get(tok)
@@ -204,6 +190,29 @@ class Restorer:
             word = vocab[best[k]]
             out[m.start():m.end()] = _recase(word, m.group(0))
         return "".join(out)
+
+    def _word(self, text: str, m, skip: bool, fixed_cache: dict) -> tuple[np.ndarray, int, bool, str | None]:
+        """A word's candidates, its case class (-1: kept as is), whether the decoder chooses among
+        them, and its spelling as an initialism put right letter by letter (or None)."""
+        tok = m.group(0)
+        low = tok.lower()
+        spell = None
+        if low.isascii() and not skip:
+            cs = self.candidates.get(low)
+            if cs is not None and tok.isupper() and len(tok) > 1 and _in_code(text, m.start(), m.end()):
+                # a part of a code (`92/TTr-UBND`, `KH-TU`) is an initialism: its vowels carry no
+                # marks, only a D may be Đ
+                cs = self.initialisms.get(low)
+                if cs is None:
+                    return np.array([self.ids.get(low, self.unk)]), -1, False, None
+            if cs is not None:
+                return cs, case_class(tok), len(cs) > 1 or self.model.vocab[cs[0]] != low, None
+            if tok.isupper() and len(tok) > 1 and "D" in tok and self.abbreviations:
+                spell = self.initialism(tok)
+        arr = fixed_cache.get(low)
+        if arr is None:
+            arr = fixed_cache[low] = np.array([self.ids.get(normalize_tone(low), self.unk)])
+        return arr, -1, False, spell
 
     @staticmethod
     def _marked_lines(text: str, matches) -> set[int]:

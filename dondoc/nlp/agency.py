@@ -78,6 +78,29 @@ def _window_hit(keys: list[str], rest: list[tuple[int, int, str]]) -> tuple[floa
     return None
 
 
+def _trie_alternation(keys) -> str:
+    """One regex for folded names (words of [0-9a-z] joined by single spaces, a space matching
+    any run of punctuation), built as a trie: at a position only the branch of the next letter
+    is tried, where an alternation of every name would try all of them (the scan of every
+    document was the extraction's largest cost). The longest name wins, as in an alternation
+    sorted longest first: the names that match at one position all lie on one path of the
+    trie (a letter never matches a gap), and each optional tail is tried before stopping."""
+    trie: dict = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        parts = [(_GAP if ch == " " else re.escape(ch)) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return emit(trie)
+
+
 class Gazetteer:
     def __init__(self, agencies: dict, provinces: dict, local: tuple[tuple[str, str], ...] = ()):
         """`local`: (written form, canonical name) pairs an office's administrators added to the
@@ -111,8 +134,7 @@ class Gazetteer:
             for o in p["old"]:
                 self.province_names.setdefault(fold_key(o), o)
             self.province_names.setdefault(fold_key(p["name"]), p["name"])
-        keys = sorted(self.alias_to_name, key=len, reverse=True)
-        alt = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in keys)
+        alt = _trie_alternation(self.alias_to_name)
         # not inside a document's number ("97/NQ-CP" names no Chính phủ)
         self._re = re.compile(rf"(?<![0-9a-z])(?<![0-9a-z][/\-])(?:{alt})(?![0-9a-z])")
         prov = "|".join(_GAP.join(re.escape(w) for w in k.split()) for k in sorted(self.province_names, key=len, reverse=True))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .bodies import Phrase, Subject, noun_phrases, subject
 from .doc import Doc
@@ -173,6 +174,13 @@ def _done_before_verb(doc: Doc, c: Clause) -> bool:
     return False
 
 
+@lru_cache(maxsize=16)
+def _anywhere(opener: re.Pattern) -> re.Pattern:
+    """A clause word list searched anywhere in a clause, not only at its opening: compiled once
+    (looking a long pattern up in re's cache at every clause cost more than the search)."""
+    return re.compile(opener.pattern.lstrip(r"\s*"))
+
+
 def _marks(doc: Doc, c: Clause) -> set[str]:
     lex, f = doc.lexicon, doc.folded
     marks: set[str] = set()
@@ -187,7 +195,7 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
             marks.add(name)
     if lex.opens("passive", f, pred) and not lex.opens("assigned_passive", f, pred):
         marks.add("passive")
-    if re.search(lex.clause["obligation"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
+    if _anywhere(lex.clause["obligation"]).search(f[c.main:c.end]):
         marks.add("obligation")
     if _NORMATIVE.match(head) or _NORMATIVE.match(f, c.main):
         marks.add("normative")
@@ -201,7 +209,7 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
         marks.add("nominal_passive")     # "Danh sách sinh viên ... được lựa chọn ..."
     if re.match(r"\s*(?:duoc|khong duoc)\s", f[c.main:c.main + 12]):
         marks.add("entitled")            # "Được mời tham dự ...": a right, not a duty
-    if re.search(lex.clause["completion"].pattern.lstrip(r"\s*"), f[c.main:c.end]):
+    if _anywhere(lex.clause["completion"]).search(f[c.main:c.end]):
         marks.add("completion")
     if c.subject is not None and lex.agency_verb_re.match(f, c.predicate):
         marks.add("lead_verb")        # "X có trách nhiệm / chủ trì / tổ chức ..."

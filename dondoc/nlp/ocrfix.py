@@ -107,7 +107,8 @@ _PHRASE_BONUS = 0.9
 
 def oov_ratio(text: str) -> float:
     vocab = vocabulary()
-    words = [fold(m.group(0)) for m in _TOKEN.finditer(text) if not m.group(0).isdigit()]
+    folded = fold(text)      # once: fold keeps offsets, so each word is a slice of it
+    words = [folded[m.start():m.end()] for m in _TOKEN.finditer(text) if not m.group(0).isdigit()]
     words = [w for w in words if not (len(w) > 1 and w.isupper())]
     if not words:
         return 0.0

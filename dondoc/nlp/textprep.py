@@ -33,10 +33,39 @@ def _new_style(word: str) -> str:
     return out if len(out) == len(word) else word
 
 
+# the open pair itself: a word to normalise runs from its start to the last such pair in it
+_OLD_PAIR = re.compile(r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+
+
 def normalize_tone(text: str) -> str:
     """Old tone placement to the standard one (`hoà` -> `hòa`, `Uỷ` -> `Ủy`) with underthesea's
-    text_normalize, word by word so that every offset stays where it was."""
-    return _OLD_TONE.sub(lambda m: _new_style(m.group(0)), text)
+    text_normalize, word by word so that every offset stays where it was.
+
+    What `_OLD_TONE.sub` would replace, found faster: `_OLD_TONE` tries a run of word characters
+    at every position of the text; here only the pairs are searched, and each word is taken from
+    the start of its run of word characters (\\w: alphanumeric or `_`) to the end of the last
+    pair in that run, as `_OLD_TONE`'s greedy `\\w*` does."""
+    out: list[str] = []
+    pos = start = end = 0
+    found = False
+    for m in _OLD_PAIR.finditer(text):
+        s = m.start()
+        while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "_"):
+            s -= 1
+        if found and s == start:
+            end = m.end()
+            continue
+        if found:
+            out.append(text[pos:start])
+            out.append(_new_style(text[start:end]))
+            pos = end
+        found, start, end = True, s, m.end()
+    if not found:
+        return text
+    out.append(text[pos:start])
+    out.append(_new_style(text[start:end]))
+    out.append(text[end:])
+    return "".join(out)
 
 
 def collapse(text: str) -> str:

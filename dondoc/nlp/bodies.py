@@ -78,8 +78,26 @@ def _all_caps_clause(doc: Doc, pos: int, end: int) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+def _memo(doc: Doc, name: str) -> dict:
+    """A stage's answers for this document, by the arguments asked: the task finder asks the same
+    span again and again (a clause's subject, then its lead, then its support), and a `Doc` does
+    not change once built."""
+    memo = doc.derived.get(name)
+    if memo is None:
+        memo = doc.derived[name] = {}
+    return memo
+
+
 def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
     """The body, role or collective named at `pos`, if any."""
+    memo = _memo(doc, "noun_phrase")
+    key = (pos, end)
+    if key not in memo:
+        memo[key] = _noun_phrase(doc, pos, end)
+    return memo[key]
+
+
+def _noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
     pos = _skip_space(doc.text, pos, end)
     known = doc.agency_at(pos)
     if known is not None and known.end <= end:
@@ -287,7 +305,17 @@ def written_name(written: str) -> str:
 def noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
     """A list of bodies from `pos` (`A, B và C`): the phrases and the offset after the last.
     A piece after a comma that is no body of its own goes on with the name before it
-    (`Ủy ban Tài chính, Ngân sách`)."""
+    (`Ủy ban Tài chính, Ngân sách`). The list is the caller's own (a new one at each call)."""
+    memo = _memo(doc, "noun_phrases")
+    key = (pos, end)
+    if key not in memo:
+        phrases, stop = _noun_phrases(doc, pos, end)
+        memo[key] = (tuple(phrases), stop)
+    phrases_, stop = memo[key]
+    return list(phrases_), stop
+
+
+def _noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
     out: list[Phrase] = []
     cur = pos
     while True:
@@ -339,6 +367,14 @@ def _continues_name(doc: Doc, pos: int, end: int) -> bool:
 
 def subject(doc: Doc, start: int, end: int) -> Subject | None:
     """The bodies a clause opens with, when a predicate follows them."""
+    memo = _memo(doc, "subject")
+    key = (start, end)
+    if key not in memo:
+        memo[key] = _subject(doc, start, end)
+    return memo[key]
+
+
+def _subject(doc: Doc, start: int, end: int) -> Subject | None:
     phrases, after = noun_phrases(doc, start, end)
     if not phrases:
         return None

@@ -14,7 +14,7 @@ that acts, a word that hands work on, a directive verb). In the main clause this
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .bodies import Phrase, Subject, noun_phrases, subject
@@ -228,7 +228,17 @@ def _verb_then_passive(doc: Doc, pos: int, end: int) -> bool:
 
 
 def analyse(doc: Doc, start: int, end: int) -> Clause:
-    """Everything `classify` and `lead` need to know of text[start:end]."""
+    """Everything `classify` and `lead` need to know of text[start:end]. The task finder asks
+    again of the same span (a block's first clause, then each clause): the answer is kept with
+    the document, and each caller gets a copy of its own to change."""
+    memo = doc.derived.setdefault("clause", {})
+    c = memo.get((start, end))
+    if c is None:
+        c = memo[(start, end)] = _analyse(doc, start, end)
+    return replace(c, marks=set(c.marks))
+
+
+def _analyse(doc: Doc, start: int, end: int) -> Clause:
     body = body_start(doc, start, end)
     main, prefix = _main_start(doc, body, end)
     explicit = _colon_lead(doc, main, end) or _assignment(doc, main, end)

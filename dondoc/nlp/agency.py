@@ -276,10 +276,11 @@ class Gazetteer:
         busy_until = -1
         taken = sorted(taken)
         t = 0
-        for i, (s, _, w) in enumerate(words):
+        skeletons = [_skeleton(x[2]) for x in words]
+        for i, (s, _, _) in enumerate(words):
             nxt = words[i + 1][2] if i + 1 < len(words) else ""
-            by_len = self._by_head.get((_skeleton(w), _skeleton(nxt))) if nxt else None
-            abbr = self._abbreviated.get((_skeleton(w), nxt)) if nxt else None
+            by_len = self._by_head.get((skeletons[i], skeletons[i + 1])) if nxt else None
+            abbr = self._abbreviated.get((skeletons[i], nxt)) if nxt else None
             if not (by_len or abbr) or s < busy_until:
                 continue
             while t < len(taken) and taken[t][1] <= s:

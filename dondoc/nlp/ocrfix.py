@@ -153,9 +153,11 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, li
     for pattern, repl in _FIXED_TOKENS:
         text = pattern.sub(repl, text)
     tokens = list(_TOKEN.finditer(text))
-    garbled = [_garbled(text, m) for m in tokens]
+    folded = fold(text)         # once: fold keeps offsets, so each word is a slice of it
+    words = [folded[m.start():m.end()] for m in tokens]
+    garbled = [_garbled(text, m, f) for m, f in zip(tokens, words)]
     # the likeliest reading of each word, the context of its neighbours
-    readings = [candidates(fold(m.group(0))) if g else ((0.0, fold(m.group(0))),) for m, g in zip(tokens, garbled)]
+    readings = [candidates(f) if g else ((0.0, f),) for f, g in zip(words, garbled)]
     out: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -182,22 +184,33 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, li
     return "".join(out), offs
 
 
-def _garbled(text: str, m: re.Match[str]) -> bool:
-    """A token to repair: not a syllable, a number, a code glued to a slash or hyphen, an
-    initialism or a mixed-case name."""
+_CODE = re.compile(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*")
+_GARBLED_CODE = re.compile(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}")
+
+
+def _garbled(text: str, m: re.Match[str], f: str) -> bool:
+    """A token to repair (`f`: the token folded): not a syllable, a number, a code glued to a
+    slash or hyphen, an initialism or a mixed-case name."""
+    if f in vocabulary():        # most words: asked first
+        return False
     s, e = m.span()
     word = m.group(0)
-    f = fold(word)
     glued = (s > 0 and text[s - 1] in "/-") or (e < len(text) and text[e:e + 1] in "/-" and e + 1 < len(text) and not text[e + 1].isspace())
     mixed = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
-    keep = glued or mixed or f in vocabulary() or word.isdigit() or (word.isupper() and len(word) > 1) \
-        or re.fullmatch(r"\d+[a-z]{0,2}|[a-z]{1,2}\d+\w*", f) and not re.fullmatch(r"[a-z]{1,3}[0-9&€]{1,2}[a-z]{0,3}", f)
+    keep = glued or mixed or word.isdigit() or (word.isupper() and len(word) > 1) \
+        or _CODE.fullmatch(f) and not _GARBLED_CODE.fullmatch(f)
     return not keep
 
 
 def _adjacent(text: str, a: re.Match[str], b: re.Match[str]) -> bool:
     gap = text[a.end():b.start()]
     return gap.isspace() and gap.count("\n") <= 1
+
+
+@lru_cache(maxsize=4)
+def _joined(phrases: tuple[frozenset[str], ...]) -> frozenset[str]:
+    """The known pairs of every set, as one set (asked for each candidate of each word)."""
+    return frozenset().union(*phrases)
 
 
 def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: str | None,
@@ -207,8 +220,10 @@ def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: s
     if len(cands) == 1 or not phrases or (left is None and right is None):
         return cands[0][1]
 
+    pairs = _joined(phrases)
+
     def known(pair: str) -> bool:
-        return any(pair in p for p in phrases)
+        return pair in pairs
 
     def score(item: tuple[float, str]) -> float:
         cost, cand = item

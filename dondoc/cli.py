@@ -27,13 +27,20 @@ def main(ctx, verbose):
 @click.option("--json", "as_json", is_flag=True, help="In bản ghi dạng JSON.")
 @click.pass_obj
 def extract(settings, path, as_json):
-    from .pipeline import read_and_extract, reader_dict
+    from concurrent.futures import ThreadPoolExecutor
+    from .pipeline import extract_text, read_file, reader_dict
     from .ingest.errors import IngestError
-    try:
-        result, record = read_and_extract(path, settings)
-    except IngestError as exc:
-        click.echo(f"Lỗi: {path.name}: {exc.message}", err=True)
-        sys.exit(1)
+    # the file is read in the reading pool's process while this one imports the extractor
+    # (spaCy): the two start-ups overlap instead of adding up
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        reading = ex.submit(read_file, path, settings)
+        import dondoc.nlp.extract  # noqa: F401
+        try:
+            result = reading.result()
+        except IngestError as exc:
+            click.echo(f"Lỗi: {path.name}: {exc.message}", err=True)
+            sys.exit(1)
+    record = extract_text(result.text, settings)
     data = record.to_dict()
     data["read"] = reader_dict(result)
     if as_json:

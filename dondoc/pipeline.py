@@ -26,7 +26,6 @@ from .edxml import outbox as edxml_outbox
 from .ingest.base import ReadResult
 from .ingest.errors import IngestError
 from .nlp.agency import gazetteer
-from .nlp.extract import extract
 from .nlp.fold import fold_key
 from .nlp.record import Dispatch as Record
 from .search import outbox
@@ -119,6 +118,9 @@ def office_calendar(settings: Settings):
 
 def extract_text(text: str, settings: Settings) -> Record:
     """The extractor, knowing the office's own agency names and working days."""
+    # deferred: the extractor loads spaCy, which `dondoc extract` imports while the reading
+    # process reads the file (see cli.extract) rather than before
+    from .nlp.extract import extract
     return extract(text, local=local_agency_names(settings), calendar=office_calendar(settings))
 
 

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 WEEKDAY_NAMES = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -43,8 +45,18 @@ class WorkingCalendar:
 
     def __init__(self, changes: Iterable[DayChange] = (), country: str = "VN"):
         self._changes = {c.day: c for c in changes}
-        self._public = holidays.country_holidays(country, language="vi")
+        self._country = country
+        self._holidays: holidays.HolidayBase | None = None
         self._known: dict[date, bool] = {}
+
+    @property
+    def _public(self) -> holidays.HolidayBase:
+        # deferred: every extraction builds a calendar, few count working days with it, and the
+        # package takes a tenth of a second to import (start-up time of every command)
+        if self._holidays is None:
+            import holidays
+            self._holidays = holidays.country_holidays(self._country, language="vi")
+        return self._holidays
 
     def is_working_day(self, day: date) -> bool:
         known = self._known.get(day)

@@ -5,11 +5,6 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import Settings
-from . import docx as docx_reader
-from . import edxml as edxml_reader
-from . import image as image_reader
-from . import office as office_reader
-from . import pdf as pdf_reader
 from . import text as text_reader
 from .base import Child, ReadResult
 from .detect import detect
@@ -28,12 +23,28 @@ def register(mimes, reader: Reader) -> None:
         _REGISTRY[m] = reader
 
 
-register(pdf_reader.MIMES, lambda p, m, s, progress=None: pdf_reader.read(p, m, s.workers, Limits.of(s), progress))
-register(image_reader.MIMES, lambda p, m, s, progress=None: image_reader.read(p, m, s.workers, Limits.of(s), progress))
-register(docx_reader.MIMES, lambda p, m, s, progress=None: docx_reader.read(p, m, Limits.of(s)))
 register(text_reader.MIMES, lambda p, m, s, progress=None: text_reader.read(p, m))
-register(edxml_reader.MIMES, lambda p, m, s, progress=None: edxml_reader.read(p, m, s, read))   # attachments through this registry
-register(office_reader.MIMES, lambda p, m, s, progress=None: office_reader.read(p, m))
+_ALL_REGISTERED = False
+
+
+def _register_all() -> None:
+    """The readers of every other kind, at the first file that is no plain text: deferred, as
+    pdfplumber, PIL and python-docx would otherwise load in the reading process for every .txt
+    (start-up time of `dondoc extract`). No kind of theirs is one of the text reader's."""
+    global _ALL_REGISTERED
+    if _ALL_REGISTERED:
+        return
+    from . import docx as docx_reader
+    from . import edxml as edxml_reader
+    from . import image as image_reader
+    from . import office as office_reader
+    from . import pdf as pdf_reader
+    register(pdf_reader.MIMES, lambda p, m, s, progress=None: pdf_reader.read(p, m, s.workers, Limits.of(s), progress))
+    register(image_reader.MIMES, lambda p, m, s, progress=None: image_reader.read(p, m, s.workers, Limits.of(s), progress))
+    register(docx_reader.MIMES, lambda p, m, s, progress=None: docx_reader.read(p, m, Limits.of(s)))
+    register(edxml_reader.MIMES, lambda p, m, s, progress=None: edxml_reader.read(p, m, s, read))   # attachments through this registry
+    register(office_reader.MIMES, lambda p, m, s, progress=None: office_reader.read(p, m))
+    _ALL_REGISTERED = True
 
 SUPPORTED = ("PDF, ảnh (PNG, JPEG, TIFF), Word (.docx, .doc), RTF, OpenDocument (.odt), văn bản (.txt), "
              "thông điệp edXML (.edxml)")
@@ -66,6 +77,8 @@ def second_documents(result: ReadResult) -> list[Child]:
 
 
 def reader_for(mime: str) -> Reader | None:
+    if mime not in _REGISTRY:
+        _register_all()
     if mime in _REGISTRY:
         return _REGISTRY[mime]
     if mime.startswith("text/"):

@@ -5,16 +5,19 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from dondoc.edxml.parse import parse_status
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope
+from dondoc.tracking.books import incoming_rows
 from dondoc.web import create_app
 from dondoc.web.auth import create_user
 
 from . import edxml_messages as mk
+from .test_review import form_of
 from .test_web import csrf, login
 
 SEED = "seeds/000_1480374bd54b458c"
@@ -49,18 +52,13 @@ def _upload(c, data: bytes, name="goi-tin.edxml") -> int:
     return job["document_id"]
 
 
-def _form(page: str) -> dict:
-    """What the browser sends from the review form as the page filled it in."""
-    import html
-    form = re.search(r'<form[^>]*id="review-form"[^>]*>(.*?)</form>', page, re.S).group(1)
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and 'type="checkbox"' not in tag:
-            data[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    data |= {n: html.unescape(v) for n, v in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S)}
-    data["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    return data
+def _form(c, doc_id: int, form_id: str = "review-form") -> dict:
+    """What the browser sends from a form of the review page as the page filled it in."""
+    return form_of(c, f"/dispatches/{doc_id}", form_id)
+
+
+def _told(gateway) -> dict:
+    return {st.code: st for st in (parse_status(p.read_bytes()) for p in gateway.glob("*.edxml"))}
 
 
 def test_an_uploaded_message_is_pending_review_with_its_envelope_beside_the_extraction(app):
@@ -80,7 +78,7 @@ def test_one_click_confirms_it_and_the_sender_is_told(app, gateway):
     c = app.test_client()
     login(c, "vanthu")
     doc_id = _upload(c, _message())
-    r = c.post(f"/dispatches/{doc_id}/edit", data=_form(c.get(f"/dispatches/{doc_id}").get_data(as_text=True)) | {"confirm": "1"})
+    r = c.post(f"/dispatches/{doc_id}/edit", data=_form(c, doc_id) | {"confirm": "1"})
     assert r.status_code == 302
     with session_scope(app.config["DONDOC"]) as s:
         d = s.get(m.Document, doc_id).dispatch
@@ -123,6 +121,8 @@ def test_a_scanned_attachment_is_read_by_ocr_and_its_page_shown_at_review(app, g
     r = c.get(f"/dispatches/{doc_id}/pages/1.png")
     assert r.status_code == 200 and r.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert c.get(f"/dispatches/{doc_id}/pages/2.png").status_code == 404
+
+
 def test_an_unknown_sender_is_proposed_to_the_admin_and_the_priority_is_the_register_urgency(app, settings):
     from sqlalchemy import select
     c = app.test_client()
@@ -135,3 +135,69 @@ def test_an_unknown_sender_is_proposed_to_the_admin_and_the_priority_is_the_regi
         assert d.urgency == "hoa_toc"
         assert (p.name, p.sources[0]["source"], p.sources[0]["detail"]) == ("Ban Quản lý Khu công nghệ cao Hòa Lạc", "edxml",
                                                                            "000.00.99.Z01")
+
+
+def test_priority_and_due_date_are_proposed_at_review_and_kept_on_confirming(app):
+    c = app.test_client()
+    login(c, "vanthu")
+    doc_id = _upload(c, _message(priority="2", due="2024/11/20"))
+    page = c.get(f"/dispatches/{doc_id}").get_data(as_text=True)
+    assert '<option value="thuong_khan" selected>Thượng khẩn</option>' in page      # the register's độ khẩn
+    assert '<dd class="due">20/11/2024</dd>' in page
+    with session_scope(app.config["DONDOC"]) as s:
+        d = s.get(m.Document, doc_id).dispatch
+        from_envelope = {t.seq for t in d.tasks if any("DueDate" in (x.source or "") for x in t.deadlines)}
+    assert from_envelope                       # tasks the text gives no time limit get the sender's
+    r = c.post(f"/dispatches/{doc_id}/edit", data=_form(c, doc_id) | {"confirm": "1"})
+    assert r.status_code == 302
+    with session_scope(app.config["DONDOC"]) as s:
+        d = s.get(m.Document, doc_id).dispatch
+        assert d.confirmed and d.urgency == "thuong_khan" and d.due_date == date(2024, 11, 20)
+        [row] = list(incoming_rows([d]))
+        assert row[10] == "Thượng khẩn"        # Độ khẩn in the Sổ đăng ký văn bản đến
+        for t in d.tasks:
+            if t.seq in from_envelope:
+                assert [x.due for x in t.deadlines] == [date(2024, 11, 20)]
+    page = c.get(f"/dispatches/{doc_id}").get_data(as_text=True)
+    assert '<dd class="due">20/11/2024</dd>' in page and '<option value="thuong_khan" selected>' in page
+
+
+def test_the_clerk_may_register_another_urgency_than_the_envelope_proposes(app):
+    c = app.test_client()
+    login(c, "vanthu")
+    doc_id = _upload(c, _message(priority="3"))
+    assert _form(c, doc_id)["urgency"] == "hoa_toc"
+    c.post(f"/dispatches/{doc_id}/edit", data=_form(c, doc_id) | {"urgency": "khan", "confirm": "1"})
+    with session_scope(app.config["DONDOC"]) as s:
+        assert s.get(m.Document, doc_id).dispatch.urgency == "khan"
+
+
+def test_a_refused_message_tells_its_sender_refused_with_the_reason(app, gateway):
+    c = app.test_client()
+    login(c, "vanthu")
+    doc_id = _upload(c, _message())
+    assert sorted(_told(gateway)) == ["01"]
+    r = c.post(f"/dispatches/{doc_id}/refuse", data=_form(c, doc_id, "refuse-form") | {"reason": "Gửi nhầm nơi nhận"})
+    assert r.status_code == 302
+    told = _told(gateway)
+    assert sorted(told) == ["01", "02"]
+    assert told["02"].description == "Từ chối tiếp nhận: Gửi nhầm nơi nhận"
+    assert told["02"].response_for.document_id == "000.00.00.G13,2024/02/23,687/LĐTBXH-TTr"
+    assert told["02"].response_for.organ_id == "000.00.00.G13"
+    page = c.get(f"/dispatches/{doc_id}").get_data(as_text=True)
+    assert "<code>02</code> Từ chối tiếp nhận: Gửi nhầm nơi nhận — đã ghi" in page
+
+
+def test_a_refusal_taken_back_tells_the_sender_it_was_received_after_all(app, gateway):
+    c = app.test_client()
+    login(c, "vanthu")
+    doc_id = _upload(c, _message())
+    c.post(f"/dispatches/{doc_id}/refuse", data=_form(c, doc_id, "refuse-form") | {"reason": "nhầm"})
+    c.post(f"/dispatches/{doc_id}/reopen", data=_form(c, doc_id, "reopen-form"))
+    assert sorted(_told(gateway)) == ["01", "02"]       # back in review: nothing new to tell yet
+    c.post(f"/dispatches/{doc_id}/edit", data=_form(c, doc_id) | {"confirm": "1"})
+    assert sorted(_told(gateway)) == ["01", "02", "03", "04"]
+    assert 'id="refuse-form"' not in c.get(f"/dispatches/{doc_id}").get_data(as_text=True)
+    c.post(f"/dispatches/{doc_id}/refuse", data={"version": _form(c, doc_id)["version"], "reason": "x",
+                                                 "csrf_token": _form(c, doc_id)["csrf_token"]})
+    assert len(list(gateway.glob("*.edxml"))) == 4      # under tracking it cannot be refused: nothing told

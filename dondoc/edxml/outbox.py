@@ -3,7 +3,8 @@
 What a sender is told follows from the dispatch's state, by one rule (`due_codes`): arrived when
 stored (01), received and registered (03) and assigned (04) when a clerk confirms it, in progress
 (05) when any of its tasks is, done (06) when every task is, refused (02) when the clerk refuses
-it. Each status is owed once per message: `queue` records what the state calls for in the
+it — and should the clerk take the refusal back and confirm it after all, received and assigned
+follow (the sender must not be left believing it refused). Each status is owed once per message: `queue` records what the state calls for in the
 writer's transaction's wake, `send` writes what is owed into the gateway's folder (kept for the
 next pass when the folder cannot be written). A writer calls `sync` with the dispatches it
 changed, the watch folder calls `flush` after every pass; neither fails the caller: a gateway's
@@ -28,7 +29,6 @@ from . import status as st
 from .model import Organ, ResponseFor, StaffInfo, StatusMessage
 
 log = logging.getLogger(__name__)
-CLOSED = (st.REFUSED, st.DONE)
 
 
 def _review(d: m.Dispatch) -> Review:
@@ -80,11 +80,20 @@ def describe(code: str, d: m.Dispatch | None) -> str:
     return base
 
 
+def _closed():
+    """Messages nothing more is owed to: told done, or told refused while the dispatch stays so."""
+    done = select(m.EdxmlStatus.message_id).where(m.EdxmlStatus.code == st.DONE)
+    refused = (select(m.EdxmlStatus.message_id)
+               .join(m.EdxmlMessage, m.EdxmlMessage.id == m.EdxmlStatus.message_id)
+               .join(m.Dispatch, m.Dispatch.document_id == m.EdxmlMessage.document_id)
+               .where(m.EdxmlStatus.code == st.REFUSED, m.Dispatch.review == Review.REFUSED.value))
+    return done.union(refused)
+
+
 def queue(session: Session, dispatch_ids: Iterable[int] | None = None) -> int:
     """Record the statuses owed to the messages of these dispatches (all, by default) that are
-    still open (not yet told done or refused)."""
-    closed = select(m.EdxmlStatus.message_id).where(m.EdxmlStatus.code.in_(CLOSED))
-    stmt = select(m.EdxmlMessage).where(m.EdxmlMessage.id.not_in(closed))
+    still open."""
+    stmt = select(m.EdxmlMessage).where(m.EdxmlMessage.id.not_in(_closed()))
     if dispatch_ids is not None:
         docs = select(m.Dispatch.document_id).where(m.Dispatch.id.in_(list(dispatch_ids)))
         stmt = stmt.where(m.EdxmlMessage.document_id.in_(docs))

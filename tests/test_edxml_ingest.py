@@ -114,6 +114,60 @@ def test_a_sender_the_list_does_not_know_keeps_its_name(settings, tmp_path):
     assert _dispatch(settings, out.document_id).issuer == "Ban Quản lý dự án Cầu Rạch Miễu 3"
 
 
+UNKNOWN = {"sender_id": "000.00.99.Z01", "sender_name": "Ban Quản lý Khu công nghệ cao Hòa Lạc"}
+
+
+def _from_unknown(tmp_path, number: str, **header):
+    return _seed_message(tmp_path, f"{number}.edxml", number=number,
+                         document_id=f"000.00.99.Z01,2024/02/23,{number}/BQL-KH", **UNKNOWN | header)
+
+
+def test_an_unknown_sender_is_proposed_to_the_admin_once_however_often_it_writes(settings, tmp_path):
+    first = ingest_file(_from_unknown(tmp_path, "11"), settings, index=False)
+    ingest_file(_from_unknown(tmp_path, "12"), settings, index=False)
+    with session_scope(settings) as s:
+        [p] = s.scalars(select(m.AgencyProposal).where(m.AgencyProposal.name == UNKNOWN["sender_name"])).all()
+        assert p.state == "pending" and p.seen == 2
+        assert [(x["source"], x["detail"]) for x in p.sources] == [("edxml", "000.00.99.Z01")] * 2
+        assert p.sources[0]["dispatch_id"] == first.dispatch_id
+
+
+def test_a_known_sender_is_not_proposed(settings, tmp_path):
+    ingest_file(_seed_message(tmp_path), settings, index=False)
+    with session_scope(settings) as s:
+        names = set(s.scalars(select(m.AgencyProposal.name)))
+    assert "Bộ Lao động - Thương binh và Xã hội" not in names
+
+
+def test_once_accepted_the_sender_maps_to_its_agency_by_identifier(settings, tmp_path):
+    from dondoc import agency_proposals
+    ingest_file(_from_unknown(tmp_path, "11"), settings, index=False)
+    with session_scope(settings) as s:
+        p = s.scalar(select(m.AgencyProposal).where(m.AgencyProposal.name == UNKNOWN["sender_name"]))
+        agency_proposals.accept(s, p, "quantri")
+    later = ingest_file(_from_unknown(tmp_path, "12", sender_name="BQL KHU CNC HÒA LẠC"), settings, index=False)
+    assert _dispatch(settings, later.document_id).issuer == UNKNOWN["sender_name"]
+    with session_scope(settings) as s:
+        assert s.scalar(select(m.Agency.organ_id).where(m.Agency.name == UNKNOWN["sender_name"])) == "000.00.99.Z01"
+        assert s.scalar(select(m.AgencyProposal.seen).where(m.AgencyProposal.name == UNKNOWN["sender_name"])) == 1
+        assert s.scalar(select(func.count()).select_from(m.AgencyProposal)
+                        .where(m.AgencyProposal.name == "BQL KHU CNC HÒA LẠC")) == 0
+
+
+def test_a_sender_merged_into_a_known_agency_is_that_agency(settings, tmp_path):
+    from dondoc import agency_proposals
+    ingest_file(_from_unknown(tmp_path, "11", sender_name="Sở LĐ-TB&XH tỉnh Thanh Hóa (cũ)", sender_id=None),
+                settings, index=False)
+    with session_scope(settings) as s:
+        target = m.Agency(name="Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa", emails=[])
+        s.add(target)
+        p = s.scalar(select(m.AgencyProposal).where(m.AgencyProposal.name == "Sở LĐ-TB&XH tỉnh Thanh Hóa (cũ)"))
+        agency_proposals.merge(s, p, target, "quantri")
+    later = ingest_file(_from_unknown(tmp_path, "12", sender_name="Sở LĐ-TB&XH tỉnh Thanh Hóa (cũ)", sender_id=None),
+                        settings, index=False)
+    assert _dispatch(settings, later.document_id).issuer == "Sở Lao động - Thương binh và Xã hội tỉnh Thanh Hóa"
+
+
 def test_attachments_are_read_as_files_of_their_own_type(settings, tmp_path):
     text = fx.seed_text()
     pdf = fx.text_pdf(tmp_path / "cv.pdf", text)

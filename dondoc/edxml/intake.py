@@ -106,19 +106,10 @@ def delivered(session: Session, header: dict) -> m.Document | None:
     return row.document
 
 
-def sender_agency(session: Session, organ: dict,
-                  agency_for: Callable[[Session, str], m.Agency] | None = None) -> tuple[str | None, m.Agency | None]:
-    """The issuer's name for a sender and its row in the agency list: by OrganId, else by name
-    (an identifier seen for the first time is learnt by the agency it names; `agency_for` makes
-    the row of a body the gazetteer knows and the list has no row for yet); (name as the
-    envelope writes it, None) for a body the list does not know."""
-    ident, name = organ.get("id"), organ.get("name")
-    if ident:
-        ag = session.scalar(select(m.Agency).where(m.Agency.organ_id == ident))
-        if ag is not None:
-            return ag.name, ag
-    if not name:
-        return None, None
+def _by_name(session: Session, name: str,
+             agency_for: Callable[[Session, str], m.Agency] | None) -> m.Agency | None:
+    """The agency list's row for a body's name: its name, an alias (an admin's merge), or a body
+    the gazetteer knows (made by `agency_for`)."""
     canonical = gazetteer().canonical(name)
     ag = session.scalar(select(m.Agency).where(m.Agency.name == canonical))
     if ag is None:
@@ -126,6 +117,32 @@ def sender_agency(session: Session, organ: dict,
         ag = alias.agency if alias is not None else None
     if ag is None and agency_for is not None and fold_key(canonical) in gazetteer().alias_to_name:
         ag = agency_for(session, canonical)
+    return ag
+
+
+def _by_earlier_names(session: Session, ident: str) -> m.Agency | None:
+    """The agency of a name this identifier wrote before (its proposal since accepted or merged
+    by an admin, say), whatever name it writes now."""
+    names = session.scalars(select(m.EdxmlMessage.sender_name).where(m.EdxmlMessage.sender_id == ident,
+                                                                     m.EdxmlMessage.sender_name.is_not(None))
+                            .distinct())
+    return next((ag for ag in (_by_name(session, n, None) for n in names) if ag is not None), None)
+
+
+def sender_agency(session: Session, organ: dict,
+                  agency_for: Callable[[Session, str], m.Agency] | None = None) -> tuple[str | None, m.Agency | None]:
+    """The issuer's name for a sender and its row in the agency list: by OrganId, else by name,
+    else by a name the same OrganId wrote before (an identifier seen for the first time is learnt
+    by the agency it names; `agency_for` makes the row of a body the gazetteer knows and the list
+    has no row for yet); (name as the envelope writes it, None) for a body the list does not know."""
+    ident, name = organ.get("id"), organ.get("name")
+    if ident:
+        ag = session.scalar(select(m.Agency).where(m.Agency.organ_id == ident))
+        if ag is not None:
+            return ag.name, ag
+    ag = _by_name(session, name, agency_for) if name else None
+    if ag is None and ident:
+        ag = _by_earlier_names(session, ident)
     if ag is None:
         return name, None
     if ident and ag.organ_id is None:

@@ -171,3 +171,42 @@ def test_mail_can_run_on_a_schedule():
     assert "mon-fri" in str(every_trigger("mon-fri 07:00", "Asia/Ho_Chi_Minh"))
     with pytest.raises(ValueError):
         every_trigger("mỗi sáng", "Asia/Ho_Chi_Minh")
+
+
+def test_an_edxml_message_attached_to_a_mail_becomes_a_dispatch_like_through_the_other_doors(settings, account, tmp_path):
+    from dataclasses import replace
+
+    from dondoc.edxml.parse import parse_status
+
+    from . import edxml_messages as mk
+    header = mk.from_gold(CORPUS / "seeds" / "000_1480374bd54b458c.gold.json", priority="1")
+    data = mk.qcvn(header, [mk.corpus_file("seeds/000_1480374bd54b458c.txt", "687-LDTBXH-TTr.txt")])
+    gateway = tmp_path / "vxp-gui-di"
+    settings = replace(settings, edxml_outbox=str(gateway))
+    deliver(account, message("Gói tin liên thông 687/LĐTBXH-TTr", [("687-LDTBXH-TTr.xml", data)]))
+    r = run_account(settings, account, report=lambda _: None)
+    assert r.done == ["Gói tin liên thông 687/LĐTBXH-TTr"] and r.failed == []
+    with session_scope(settings) as s:
+        [doc] = s.scalars(select(m.Document)).all()
+        d = doc.dispatch
+        assert doc.kind == "edxml" and [c["name"] for c in doc.children] == ["687-LDTBXH-TTr.txt"]
+        assert (d.number, d.review, d.urgency, d.due_date.isoformat()) == ("687/LĐTBXH-TTr", "pending", "khan", "2024-11-20")
+        assert len(d.tasks) == 6
+    assert [parse_status(p.read_bytes()).code for p in gateway.glob("*.edxml")] == ["01"]
+    # the same message again, SOAP-wrapped by another gateway (other bytes, same identifier): not stored twice
+    deliver(account, message("Fwd: Gói tin liên thông 687/LĐTBXH-TTr", [("goi-tin.edxml", mk.soap(data))]))
+    again = run_account(settings, account, report=lambda _: None)
+    assert again.done == ["Fwd: Gói tin liên thông 687/LĐTBXH-TTr"]
+    assert count(settings, m.Document) == 1
+    with session_scope(settings) as s:
+        assert s.scalar(select(m.EdxmlMessage.deliveries)) == 2
+
+
+def test_a_truncated_edxml_attachment_leaves_the_mail_in_place_with_the_reason(settings, account):
+    from . import edxml_messages as mk
+    data = mk.qcvn(mk.from_gold(CORPUS / "seeds" / "000_1480374bd54b458c.gold.json"),
+                   [mk.corpus_file("seeds/000_1480374bd54b458c.txt")])
+    deliver(account, message("Gói tin hỏng", [("goi-tin.edxml", data[:2000])]))
+    r = run_account(settings, account, report=lambda _: None)
+    assert r.failed and "goi-tin.edxml" in r.failed[0][1] and "cắt cụt" in r.failed[0][1]
+    assert len(folder_uids(account, account.folder)) == 1 and count(settings, m.Document) == 0

@@ -135,6 +135,11 @@ def test_an_unknown_sender_is_proposed_to_the_admin_and_the_priority_is_the_regi
         assert d.urgency == "hoa_toc"
         assert (p.name, p.sources[0]["source"], p.sources[0]["detail"]) == ("Ban Quản lý Khu công nghệ cao Hòa Lạc", "edxml",
                                                                            "000.00.99.Z01")
+        create_user(s, "quantri", "matkhau", "admin")
+    admin = app.test_client()
+    login(admin, "quantri")
+    page = admin.get("/admin/agencies").get_data(as_text=True)
+    assert "Ban Quản lý Khu công nghệ cao Hòa Lạc" in page and "gói tin edXML (000.00.99.Z01)" in page
 
 
 def test_priority_and_due_date_are_proposed_at_review_and_kept_on_confirming(app):

@@ -107,7 +107,7 @@ def main() -> None:
     a = ap.parse_args()
     from dondoc import config
     from dondoc.search.base import Query
-    from dondoc.search.sqlite_fts import SqliteBackend
+    from dondoc.search.sqlite_index import SqliteBackend
     from dondoc.storage.db import upgrade
     docs = list(synthetic(a.tasks))
     n_tasks = sum(len(d["tasks"]) for d in docs)
@@ -124,7 +124,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="dondoc-search-bench-"))
     s = config.load(data_dir=tmp / "sqlite", search_backend="sqlite")
     upgrade(s)
-    backends.append(("SQLite FTS5", SqliteBackend(s)))
+    backends.append(("embedded (SQLite + roaring postings)", SqliteBackend(s)))
     es_url = os.environ.get("DONDOC_TEST_ES_URL") or os.environ.get("DONDOC_ES_URL")
     if es_url:
         from dondoc.search.es import EsBackend

@@ -94,10 +94,9 @@ class Settings:
 
     @property
     def index_db_url(self) -> str:
-        """Where the embedded search index lives: beside the register in its SQLite file, or in
-        a SQLite file of its own in the data folder when the register is another database."""
-        if self.db_url.startswith("sqlite:"):
-            return self.db_url
+        """Where the embedded search index lives: a SQLite file of its own in the data folder,
+        whatever database holds the register (its size is then its own, and a rebuild gives its
+        pages back)."""
         return f"sqlite:///{self.data_dir / 'search.sqlite3'}"
 
     @property

@@ -1,4 +1,4 @@
-"""One contract, two backends: the same assertions on SQLite FTS5 and on a real Elasticsearch
+"""One contract, two backends: the same assertions on the embedded index and on a real Elasticsearch
 (started by `make test` through scripts/es.sh), each over a register kept in SQLite and in
 PostgreSQL (scripts/pg.sh): the embedded default, an office's PostgreSQL with the embedded
 index, and the province's PostgreSQL + Elasticsearch."""
@@ -100,6 +100,34 @@ def test_within_keeps_only_what_those_agencies_lead_or_support(register):
         exact = set(s.scalars(select(m.Task.id).join(m.TaskAgency).join(m.Agency).where(m.Agency.name == "Sở Tư pháp")))
     assert {h.id for h in tasks(register, within=("Sở Tư pháp",), per_page=100).hits} == exact
     assert tasks(register, within=()).total == 0
+
+
+def test_the_dashboard_counts_of_the_index_are_the_databases(register):
+    """The dashboard asks the index (a million tasks in milliseconds); it must say what the
+    database's SQL form of the domain rule says, for the office and for one agency's staff."""
+    from dondoc.tracking.report import overdue_by_agency
+    from dondoc.tracking.report import overview as sql_overview
+    from dondoc.tracking.scope import Scope
+    with session_scope(register) as s:
+        for d in s.scalars(select(m.Dispatch)):
+            d.confirmed = True                 # under tracking, so the dashboard counts them
+        outbox.enqueue(s, list(s.scalars(select(m.Dispatch.id))))
+    outbox.drain(register)
+    b = backends.backend(register)
+    name = tasks(register).facets["agency"][0][0]
+    with session_scope(register) as s:
+        agency = s.scalar(select(m.Agency).where(m.Agency.name == name))
+        staff = Scope(frozenset({agency.id}), (name,))
+        weeks_seen = 0
+        for today in (TODAY, date(2024, 11, 10), date(2025, 6, 1)):
+            for scope, within in ((Scope(), None), (staff, (name,))):
+                got = b.overview(today, within=within)
+                classes, weeks = sql_overview(s, today, scope=scope)
+                assert got.classes == classes and sum(classes.values()) > 0
+                assert got.weeks == [w["count"] for w in weeks]
+                assert got.overdue_by_lead == overdue_by_agency(s, today, scope=scope)
+                weeks_seen += sum(got.weeks)
+        assert weeks_seen > 0
 
 
 def test_dispatch_search_within_an_agency(register):

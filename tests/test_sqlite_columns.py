@@ -3,6 +3,7 @@ show in the next search, in this process and in any other, and large match sets 
 exact-diacritic matches first."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from dondoc import config
 from dondoc.domain import Status
 from dondoc.pipeline import ingest_file
-from dondoc.search import outbox, service, sqlite_columns, sqlite_fts
+from dondoc.search import outbox, postings, service, sqlite_columns, sqlite_index
 from dondoc.search.base import Query, raw_terms
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
@@ -46,13 +47,13 @@ def _set_status(s, task_id: int, status: str) -> None:
 
 def test_a_status_change_shows_in_the_next_search_without_a_full_reload(register):
     before = search(register)
-    cached = sqlite_columns._cache[str(sqlite_fts.SqliteBackend(register).engine.url)]
+    cached = sqlite_columns._cache[str(sqlite_index.SqliteBackend(register).engine.url)]
     task_id = before.hits[0].id
     _set_status(register, task_id, Status.DONE)
     after = search(register)
     assert dict(after.facets["status"]).get(Status.DONE, 0) == dict(before.facets["status"]).get(Status.DONE, 0) + 1
     assert [h.id for h in search(register, status=Status.DONE).hits] == [task_id]
-    now = sqlite_columns._cache[str(sqlite_fts.SqliteBackend(register).engine.url)]
+    now = sqlite_columns._cache[str(sqlite_index.SqliteBackend(register).engine.url)]
     assert now.epoch == cached.epoch and now.generation > cached.generation
 
 
@@ -61,7 +62,7 @@ def test_a_deleted_dispatch_leaves_totals_and_facets(register):
     with session_scope(register) as sess:
         d = sess.scalars(select(m.Dispatch).order_by(m.Dispatch.id)).first()
         n_tasks, did = len(d.tasks), d.id
-    sqlite_fts.SqliteBackend(register).delete([did])
+    sqlite_index.SqliteBackend(register).delete([did])
     after = search(register)
     assert after.total == before.total - n_tasks
     assert sum(n for _, n in after.facets["status"]) == after.total
@@ -87,18 +88,76 @@ def test_a_reindex_elsewhere_reloads_the_columns(register):
     assert (after.total, after.facets) == (before.total, before.facets)
 
 
-def test_large_match_sets_still_rank_exact_diacritics_first(register, monkeypatch):
-    monkeypatch.setattr(sqlite_fts, "BM25_MAX_MATCHES", 0)      # every match set counts as large
+def test_matches_rank_exact_diacritics_first(register):
     res = search(register, text="trẻ em", per_page=5)
     assert res.total > 5
     assert all("trẻ em" in h.fields["text"].lower() for h in res.hits)
 
 
-def test_large_match_sets_rank_shorter_tasks_first(register, monkeypatch):
-    monkeypatch.setattr(sqlite_fts, "BM25_MAX_MATCHES", 0)
+def test_matches_rank_shorter_tasks_first(register):
     hits = search(register, text="trẻ em", per_page=50).hits
     exact = [h for h in hits if {"trẻ", "em"} <= set(raw_terms(h.fields["text"]))]
     assert exact == hits[: len(exact)] and len(exact) >= 10
     scores = [h.score for h in exact]
     assert scores == sorted(scores, reverse=True)
     assert len(exact[0].fields["text"]) < len(exact[-1].fields["text"])
+
+
+# -- the postings segments, the snapshot, the file ----------------------------------------------
+
+def _totals(s, *texts):
+    return {t: search(s, text=t).total for t in texts}
+
+
+WORDS = ("trẻ em", "tre em", "báo cáo", "thanh tra", "bảo vệ")
+
+
+def test_writes_one_at_a_time_then_merged_find_what_a_rebuild_finds(register, monkeypatch):
+    monkeypatch.setattr(postings, "MERGE_AT", 3)
+    with session_scope(register) as sess:
+        ids = list(sess.scalars(select(m.Dispatch.id).order_by(m.Dispatch.id)))
+    b = sqlite_index.SqliteBackend(register)
+    from dondoc.search.documents import load_dispatches
+    for i in ids:                                      # each write its own segment, merged every third
+        with session_scope(register) as sess:
+            b.upsert(list(load_dispatches(sess, [i])))
+    with b.engine.connect() as c:
+        assert c.exec_driver_sql("SELECT count(*) FROM s_seg").scalar() < 3
+    merged = _totals(register, *WORDS)
+    service.reindex(register)
+    assert _totals(register, *WORDS) == merged and merged["trẻ em"] > 0
+
+
+def test_a_task_reworded_no_longer_matches_its_old_words(register):
+    with session_scope(register) as sess:
+        t = sess.scalars(select(m.Task).where(m.Task.text.like("%trẻ em%")).order_by(m.Task.id)).first()
+        tid = t.id
+        t.text = "Tổng hợp danh sách hộ nghèo gửi Sở Tài chính"      # written for the test
+        outbox.enqueue(sess, [t.dispatch_id])
+    outbox.drain(register)
+    assert tid not in {h.id for h in search(register, text="trẻ em", per_page=500).hits}
+    assert tid in {h.id for h in search(register, text="hộ nghèo").hits}
+
+
+def test_a_new_process_loads_the_columns_from_the_snapshot(register):
+    service.reindex(register)                            # a rebuild leaves a snapshot of its columns
+    code = ("import sys, json; from dondoc import config; from dondoc.search import service, sqlite_columns;"
+            "from dondoc.search.base import Query; from datetime import date;"
+            "s = config.load(data_dir=sys.argv[1], search_backend='sqlite');"
+            "raw = __import__('sqlite3').connect(str(s.data_dir / 'search.sqlite3'));"
+            "snap = sqlite_columns._from_snapshot(raw, raw.execute(\"SELECT value FROM s_meta WHERE key='epoch'\").fetchone()[0]);"
+            "r = service.search_tasks(s, Query(text='trẻ em', today=date(2024, 6, 1)));"
+            "print(json.dumps([snap is not None, r.total]))")
+    out = subprocess.run([sys.executable, "-c", code, str(register.data_dir)], check=True, cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert json.loads(out) == [True, search(register, text="trẻ em").total]
+
+
+def test_a_rebuild_leaves_no_second_copy_in_the_file(register):
+    def size():
+        return sum(p.stat().st_size for p in register.data_dir.glob("search.sqlite3*"))
+    service.reindex(register)
+    once = size()
+    for _ in range(3):
+        service.reindex(register)
+    assert once > 100_000 and size() <= once * 1.1

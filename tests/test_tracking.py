@@ -15,6 +15,8 @@ from dondoc.tracking.report import class_counts, classified
 from dondoc.tracking.status import set_status
 from dondoc.tracking.workdays import remove_day, set_day, working_calendar
 
+pytestmark = pytest.mark.both_databases
+
 TODAY = date(2024, 6, 1)
 PAST, FUTURE = TODAY - timedelta(days=12), TODAY + timedelta(days=40)
 PERIODS = [                    # (due, done_on) per deadline row
@@ -45,6 +47,30 @@ def test_the_sql_classes_equal_the_domain_rule_on_the_same_rows(settings):
         sql = dict(s.execute(select(c.c.task_id, c.c.cls)).all())
         assert sql == {t.id: classify(t, TODAY) for t in d.tasks}
         assert set(sql.values()) == set(ReportClass)
+
+
+def test_the_dashboards_one_pass_counts_classes_and_weeks_as_the_domain_rule_does(settings):
+    from collections import Counter
+
+    from dondoc.domain import current_due
+    from dondoc.tracking.report import overview
+    with session_scope(settings) as s:
+        d = _dispatch(s, 4)
+        for i in range(60):                   # one task due every few days, some done, some suspended
+            due = TODAY + timedelta(days=3 * i - 20)
+            t = m.Task(seq=i, text=f"nhiệm vụ {i}", status=list(Status)[i % len(Status)].value,
+                       completed_on=due if i % 7 == 0 else None)
+            t.deadlines = [m.Deadline(due=due, original_due=due)]
+            d.tasks.append(t)
+        s.flush()
+        classes, weeks = overview(s, TODAY)
+        expect = Counter(classify(t, TODAY) for t in d.tasks)
+        assert classes == {k.value: n for k, n in expect.items()}
+        for w, week in enumerate(weeks):
+            start, end = TODAY + timedelta(days=7 * w), TODAY + timedelta(days=7 * w + 6)
+            assert week["count"] == sum(1 for t in d.tasks if classify(t, TODAY) == ReportClass.IN_TIME
+                                        and start <= current_due(t.deadlines) <= end)
+        assert sum(w["count"] for w in weeks) > 0
 
 
 def test_class_counts_leave_out_dispatches_not_confirmed(settings):
@@ -117,9 +143,9 @@ def test_statuses_stored_before_the_domain_model_read_the_same(settings):
         c.execute(text("INSERT INTO documents (id, sha256, filename, mime, kind, size, stored_path, created_at)"
                        " VALUES (1, 'a', 'a.txt', 'text/plain', 'text', 1, 'x', '2024-01-01')"))
         c.execute(text("INSERT INTO dispatches (id, document_id, recipients, cites, warnings, text, confirmed, created_at)"
-                       " VALUES (1, 1, '[]', '[]', '[]', '', 1, '2024-01-01')"))
+                       " VALUES (1, 1, '[]', '[]', '[]', '', true, '2024-01-01')"))
         for i, code in enumerate(("chua_thuc_hien", "dang_thuc_hien", "hoan_thanh"), 1):
-            c.execute(text("INSERT INTO tasks (id, dispatch_id, seq, text, status, corrected) VALUES (:i, 1, :i, 'x', :c, 0)"),
+            c.execute(text("INSERT INTO tasks (id, dispatch_id, seq, text, status, corrected) VALUES (:i, 1, :i, 'x', :c, false)"),
                       {"i": i, "c": code})
     command.upgrade(alembic_config(url), "head")
     with session_scope(settings) as s:

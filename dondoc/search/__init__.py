@@ -1,1 +1,1 @@
-"""Index and query: SQLite FTS5 (default) and Elasticsearch behind one contract."""
+"""Index and query: the embedded index (SQLite + roaring postings, default) and Elasticsearch behind one contract."""

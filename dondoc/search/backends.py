@@ -7,13 +7,14 @@ import threading
 from ..config import Settings
 from .base import SearchBackend
 
-_built: dict[tuple[str, str, str, str], SearchBackend] = {}
+_built: dict[tuple[str, ...], SearchBackend] = {}
 _lock = threading.Lock()
 
 
 def backend(settings: Settings) -> SearchBackend:
     kind = "elasticsearch" if settings.search_backend in ("elasticsearch", "es") else "sqlite"
-    key = (kind, settings.es_url, settings.es_index, settings.db_url)
+    # the embedded index is a file of the data folder: two folders over one register are two indexes
+    key = (kind, settings.es_url, settings.es_index, settings.db_url, settings.index_db_url)
     with _lock:
         found = _built.get(key)
         if found is None:
@@ -29,5 +30,5 @@ def _build(kind: str, settings: Settings) -> SearchBackend:
         if not settings.es_url:
             raise RuntimeError("DONDOC_ES_URL chưa được cấu hình cho Elasticsearch")
         return EsBackend(settings)
-    from .sqlite_fts import SqliteBackend
+    from .sqlite_index import SqliteBackend
     return SqliteBackend(settings)

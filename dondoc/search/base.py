@@ -68,6 +68,15 @@ class Hit:
 
 
 @dataclass
+class Overview:
+    """The dashboard's figures over the tasks under tracking: how many in each report class, the
+    tasks within their deadline due in each week ahead, and the lead agencies with most overdue."""
+    classes: dict[str, int]
+    weeks: list[int]
+    overdue_by_lead: list[tuple[str, int]]
+
+
+@dataclass
 class Results:
     total: int
     hits: list[Hit]
@@ -93,6 +102,9 @@ class SearchBackend(Protocol):
         """Dispatches matching `q` (text, issuer, issue date)."""
     def indexed(self) -> dict[int, set[int]]:
         """What the index holds: dispatch id -> its task ids (for `dondoc check`)."""
+    def overview(self, today: date, weeks: int = 8, within: Sequence[str] | None = None, top: int = 10) -> Overview:
+        """The dashboard's counts over the tasks under tracking (those `within` these agencies'
+        names, if given), by the rule of `domain.report_class`."""
 
 
 # -- shared helpers ----------------------------------------------------------------------------

@@ -5,13 +5,13 @@ aliases, so `rebuild` fills a new index and swaps the alias with no downtime."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
 
 from ..config import Settings
-from ..domain import OPEN_STATUSES
-from .base import DispatchDoc, Hit, Query, Results, raw_terms, snippet, terms
+from ..domain import OPEN_STATUSES, ReportClass, Status
+from .base import DispatchDoc, Hit, Overview, Query, Results, raw_terms, snippet, terms
 
 TASK_MAPPING = {
     "properties": {
@@ -21,6 +21,7 @@ TASK_MAPPING = {
         "status": {"type": "keyword"}, "deadlines": {"type": "date"}, "next_due": {"type": "date"},
         "number": {"type": "keyword"}, "issuer": {"type": "keyword"}, "issued": {"type": "date"},
         "subject": {"type": "text", "index": False},
+        "done_late": {"type": "boolean"},
     }
 }
 DISPATCH_MAPPING = {
@@ -77,7 +78,12 @@ class EsBackend:
     def _new_index(self, alias: str) -> str:
         """A new index under `alias-<time>`: the template gives its mapping and settings."""
         name = f"{alias}-{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
-        self.es.indices.create(index=name)
+        try:
+            # a busy cluster may take longer than a search to create shards and their replicas
+            self.es.options(request_timeout=60).indices.create(index=name)
+        except BadRequestError as exc:
+            if exc.error != "resource_already_exists_exception":   # made by a try that timed out: ours
+                raise
         return name
 
     def ensure(self) -> None:
@@ -93,7 +99,8 @@ class EsBackend:
     @staticmethod
     def _task_source(t: dict) -> dict:
         return {**{k: t[k] for k in ("id", "dispatch_id", "text", "folded", "lead", "support", "status",
-                                      "deadlines", "next_due", "number", "issuer", "issued", "subject")},
+                                      "deadlines", "next_due", "number", "issuer", "issued", "subject",
+                                      "done_late")},
                 "agencies": sorted(set(t["lead"]) | set(t["support"]))}
 
     @staticmethod
@@ -258,3 +265,37 @@ class EsBackend:
         return Results(res["hits"]["total"]["value"], hits,
                        {"issuer": [(b["key"], b["doc_count"]) for b in res["aggregations"]["issuer"]["buckets"]]})
 
+    # -- the dashboard -----------------------------------------------------------------------
+    def overview(self, today: date, weeks: int = 8, within: Sequence[str] | None = None, top: int = 10) -> Overview:
+        """One request: filters for domain.report_class's branches, a range per week ahead and the
+        lead agencies of the overdue tasks."""
+        self.ensure()
+        scope: list[dict] = []        # the task index holds only tasks under tracking (confirmed dispatches)
+        if within is not None:
+            scope.append({"terms": {"agencies": list(within)}})
+        has_due = {"exists": {"field": "next_due"}}
+        done = {"term": {"status": Status.DONE.value}}
+        suspended = {"term": {"status": Status.SUSPENDED.value}}
+        open_ = {"bool": {"must_not": [done, suspended]}}
+        day = today.isoformat()
+        branches = {
+            ReportClass.SUSPENDED.value: suspended,
+            ReportClass.NO_DEADLINE.value: {"bool": {"must_not": [suspended, has_due]}},
+            ReportClass.ON_TIME.value: {"bool": {"filter": [done, has_due], "must_not": [{"term": {"done_late": True}}]}},
+            ReportClass.DONE_LATE.value: {"bool": {"filter": [done, has_due, {"term": {"done_late": True}}]}},
+            ReportClass.OVERDUE.value: {"bool": {"filter": [open_, {"range": {"next_due": {"lt": day}}}]}},
+            ReportClass.IN_TIME.value: {"bool": {"filter": [open_, {"range": {"next_due": {"gte": day}}}]}},
+        }
+        ranges = [{"key": str(w), "from": (today + timedelta(days=7 * w)).isoformat(),
+                   "to": (today + timedelta(days=7 * w + 7)).isoformat()} for w in range(weeks)]
+        res = self.es.search(index=self.tasks_alias, size=0, query={"bool": {"filter": scope}}, aggs={
+            "classes": {"filters": {"filters": branches}},
+            "weeks": {"filter": branches[ReportClass.IN_TIME.value], "aggs": {"w": {"range": {"field": "next_due", "ranges": ranges}}}},
+            "overdue": {"filter": branches[ReportClass.OVERDUE.value], "aggs": {"lead": {"terms": {
+                "field": "lead", "size": top, "order": [{"_count": "desc"}, {"_key": "asc"}]}}}},
+        })
+        aggs = res["aggregations"]
+        counts = {k: b["doc_count"] for k, b in aggs["classes"]["buckets"].items() if b["doc_count"]}
+        per_week = {b["key"]: b["doc_count"] for b in aggs["weeks"]["w"]["buckets"]}
+        return Overview(counts, [per_week.get(str(w), 0) for w in range(weeks)],
+                        [(b["key"], b["doc_count"]) for b in aggs["overdue"]["lead"]["buckets"]])

@@ -2,13 +2,16 @@
 
 Counting facets, filtering by agency or deadline and sorting a match set of tens of thousands of
 tasks row by row in SQL takes hundreds of milliseconds; over arrays indexed by task id it takes a
-few. The arrays are a cache of the `s_task` / `s_task_agency` tables: every write to those tables
+few. The arrays are a cache of the `s_task` table (codes named in `s_vocab`): every write to it
 bumps a generation number in `s_meta`, and a reader brings its arrays up to date from the rows
 written (and the tasks deleted) since the generation it last saw. A rebuild of the index gives
-the tables a new epoch, which makes every reader load them afresh.
+the tables a new epoch, which makes every reader load them afresh — from the snapshot writers
+keep of the arrays (`s_snapshot`, one read), then the rows written since.
 """
 from __future__ import annotations
 
+import io
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,10 +21,6 @@ import numpy as np
 
 EPOCH_DAY = date(1970, 1, 1)
 NO_DATE = np.iinfo(np.int32).max        # a missing date sorts after every real one
-
-
-# the SQL twin of day_number, for loading many rows at once
-_DAY = "ifnull(CAST(julianday({0}) - 2440587.5 AS INTEGER), 2147483647)"
 
 
 def ints(joined: str | None) -> np.ndarray:
@@ -77,6 +76,7 @@ class TaskColumns:
         self._size(0)
         self.pair_task = np.zeros(0, np.int32)      # one (task, agency) pair per lead/support row
         self.pair_agency = np.zeros(0, np.int32)
+        self.pair_lead = np.zeros(0, bool)          # the agency leads the task (else supports it)
 
     def _size(self, n: int) -> None:
         self.present = np.zeros(n, bool)
@@ -85,16 +85,21 @@ class TaskColumns:
         self.next_due = np.full(n, NO_DATE, np.int32)
         self.issued = np.full(n, NO_DATE, np.int32)
         self.ntok = np.zeros(n, np.int32)
+        self.seg = np.full(n, -1, np.int32)          # the postings segment holding the task's words
+        self.dispatch = np.full(n, -1, np.int32)
+        self.late = np.zeros(n, bool)               # done after its deadline (documents.done_late)
+
+    PER_TASK = ("present", "status", "issuer", "next_due", "issued", "ntok", "seg", "dispatch", "late")
+    ARRAYS = PER_TASK + ("pair_task", "pair_agency", "pair_lead")
 
     def _grow(self, n: int) -> None:
         if n <= len(self.present):
             return
         n = max(n, int(len(self.present) * 1.5) + 1024)
-        old: tuple[np.ndarray, ...] = (self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok)
+        old = {k: getattr(self, k) for k in self.PER_TASK}
         self._size(n)
-        fresh: tuple[np.ndarray, ...] = (self.present, self.status, self.issuer, self.next_due, self.issued, self.ntok)
-        for new, o in zip(fresh, old):
-            new[: len(o)] = o
+        for k, o in old.items():
+            getattr(self, k)[: len(o)] = o
 
     def clone(self) -> "TaskColumns":
         new = TaskColumns.__new__(TaskColumns)
@@ -108,54 +113,85 @@ class TaskColumns:
     def refreshed(self, c) -> "TaskColumns":
         """These columns brought up to date over the SQLAlchemy connection `c`: a new object when
         anything changed, so a search running in another thread keeps the arrays it started with.
-        Everything is read in one transaction, so the rows and the generation agree."""
+        Everything is read in one transaction, so the rows and the generation agree. A process
+        further behind than the writers' snapshot starts again from it (cheaper than the rows)."""
         raw = c.connection.dbapi_connection
         raw.execute("BEGIN")
         try:
             meta = dict(raw.execute("SELECT key, value FROM s_meta").fetchall())
             epoch, generation = meta.get("epoch"), int(meta.get("generation") or 0)
-            if epoch != self.epoch:
-                new, since = TaskColumns(), -1
-                new.epoch = epoch
-            elif generation == self.generation:
+            snap = int(meta.get("snapshot_generation", -1))
+            if epoch == self.epoch and generation == self.generation:
                 return self
+            if epoch != self.epoch or self.generation < snap:
+                new = _from_snapshot(raw, epoch) or TaskColumns()
+                new.epoch = epoch
             else:
-                new, since = self.clone(), self.generation
+                new = self.clone()
+            since = new.generation
+            new._vocabularies(raw)
             # one row of concatenated columns: fetching 100,000 rows one by one into Python
             # costs more than everything else here
             gone = raw.execute("SELECT group_concat(task_id) FROM s_task_gone WHERE gen > ?", (since,)).fetchone()[0]
             rows = raw.execute(
-                f"SELECT group_concat(id), group_concat({_DAY.format('next_due')}), group_concat({_DAY.format('issued')}),"
-                " group_concat(ifnull(ntok, 0)), group_concat(ifnull(status, ''), char(30)),"
-                " group_concat(ifnull(issuer, ''), char(30)) FROM s_task WHERE gen > ?", (since,)).fetchone()
-            pairs = raw.execute(
-                "SELECT group_concat(a.task_id), group_concat(a.name, char(30)) FROM s_task_agency a"
-                " JOIN s_task t ON t.id = a.task_id WHERE t.gen > ? AND a.name IS NOT NULL", (since,)).fetchone()
+                "SELECT group_concat(id), group_concat(ifnull(next_due, 2147483647)), group_concat(ifnull(issued, 2147483647)),"
+                " group_concat(ifnull(ntok, 0)), group_concat(ifnull(status, -1)), group_concat(ifnull(issuer, -1)),"
+                " group_concat(ifnull(seg, -1)), group_concat(ifnull(dispatch_id, -1)), group_concat(ifnull(agencies, ''), ';'),"
+                " group_concat(ifnull(flags, 0)) FROM s_task WHERE gen > ?", (since,)).fetchone()
         finally:
             raw.execute("ROLLBACK")
-        new._apply(ints(gone), rows, pairs)
+        new._apply(ints(gone), rows)
         new.generation = generation
         return new
 
-    def _apply(self, gone: np.ndarray, rows: tuple, pairs: tuple) -> None:
+    def _vocabularies(self, raw) -> None:
+        """Status, issuer and agency names by the codes the writers gave them (`s_vocab`)."""
+        by_kind: dict[str, list[tuple[int, str]]] = {"s": [], "i": [], "a": []}
+        for kind, code, name in raw.execute("SELECT kind, code, name FROM s_vocab"):
+            by_kind.setdefault(kind, []).append((code, name))
+        for kind, attr in (("s", "statuses"), ("i", "issuers"), ("a", "agencies")):
+            pairs = sorted(by_kind[kind])
+            names = [""] * (pairs[-1][0] + 1 if pairs else 0)
+            for code, name in pairs:
+                names[code] = name
+            setattr(self, attr, Vocabulary(names, {n: i for i, n in enumerate(names) if n}))
+
+    def _apply(self, gone: np.ndarray, rows: tuple) -> None:
         ids = ints(rows[0])
         changed = np.concatenate([gone, ids])
         if len(changed) and len(self.pair_task):
             keep = ~np.isin(self.pair_task, changed)
-            self.pair_task, self.pair_agency = self.pair_task[keep], self.pair_agency[keep]
+            self.pair_task, self.pair_agency, self.pair_lead = self.pair_task[keep], self.pair_agency[keep], self.pair_lead[keep]
         gone = gone[gone < len(self.present)]
         self.present[gone] = False
-        if len(ids):
-            self._grow(int(ids.max()) + 1)
-            self.present[ids] = True
-            self.next_due[ids] = ints(rows[1])
-            self.issued[ids] = ints(rows[2])
-            self.ntok[ids] = ints(rows[3])
-            self.status[ids] = self.statuses.codes_of(rows[4].split("\x1e"))
-            self.issuer[ids] = self.issuers.codes_of(rows[5].split("\x1e"))
-        if pairs[0]:
-            self.pair_task = np.concatenate([self.pair_task, ints(pairs[0]).astype(np.int32)])
-            self.pair_agency = np.concatenate([self.pair_agency, self.agencies.codes_of(pairs[1].split("\x1e"))])
+        if not len(ids):
+            return
+        self._grow(int(ids.max()) + 1)
+        self.present[ids] = True
+        self.next_due[ids] = ints(rows[1])
+        self.issued[ids] = ints(rows[2])
+        self.ntok[ids] = ints(rows[3])
+        self.status[ids] = ints(rows[4])
+        self.issuer[ids] = ints(rows[5])
+        self.seg[ids] = ints(rows[6])
+        self.dispatch[ids] = ints(rows[7])
+        flags = ints(rows[9])
+        self.late[ids] = (flags & 1) > 0
+        tasks, codes, lead = [], [], []
+        for i, agencies in zip(ids.tolist(), rows[8].split(";")):
+            if not agencies:
+                continue
+            leads, _, supports = agencies.partition("|")      # "lead codes|support codes"
+            for part, is_lead in ((leads, True), (supports, False)):
+                if part:
+                    cs = part.split(",")
+                    tasks.extend([i] * len(cs))
+                    codes.extend(cs)
+                    lead.extend([is_lead] * len(cs))
+        if tasks:
+            self.pair_task = np.concatenate([self.pair_task, np.array(tasks, np.int32)])
+            self.pair_agency = np.concatenate([self.pair_agency, np.array(codes, np.int32)])
+            self.pair_lead = np.concatenate([self.pair_lead, np.array(lead, bool)])
 
     # -- reading ---------------------------------------------------------------------------
     def mask_of(self, ids: np.ndarray) -> np.ndarray:
@@ -181,6 +217,45 @@ class TaskColumns:
             "status": ranked(self.statuses, np.bincount(status[status >= 0], minlength=len(self.statuses.names)), None),
             "issuer": ranked(self.issuers, np.bincount(issuer[issuer >= 0], minlength=len(self.issuers.names)), top),
         }
+
+
+    # -- the snapshot ------------------------------------------------------------------------
+    def dumps(self) -> bytes:
+        buf = io.BytesIO()
+        vocab = json.dumps({"epoch": self.epoch, "generation": self.generation}, ensure_ascii=False)
+        np.savez(buf, vocab=np.frombuffer(vocab.encode(), np.uint8), **{k: getattr(self, k) for k in self.ARRAYS})
+        return buf.getvalue()
+
+    @classmethod
+    def loads(cls, data: bytes) -> "TaskColumns":
+        z = np.load(io.BytesIO(data), allow_pickle=False)
+        head = json.loads(z["vocab"].tobytes().decode())
+        new = cls()
+        for k in cls.ARRAYS:
+            setattr(new, k, z[k])
+        new.epoch, new.generation = head["epoch"], head["generation"]
+        return new
+
+
+def _from_snapshot(raw, epoch: str | None) -> TaskColumns | None:
+    """The arrays as a writer saved them for this epoch, if it did."""
+    row = raw.execute("SELECT data FROM s_snapshot WHERE name = 'columns'").fetchone()
+    if row is None:
+        return None
+    cols = TaskColumns.loads(row[0])
+    return cols if cols.epoch == epoch else None
+
+
+def write_snapshot(engine, cols: TaskColumns) -> None:
+    """Save the arrays of a process that is up to date (a writer, after its write), unless the
+    index was rebuilt meanwhile."""
+    data = cols.dumps()
+    with engine.begin() as c:
+        epoch = c.exec_driver_sql("SELECT value FROM s_meta WHERE key = 'epoch'").scalar()
+        if epoch != cols.epoch:
+            return
+        c.exec_driver_sql("INSERT OR REPLACE INTO s_snapshot (name, data) VALUES ('columns', ?)", (data,))
+        c.exec_driver_sql("INSERT OR REPLACE INTO s_meta (key, value) VALUES ('snapshot_generation', ?)", (str(cols.generation),))
 
 
 _cache: dict[str, TaskColumns] = {}

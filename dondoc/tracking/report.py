@@ -80,15 +80,24 @@ def agency_board(session: Session, today: date, agency_id: int, soon_days: int, 
                        upcoming=[(tasks[r.task_id], r.due) for r in upcoming])
 
 
-def weeks_ahead(session: Session, today: date, weeks: int = 8, scope: Scope = EVERYTHING) -> list[dict]:
+def overview(session: Session, today: date, weeks: int = 8, scope: Scope = EVERYTHING) -> tuple[dict[str, int], list[dict]]:
+    """The class counts and, per week ahead, the tasks within their deadline due that week: one
+    pass over the classified tasks (a register of a million tasks is read once, not nine times)."""
     c = classified(today, scope=scope)
-    out = []
-    for w in range(weeks):
-        start = today + timedelta(days=7 * w)
-        end = start + timedelta(days=6)
-        n = session.scalar(select(func.count()).select_from(c).where(c.c.cls == ReportClass.IN_TIME.value, c.c.due >= start, c.c.due <= end))
-        out.append({"label": f"{start:%d/%m}–{end:%d/%m}", "count": n})
-    return out
+    bounds = [(today + timedelta(days=7 * w), today + timedelta(days=7 * w + 6)) for w in range(weeks)]
+    week = case(*[(and_(c.c.cls == ReportClass.IN_TIME.value, c.c.due >= start, c.c.due <= end), literal(w))
+                  for w, (start, end) in enumerate(bounds)], else_=literal(-1)).label("week")
+    classes: Counter[str] = Counter()
+    per_week: Counter[int] = Counter()
+    for cls, w, n in session.execute(select(c.c.cls, week, func.count()).group_by(c.c.cls, week)):
+        classes[cls] += n
+        if w >= 0:
+            per_week[w] += n
+    return dict(classes), [{"label": f"{start:%d/%m}–{end:%d/%m}", "count": per_week[w]} for w, (start, end) in enumerate(bounds)]
+
+
+def weeks_ahead(session: Session, today: date, weeks: int = 8, scope: Scope = EVERYTHING) -> list[dict]:
+    return overview(session, today, weeks, scope)[1]
 
 
 def overdue_by_agency(session: Session, today: date, top: int = 10, scope: Scope = EVERYTHING) -> list[tuple[str, int]]:

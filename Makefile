@@ -4,10 +4,10 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd postgresql
+APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd postgresql redis-server
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system venv es-start es-stop pg-start pg-stop eval bench bench-restore model clean
+.PHONY: demo test lint system venv es-start es-stop pg-start pg-stop redis-start redis-stop eval bench bench-restore model clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -49,11 +49,17 @@ pg-start:
 pg-stop:
 	scripts/pg.sh stop
 
+redis-start:
+	scripts/redis.sh start
+
+redis-stop:
+	scripts/redis.sh stop
+
 test: system venv lint
-	@scripts/es.sh start; PG_FSYNC=off scripts/pg.sh start; \
-	. scripts/es.env; . scripts/pg.env; \
+	@scripts/es.sh start; PG_FSYNC=off scripts/pg.sh start; scripts/redis.sh start; \
+	. scripts/es.env; . scripts/pg.env; . scripts/redis.env; \
 	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS); rc=$$?; \
-	scripts/es.sh stop; scripts/pg.sh stop; exit $$rc
+	scripts/es.sh stop; scripts/pg.sh stop; scripts/redis.sh stop; exit $$rc
 
 eval: venv
 	$(BIN)/dondoc eval corpus

@@ -385,14 +385,17 @@ def train_restorer(corpus_dir, labelled, out):
 @main.command(help="Chạy ứng dụng web cùng tiến trình xử lý nền.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--worker/--no-worker", "with_worker", default=True, show_default=True,
+              help="Xử lý việc nền ngay trong tiến trình web; --no-worker khi đã chạy riêng `dondoc worker`.")
 @click.pass_obj
-def serve(settings, host, port):
+def serve(settings, host, port, with_worker):
     from waitress import serve as run
     from .web import create_app
     import signal
     app = create_app(settings)
     worker = app.extensions["worker"]
-    worker.start()        # takes back the jobs a killed server left running, then consumes both queues
+    if with_worker:
+        worker.start()    # takes back the jobs a killed server left running, then consumes both queues
 
     def stop(signum, frame):   # huey's consumer takes SIGTERM for itself; stop the whole server
         raise KeyboardInterrupt
@@ -403,7 +406,35 @@ def serve(settings, host, port):
     except KeyboardInterrupt:
         pass
     finally:
-        worker.stop()
+        if with_worker:
+            worker.stop()
+
+
+@main.command(help="Tiến trình xử lý việc nền (đọc tệp, nhận dạng chữ, đánh chỉ mục) cho các hàng đợi đã chọn. "
+                   "Chạy nhiều tiến trình, trên nhiều máy khi DONDOC_QUEUE_URL trỏ tới Redis.")
+@click.option("--queue", "queues", multiple=True, type=click.Choice(["default", "ocr"]),
+              help="Hàng đợi xử lý (nhắc lại để lấy cả hai; mặc định: cả hai). "
+                   "ocr: bản quét, tệp lớn; default: việc nhanh.")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64), help="Số việc chạy cùng lúc mỗi hàng đợi.")
+@click.pass_obj
+def worker(settings, queues, threads):
+    import signal
+    import threading
+    from .jobs.worker import Worker
+    from .storage.db import upgrade
+    upgrade(settings)
+    w = Worker(settings)
+    chosen = list(queues) or ["default", "ocr"]
+    w.start(chosen, threads=threads)
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):   # huey's consumer would take SIGTERM for itself
+        signal.signal(sig, lambda signum, frame: done.set())
+    broker = "Redis" if settings.queue_url else "SQLite"
+    click.echo(f"Tiến trình xử lý {w.id} nhận hàng đợi {', '.join(chosen)} ({broker}); Ctrl+C để dừng.", err=True)
+    try:
+        done.wait()
+    finally:
+        w.stop()
 
 
 @main.command(help="Gửi bản tin hạn: nhiệm vụ sắp đến hạn và quá hạn tới từng cơ quan và người đăng ký.")

@@ -24,6 +24,9 @@ Keys (environment / file):
                        limits on reading: pages (300), pixels a page (50 million), memory of a
                        reading process (1536 MB), seconds a page (60), files read at once (2)
   DONDOC_JOB_STALE_SECONDS job_stale_seconds  a worker silent this long is dead, its job retried (60)
+  DONDOC_QUEUE_URL     queue_url        the broker waking workers: redis://[:password@]host:port/db, so
+                       `dondoc worker` processes on several machines share the queues (default:
+                       huey on SQLite in the data folder, one machine)
   DONDOC_LOGIN_ACCOUNT_LIMIT, _ADDRESS_LIMIT, DONDOC_LOGIN_WINDOW_MINUTES
                        login_*          wrong passwords allowed per account (5) / address (20) in 15 min
   DONDOC_CONFIG        -                path of the TOML file (default: <data_dir>/dondoc.toml)
@@ -78,6 +81,7 @@ class Settings:
     edxml_department: str = ""
     mail_accounts: tuple = ()    # dicts, as in the TOML file (see dondoc.ingest.mail.MailAccount)
     job_stale_seconds: int = 60  # a worker silent this long is taken for dead; its job is retried
+    queue_url: str = ""          # redis://… : the broker is Redis (else huey on SQLite in the data folder)
     max_pages: int = 300             # longer files are refused before they are read
     max_page_pixels: int = 50_000_000   # a bigger page is rendered at a lower resolution, or refused
     reader_memory_mb: int = 1536     # address space of a process that reads a file

@@ -36,6 +36,7 @@ def require(ok: bool, what: str) -> None:
 
 # the suite picks each test's database itself (see above), whatever the shell exported
 os.environ.pop("DONDOC_DATABASE_URL", None)
+os.environ.pop("DONDOC_QUEUE_URL", None)        # and its broker: huey on SQLite unless a test asks for Redis
 DATABASES = ("sqlite", "postgresql")
 
 

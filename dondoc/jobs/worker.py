@@ -66,9 +66,9 @@ class Worker:
             self.broker.wake(q, job_id)
         return len(queued)
 
-    def start(self, queues: list[str] | tuple[str, ...] = jq.QUEUES) -> None:
+    def start(self, queues: list[str] | tuple[str, ...] = jq.QUEUES, threads: int = 1) -> None:
         jq.register(self.settings, self.id, list(queues))
-        self._consumers = self.broker.consumers(list(queues))
+        self._consumers = self.broker.consumers(list(queues), threads)
         for c in self._consumers:
             c.start()
         self.recover()

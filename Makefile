@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := openjdk-17-jre-headless maven unzip curl fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libmagic1 chromium chromium-driver poppler-utils libreoffice-writer-nogui dovecot-imapd postgresql redis-server
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system venv es-start es-stop pg-start pg-stop redis-start redis-stop eval bench bench-restore model clean
+.PHONY: demo test lint system venv es-start es-stop pg-start pg-stop redis-start redis-stop eval bench bench-scale bench-restore model clean
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -77,6 +77,11 @@ bench: system venv
 # the trained file is committed, so neither `make test` nor `make demo` runs this.
 model: venv
 	nice $(BIN)/dondoc train-restorer
+
+bench-scale: system venv
+	@scripts/es.sh start; PG_FSYNC=off scripts/pg.sh start; . scripts/es.env; . scripts/pg.env; \
+	nice $(BIN)/python benchmarks/scale.py $(SCALE_ARGS); rc=$$?; \
+	scripts/es.sh stop; scripts/pg.sh stop; exit $$rc
 
 bench-restore: venv
 	$(BIN)/pip install -q -e '.[bench]'

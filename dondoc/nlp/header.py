@@ -17,6 +17,7 @@ from datetime import date
 from .bodies import written_name
 from .doc import Doc
 from .documents import MOTTO2_RE, MOTTO_RE
+from .agency import strip_title
 from .fold import fold, fold_key
 from .layout import DANGLING_RE, ENACTING_RE, iter_lines
 from .record import Cite, Signer
@@ -523,7 +524,6 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
 # who signs for it
 _ENACTS_RE = re.compile(r"^[ \t]*(?P<who>[^\n,;:.]{3,120}?)\s+ban\s+hanh\s+(?:nghi dinh|thong tu|quyet dinh|nghi quyet|chi thi)\b",
                         re.M)
-_OFFICE_HOLDER_RE = re.compile(r"(?:bo truong|thong doc|chu tich|chanh an|vien truong)\s+")
 _PREAMBLE_CHARS = 6000
 
 
@@ -532,8 +532,7 @@ def _issuer_from_enacting(h: Header, doc: Doc, start: int, end: int) -> None:
     if not m:
         return
     who = doc.text[m.start("who"):m.end("who")].strip()
-    holder = _OFFICE_HOLDER_RE.match(fold(who))
-    name = who[holder.end():] if holder else who
+    name = strip_title(who, doc.gazetteer.titles)      # the office holder's body
     if doc.lexicon.head_re.match(fold(name)) or doc.agency_at(m.start("who")) is not None:
         h.issuer = _name_of(doc, name)
         h.issuer_parts = [h.issuer]

@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
+from shared_corpus import SHARED_CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def cases(shared: Path) -> list[tuple[str, Path, list[tuple[str, str]]]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared" / "corpus")
+    ap.add_argument("--shared", type=Path, default=SHARED_CORPUS)
     ap.add_argument("--only", nargs="*", help="case names containing one of these")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()

@@ -14,15 +14,13 @@ import traceback
 from pathlib import Path
 
 from dondoc.nlp.extract import extract
+from shared_corpus import SHARED_CORPUS
 
-ROOT = Path(__file__).resolve().parent.parent
-# the shared corpus beside the checkout (or beside its worktrees' folder)
-SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").is_dir()), ROOT.parent / "shared")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--root", type=Path, default=SHARED / "corpus" / "unlabelled" / "text")
+    ap.add_argument("--root", type=Path, default=SHARED_CORPUS / "unlabelled" / "text")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     files = sorted(p for p in a.root.iterdir() if p.suffix == ".txt")

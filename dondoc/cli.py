@@ -28,7 +28,7 @@ def main(ctx, verbose):
 @click.pass_obj
 def extract(settings, path, as_json):
     from concurrent.futures import ThreadPoolExecutor
-    from .pipeline import extract_text, read_file, reader_dict
+    from .extraction import extract_text, read_file, reader_dict
     from .ingest.errors import IngestError
     # the file is read in the reading pool's process while this one imports the extractor
     # (spaCy): the two start-ups overlap instead of adding up
@@ -338,7 +338,7 @@ def user_add(settings, username, role, agency, password, email, if_missing):
 @click.pass_obj
 def restore(settings, path, model_path):
     from .ingest.errors import IngestError
-    from .pipeline import read_file
+    from .extraction import read_file
     from .restore import ModelError, load
     try:
         text = read_file(path, settings).text

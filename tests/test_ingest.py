@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -84,6 +87,19 @@ def test_extract_json_prints_the_record_without_storing(settings):
     data = json.loads(r.output)
     assert data["issued"] == "2024-02-23" and data["text"].startswith("BỘ LAO ĐỘNG")
     assert _count(settings, m.Document) == 0
+
+
+def test_extract_on_a_fresh_machine_loads_no_storage_layer(tmp_path):
+    # the storage layer (SQLAlchemy, the models) costs half a second of start-up that
+    # `dondoc extract` has no use for while no database exists
+    probe = ("import sys; from dondoc.cli import main\n"
+             "try: main(['extract', '--json', sys.argv[1]])\n"
+             "except SystemExit: pass\n"
+             "print('sqlalchemy' in sys.modules, file=sys.stderr)")
+    env = {**os.environ, "DONDOC_DATA_DIR": str(tmp_path / "fresh")}
+    r = subprocess.run([sys.executable, "-c", probe, str(SEED)], capture_output=True, text=True, env=env, timeout=120)
+    assert json.loads(r.stdout)["issued"] == "2024-02-23"
+    assert r.stderr.strip().splitlines()[-1] == "False"
 
 
 def test_watch_moves_files_to_done_and_failed_with_a_reason(settings, tmp_path):

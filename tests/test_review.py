@@ -327,7 +327,7 @@ def test_an_accepted_proposal_joins_the_list_and_extraction_learns_it(app, setti
     c.post(f"/admin/agencies/proposals/{pid}/accept", data={"csrf_token": token})
     with session_scope(settings) as s:
         assert s.get(m.AgencyProposal, pid).state == "accepted"
-        from dondoc.pipeline import local_agency_names
+        from dondoc.extraction import local_agency_names
     assert ("Ban Chỉ đạo 35 tỉnh", "Ban Chỉ đạo 35 tỉnh") in local_agency_names(settings)
 
 

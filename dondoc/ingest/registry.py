@@ -88,7 +88,7 @@ def reader_for(mime: str) -> Reader | None:
 
 def read(path: Path, settings: Settings, progress: Progress | None = None) -> ReadResult:
     """Read a file in this process. Callers other than the reading pool go through
-    `pipeline.read_file`, which runs this in a pool process with memory and time limits."""
+    `extraction.read_file`, which runs this in a pool process with memory and time limits."""
     path = Path(path).resolve()
     size = path.stat().st_size
     if size == 0:

@@ -32,9 +32,13 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=16384)     # names are compared again and again, a few hundred distinct per document
 def fold_key(text: str) -> str:
     """Folded and reduced to words: for comparing names ("Sở GD&ĐT" -> "so gd dt")."""
-    return re.sub(r"[^0-9a-z]+", " ", fold(unicodedata.normalize("NFC", text or ""))).strip()
+    return _NOT_WORD.sub(" ", fold(unicodedata.normalize("NFC", text or ""))).strip()
 
 
 _VOWELS = set("aeiouy")

@@ -68,5 +68,8 @@ def normalize_tone(text: str) -> str:
     return "".join(out)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()

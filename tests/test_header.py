@@ -143,3 +143,9 @@ def test_a_normative_text_without_its_header_names_its_issuer_where_it_enacts():
             "Căn cứ Luật Lưu trữ số 33/2024/QH15;\nTheo đề nghị của Cục trưởng Cục Văn thư và Lưu trữ nhà nước;\n"
             "Bộ trưởng Bộ Nội vụ ban hành Thông tư quy định về quản lý kho lưu trữ.\n\nĐiều 1. Phạm vi điều chỉnh\n")
     assert extract(text).issuer == "Bộ Nội vụ"
+
+
+def test_a_month_split_by_a_stray_space_is_read_whole():
+    text = ("BỘ Y TẾ\nSố: 12/BYT-KCB\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hà Nội, ngày 26 tháng 0 6 năm 2018\n\nKính gửi: Sở Y tế\n\nĐề nghị Sở Y tế báo cáo.")
+    assert extract(text).issued == "2018-06-26"

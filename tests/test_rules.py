@@ -4,7 +4,9 @@ from datetime import date
 
 import pytest
 
+from dondoc.nlp.bodies import noun_phrase, noun_phrases
 from dondoc.nlp.deadline import find_deadlines
+from dondoc.nlp.doc import build
 from dondoc.nlp.extract import extract
 from dondoc.nlp.fold import fold
 
@@ -108,6 +110,67 @@ def test_a_resolution_without_addressees_gives_work_by_giao():
 ])
 def test_the_subject_leads_known_or_not(body, lead):
     assert only(body).lead == [lead]
+
+
+@pytest.mark.parametrize("body, leads", [
+    # an adverbial between subject and verb that holds a list of its own
+    ("Sở Nội vụ, Sở Tư pháp, theo chức năng, nhiệm vụ được giao, hướng dẫn các xã rà soát hồ sơ.",
+     ["Sở Nội vụ", "Sở Tư pháp"]),
+    # how often, with no comma
+    ("Thanh tra thành phố hằng quý kiểm tra việc thực hiện kết luận thanh tra.", ["Thanh tra thành phố"]),
+])
+def test_an_aside_between_subject_and_verb_keeps_the_subject(body, leads):
+    assert only(body).lead == leads
+
+
+def test_a_collective_further_down_a_list_takes_the_lists_cac():
+    t = only("Các sở, ban, ngành, đoàn thể và chính quyền địa phương tăng cường kiểm tra an toàn thực phẩm.")
+    assert "Chính quyền địa phương" in t.lead and "Đoàn thể" in t.lead
+
+
+def test_a_collective_whose_head_is_also_a_verb_after_cac():
+    t = only("Các tổ chức đại diện của người sử dụng lao động phổ biến nội dung Nghị quyết đến doanh nghiệp.")
+    assert t.lead == ["Các tổ chức đại diện của người sử dụng lao động"]
+
+
+def test_a_verb_of_two_syllables_ends_a_capitalised_name():
+    t = only("Bộ Y tế và Viện Hàn lâm Khoa học và Công nghệ Việt Nam tổng hợp kinh phí thực hiện nhiệm vụ.")
+    assert t.lead == ["Bộ Y tế", "Viện Hàn lâm Khoa học và Công nghệ Việt Nam"]
+
+
+def test_a_body_at_every_level_of_government():
+    t = only("Điều 2. Hội đồng nhân dân các cấp giám sát việc thực hiện Nghị quyết này.", RESOLUTION)
+    assert t.lead == ["Hội đồng nhân dân các cấp"]
+
+
+def test_a_thing_named_with_a_head_noun_is_no_body():
+    doc = build("các cơ sở dữ liệu quốc gia khác có liên quan kết nối với nhau")
+    assert noun_phrase(doc, 0, len(doc.text)) is None
+
+
+def test_cơ_quan_typed_without_marks_is_no_district():
+    text = "Thu truong co quan ngang Bo, Chu tich Uy ban nhan dan cac tinh bao cao"
+    phrases, _ = noun_phrases(build(text), 0, len(text))
+    assert phrases[0].name == "Thu truong co quan ngang Bo"
+
+
+def test_the_execution_article_names_who_acts_when_no_one_is_addressed():
+    t = only("Điều 1. Ban hành kèm theo Nghị quyết này Kế hoạch tuyên truyền.\n"
+             "Điều 2. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương chịu trách nhiệm thi hành "
+             "Nghị quyết này.\n\nKẾ HOẠCH\n1. Tổ chức tuyên truyền Nghị quyết trên các phương tiện thông tin đại chúng "
+             "trong quý II/2027.", RESOLUTION)
+    assert t.lead == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+
+
+def test_chu_tri_opening_a_paragraph_under_a_heading_is_the_headings_task():
+    t = only("1. Bộ Xây dựng\n\nChủ trì hướng dẫn các địa phương hỗ trợ nhà ở cho người có công.")
+    assert t.lead == ["Bộ Xây dựng"] and t.evidence == "heading"
+
+
+def test_a_legal_code_cited_in_the_preamble_is_no_task():
+    preamble = "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;"
+    found = tasks("Điều 1. Sở Y tế báo cáo kết quả.", RESOLUTION.replace(preamble, preamble + "\nCăn cứ Bộ luật Dân sự số 91/2015/QH13;"))
+    assert [t.text for t in found] == ["Sở Y tế báo cáo kết quả."]
 
 
 def test_a_body_the_gazetteer_does_not_know_is_proposed():

@@ -48,6 +48,9 @@ _LOCALITY_WORDS = {
 
 
 _BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
+# a name ending in "cơ" goes on as "cơ quan", never "cơ quận"
+_COMPOUND_BEFORE = re.compile(r"(?<![a-z])co\s*$")
+_COMPOUND_AFTER = {"quan"}
 
 
 def _best_window(words: list[tuple[int, int, str]], i: int, by_len: dict[int, list[str]],
@@ -225,6 +228,8 @@ class Gazetteer:
         written = text[loc.start():loc.end()].strip(" ,")
         if " " not in written and (not plain or not written.isascii()) and written.lower() not in _BARE_LOCALITIES:
             return None         # "quản", "cơ quan" are no "quận", though all fold to "quan"
+        if plain and _COMPOUND_BEFORE.search(folded, max(0, pos - 8), pos) and fold(written) in _COMPOUND_AFTER:
+            return None         # typed without marks, "co quan" is still "cơ quan", no "cơ quận"
         return loc.end(), self._locality_text(written)
 
     def _found(self, text: str, folded: str, start: int, end: int, key: str) -> Found | None:

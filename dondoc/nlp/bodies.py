@@ -28,10 +28,17 @@ _STOP_WORDS = {"va", "voi", "cho", "de", "ve", "tai", "theo", "trong", "tu", "de
                "thi", "ma", "neu", "khi", "sau", "truoc", "tren", "duoi", "bang", "boi", "do", "o"}
 _PLURAL = re.compile(r"(?:cac|nhung|moi|tung)\s+")
 _OF = re.compile(r"(?:cua|thuoc|truc thuoc)\s+")
+_OTHER = re.compile(r"\s+khac\b")
+_ALL_LEVELS = re.compile(r"\s+cac cap\b")
 # heads whose next word belongs to the name even when it is a verb ("Ban quản lý", "Tổ công tác")
 _FREE_AFTER = {"ban", "to", "phong", "hoi", "doi", "tram", "quy", "vien"}
 _MAX_WORDS = 14
-_ADVERBIAL = re.compile(r"\s*,?\s*(?:theo|trong pham vi|can cu|tren co so|trong qua trinh|tai)\s[^;:.]{0,90}?,\s*")
+_ADVERBIAL = re.compile(r"\s*,?\s*(?:theo|trong pham vi|can cu|tren co so|trong qua trinh|tai)\s")
+_COMMA = re.compile(r",\s*")
+# how often or how soon, between a subject and its verb, with no comma
+_WHEN = re.compile(r"\s*(?:hang|dinh ky)(?:\s+(?:6|sau)\s+thang|\s+(?:nam|quy|thang|tuan|ngay))?\s+|\s*(?:thuong xuyen|kip thoi|khan truong)\s+")
+_SENTENCE_MARK = re.compile(r"[;:.]")
+_ASIDE_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -99,37 +106,17 @@ def noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
 
 def _noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
     pos = _skip_space(doc.text, pos, end)
-    known = doc.agency_at(pos)
-    if known is not None and known.end <= end:
-        return Phrase(known.canonical, known.start, known.end, True, "body")
-    f, lex = doc.folded, doc.lexicon
-    head_at = pos
-    plural = _PLURAL.match(f, pos)
-    if plural:
-        head_at = plural.end()
-        known = doc.agency_at(head_at)
-        if known is not None and known.end <= end:
-            return Phrase(known.canonical, pos, known.end, True, "body")
-    m = lex.head_re.match(f, head_at)
-    kind = "body"
-    if m and not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
-        m = None
-    if not m:
-        m = lex.role_re.match(f, head_at)
-        kind = "role"
-        if m and not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
-            m = None
-    if not m:
-        if not plural:
-            return None
-        m = lex.agent_re.match(f, head_at)
-        kind = "collective"
-        if not m:
-            return None          # "Từng thời gian ...": no one who can act
-    if kind == "body" and not plural and not doc.text[head_at].isupper():
-        return None      # "ban hành", "phòng chống": a verb, not a body's name in running text
-    if _opens_otherwise(doc, head_at, m.end()):
-        return None      # "Tổ chức trực ban ...", "Trường hợp ...": a verb or an opener, not a head
+    plural = _PLURAL.match(doc.folded, pos)
+    head_at = plural.end() if plural else pos
+    known = _known_at(doc, pos, head_at, end)
+    if known is not None:
+        return known
+    if doc.lexicon.not_head_re.match(doc.folded, head_at):
+        return None      # "các cơ sở dữ liệu", "hội nghị": things, not bodies
+    head = _head_at(doc, head_at, plural is not None)
+    if head is None:
+        return None
+    m, kind = head
     if kind == "role":
         owner = doc.agency_at(m.end())
         if owner is not None and owner.end <= end:
@@ -138,10 +125,52 @@ def _noun_phrase(doc: Doc, pos: int, end: int) -> Phrase | None:
     stop = _name_end(doc, m.end(), end, first_free=(kind == "body" and m.group(0) in _FREE_AFTER),
                      prose_name=(kind == "body"))
     written = doc.text[pos:stop]
-    expanded = _by_initials(doc, f[head_at:m.end()], doc.text[m.end():stop].strip()) if kind == "body" else None
+    expanded = _by_initials(doc, doc.folded[head_at:m.end()], doc.text[m.end():stop].strip()) if kind == "body" else None
     if expanded:
         return Phrase(expanded, pos, stop, False, kind)
     return Phrase(written_name(written), pos, stop, False, kind)
+
+
+def _known_at(doc: Doc, pos: int, head_at: int, end: int) -> Phrase | None:
+    """A body the gazetteer knows at `pos`, or after the plural word that opens it."""
+    known = doc.agency_at(pos)
+    if known is not None and known.end <= end:
+        levels = _ALL_LEVELS.match(doc.folded, known.end, end)
+        if levels:      # "Hội đồng nhân dân các cấp": the body at every level of government
+            return Phrase(f"{known.canonical} các cấp", known.start, levels.end(), True, "body")
+        return Phrase(known.canonical, known.start, known.end, True, "body")
+    if head_at > pos:
+        known = doc.agency_at(head_at)
+        if known is not None and known.end <= end:
+            return Phrase(known.canonical, pos, known.end, True, "body")
+    return None
+
+
+def _head_at(doc: Doc, head_at: int, plural: bool) -> tuple[re.Match[str], str] | None:
+    """The head noun (body), office (role) or, after a plural word, collective a name opens with."""
+    f, lex = doc.folded, doc.lexicon
+    m: re.Match[str] | None = None
+    kind = "collective"
+    for head_kind, pattern in (("body", lex.head_re), ("role", lex.role_re)):
+        m = pattern.match(f, head_at)
+        if m and lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
+            kind = head_kind
+            break
+        m = None
+    if m is None:
+        m = lex.agent_re.match(f, head_at) if plural else None
+        if m is None:
+            return None          # "Từng thời gian ...": no one who can act
+    if kind == "body" and not plural and not doc.text[head_at].isupper():
+        return None      # "ban hành", "phòng chống": a verb, not a body's name in running text
+    if _opens_otherwise(doc, head_at, m.end()):
+        # "Tổ chức trực ban ...", "Trường hợp ...": a verb or an opener, not a head; after a
+        # plural word it may still name a collective ("các tổ chức đại diện ...")
+        agent = lex.agent_re.match(f, head_at) if plural else None
+        if agent is None or _opens_otherwise(doc, head_at, agent.end()):
+            return None
+        return agent, "collective"
+    return m, kind
 
 
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.]{1,9}")
@@ -215,12 +244,18 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
 
 def _body_taken_in(doc: Doc, at: int, end: int, gap: str) -> int | None:
     """The end of a body the name is named after, which it takes in: its owner after `của`
-    (`các Ủy ban khác của Quốc hội`), a body right after it (`Đoàn đại biểu Quốc hội`)."""
+    (`các Ủy ban khác của Quốc hội`, of a body or of people by standing), a body right after it
+    (`Đoàn đại biểu Quốc hội`)."""
     of = _OF.match(doc.folded, at)
     if of:
         owner = doc.agency_at(of.end())
-        if owner is not None and owner.end <= end:
-            return owner.end
+        stop = owner.end if owner is not None else None
+        role = doc.lexicon.role_re.match(doc.folded, of.end()) if owner is None else None
+        if role is not None:
+            stop = role.end()           # "các tổ chức đại diện của người sử dụng lao động"
+        if stop is not None and stop <= end:
+            other = _OTHER.match(doc.folded, stop, end)     # "... của Quốc hội khác"
+            return other.end() if other else stop
     inner = doc.agency_at(at)
     if inner is not None and inner.end <= end and not gap.strip():
         return inner.end
@@ -245,11 +280,19 @@ def _ends_before(doc: Doc, m: re.Match[str], stop: int, end: int, gap: str, word
     # a lower-case syllable right after a capitalised one is the rest of its word
     # ("Phòng Đào tạo", "Trung tâm Quản lý ..."); elsewhere a verb starts the predicate
     prev = text[_prev_word_start(text, stop):stop]
-    if words and not gap.strip() and prev[:1].isupper() and not prev.isupper():
+    if words and not gap.strip() and prev[:1].isupper() and not prev.isupper() and not _verb_phrase_at(doc, m.start()):
         return False
     if not (first_free and words == 0) and predicate_at(doc, m.start(), end):
         return True
     return capitals_seen and not prose_name     # "sinh viên ngành Hệ thống Thông tin | kế hoạch ...": the name ended
+
+
+def _verb_phrase_at(doc: Doc, pos: int) -> bool:
+    """A verb of two syllables or more starts at `pos` (`... Việt Nam tổng hợp kinh phí`): the
+    name ended, where one syllable (`Phòng Đào tạo`) goes on with the capitalised word before it."""
+    verb = doc.lexicon.verb_re.match(doc.folded, pos)
+    return (verb is not None and " " in verb.group(0)
+            and doc.lexicon.written_as_verb(verb.group(0), doc.text[verb.start():verb.end()]))
 
 
 def _joins_capitals(doc: Doc, at: int, end: int) -> bool:
@@ -320,6 +363,8 @@ def _noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
     cur = pos
     while True:
         p = noun_phrase(doc, cur, end)
+        if p is None and out:
+            p = _collective_listed(doc, cur, end)
         if p is None:
             if out and _continues_name(doc, cur, end):
                 nxt = _name_end(doc, cur, end, first_free=True)
@@ -338,6 +383,17 @@ def _noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
             break
         cur += sep.end()
     return out, (out[-1].end if out else pos)
+
+
+def _collective_listed(doc: Doc, pos: int, end: int) -> Phrase | None:
+    """A collective further down a list takes the list's `các` (`các Bộ, ngành, địa phương`,
+    `UBND tỉnh và chính quyền địa phương các cấp`): no plural word of its own is needed there."""
+    pos = _skip_space(doc.text, pos, end)
+    m = doc.lexicon.listed_re.match(doc.folded, pos)
+    if m is None or not doc.text[pos].islower() or _opens_otherwise(doc, pos, m.end()):
+        return None
+    stop = _name_end(doc, m.end(), end, first_free=False, prose_name=True)
+    return Phrase(written_name(doc.text[pos:stop]), pos, stop, False, "collective")
 
 
 def _listed_after(doc: Doc, p: Phrase, end: int) -> list[Phrase]:
@@ -365,6 +421,29 @@ def _continues_name(doc: Doc, pos: int, end: int) -> bool:
     return pos < end and doc.text[pos].isupper() and not predicate_at(doc, pos, end) and not doc.is_directive_at(pos)
 
 
+def _predicate_or_directive(doc: Doc, pos: int, end: int) -> bool:
+    return predicate_at(doc, pos, end) or doc.is_directive_at(_skip_space(doc.text, pos, end))
+
+
+def _past_aside(doc: Doc, pos: int, end: int) -> int:
+    """Past an adverbial between a subject and its predicate (`Các bộ, theo chức năng, nhiệm vụ
+    được giao, chủ động rà soát ...`, `X, trong phạm vi nhiệm vụ, quyền hạn của mình, hướng dẫn
+    ...`): the aside may hold a list of its own, so it ends at the first of its commas that a
+    predicate follows; `pos` itself when none does."""
+    when = _WHEN.match(doc.folded, pos, end)
+    if when and _predicate_or_directive(doc, when.end(), end):
+        return when.end()       # "Kiểm toán nhà nước hằng năm thực hiện ..."
+    aside = _ADVERBIAL.match(doc.folded, pos, end)
+    if not aside:
+        return pos
+    stop = min(end, aside.start() + _ASIDE_CHARS)
+    sentence_mark = _SENTENCE_MARK.search(doc.folded, aside.end(), stop)
+    for comma in _COMMA.finditer(doc.folded, aside.start() + 1, sentence_mark.start() + 1 if sentence_mark else stop):
+        if _predicate_or_directive(doc, comma.end(), end):
+            return comma.end()
+    return pos
+
+
 def subject(doc: Doc, start: int, end: int) -> Subject | None:
     """The bodies a clause opens with, when a predicate follows them."""
     memo = _memo(doc, "subject")
@@ -382,9 +461,8 @@ def _subject(doc: Doc, start: int, end: int) -> Subject | None:
     paren = re.match(r"[ \t\n]*\([^()\n]{0,80}\)", doc.text[pos:end])
     if paren:
         pos += paren.end()
-    aside = _ADVERBIAL.match(doc.folded, pos, end)
-    if aside and not predicate_at(doc, pos, end):
-        pos = aside.end()       # "Các bộ theo chức năng, nhiệm vụ được giao, chủ động rà soát ..."
-    if not predicate_at(doc, pos, end) and not doc.is_directive_at(_skip_space(doc.text, pos, end)):
+    if not _predicate_or_directive(doc, pos, end):
+        pos = _past_aside(doc, pos, end)
+    if not _predicate_or_directive(doc, pos, end):
         return None
     return Subject(tuple(phrases), _skip_space(doc.text, pos, end))

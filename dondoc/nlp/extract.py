@@ -75,6 +75,35 @@ def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in out if n))
 
 
+# the execution article of a decision: "Các Bộ trưởng, ..., Chủ tịch UBND các tỉnh ... chịu trách
+# nhiệm thi hành Quyết định này", its subject list after an optional "Điều N."
+_EXECUTES = re.compile(r"(?:co trach nhiem|chiu trach nhiem)\s+(?:to chuc\s+)?thi hanh\b")
+_ARTICLE = re.compile(r"(?m)^[ \t]*(?:dieu\s+\d+\s*[.:]|\d{1,2}\s*[.)])[ \t]*")
+
+
+def _skip_blank(folded: str, pos: int, end: int) -> int:
+    while pos < end and folded[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _execution_bodies(doc: Doc, start: int, end: int) -> tuple[str, ...]:
+    """Who the execution article makes answer for the decision (and the plan it adopts): the
+    ones to act where an item names nobody and no one is addressed."""
+    out: list[str] = []
+    f = doc.folded
+    for m in _EXECUTES.finditer(f, start, end):
+        # the sentence opens the article or its paragraph, perhaps some hard-wrapped lines up
+        reach = max(start, m.start() - 600)
+        heads = list(_ARTICLE.finditer(f, reach, m.start()))
+        blank = f.rfind("\n\n", reach, m.start())
+        opens = [h.end() for h in heads[-1:]] + ([blank + 2] if blank >= 0 else [])
+        at = max(opens) if opens else max(reach, f.rfind("\n", reach, m.start()) + 1)
+        phrases, _ = noun_phrases(doc, _skip_blank(f, at, m.start()), m.start())
+        out.extend(p.name for p in phrases)
+    return tuple(dict.fromkeys(out))
+
+
 def _assignees(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     """The bodies a document hands work to by name (`Giao X ...`), anywhere in its body."""
     out: list[str] = []
@@ -104,7 +133,8 @@ def _part(doc: Doc, h: Header, start: int, end: int, closing: list[tuple[int, in
     g = doc.gazetteer
     recipients = tuple(dict.fromkeys(g.canonical(r, ocr=doc.ocr) for r in h.recipients or []))
     issuer = tuple(h.issuer_parts or ([h.issuer] if h.issuer else []))
-    executors = () if recipients else _executors(doc, [s for s in closing if start <= s[0] < end])
+    executors = () if recipients else (_executors(doc, [s for s in closing if start <= s[0] < end])
+                                       or _execution_bodies(doc, h.header_end, end))
     defaults = Defaults(recipients, h.recipients_alias, executors,
                         _assignees(doc, h.header_end, end) if not recipients else (), issuer, h.issuer_parent)
     issued = date.fromisoformat(h.issued) if h.issued else None

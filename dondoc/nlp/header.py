@@ -25,7 +25,8 @@ from .textprep import collapse
 
 _KIND_WORDS = r"(?:nghi quyet|quyet dinh|chi thi|thong tu|nghi dinh|ke hoach|thong bao|cong van|cong dien|lenh|phap lenh|huong dan)"
 NUMBER_LINE_RE = re.compile(rf"^\s*(?:{_KIND_WORDS}\s+)?s[o0ố6][\s.]*[:;]\s*(?P<rest>.*)$")
-_DATE_CORE = (r"ng[a-z0-9]{0,2}y\s+(?P<d>\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]*(?P<m>\d{1,2}|[.…_ ]*?)"
+# a two-digit day or month may come apart at a stray space ("tháng 0 6", as some copies have it)
+_DATE_CORE = (r"ng[a-z0-9]{0,2}y\s+(?P<d>[0-3] \d(?=\s*th)|\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]*(?P<m>[01] \d(?=[\s.,]+n)|\d{1,2}|[.…_ ]*?)"
               r"[\s.,]+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})")
 PLACE_DATE_RE = re.compile(rf"(?:^|\s{{2,}}|\t)\s*(?P<place>[^\d,;:()/\n][^,;:()/\n]{{1,39}}?)\s*,\s*{_DATE_CORE}")
 BARE_DATE_RE = re.compile(rf"^\s*{_DATE_CORE}\s*\W{{0,3}}$")
@@ -136,7 +137,7 @@ def read_number(line: str, folded: str | None = None) -> tuple[str | None, str |
 # -- date ---------------------------------------------------------------------------------------
 def _date_of(m: re.Match) -> tuple[str | None, int]:
     y = int(m.group("y"))
-    d, mo = m.group("d").strip(" ._…"), m.group("m").strip(" ._…")
+    d, mo = (m.group(k).strip(" ._…").replace(" ", "") for k in ("d", "m"))
     if d.isdigit() and mo.isdigit():
         try:
             return date(y, int(mo), int(d)).isoformat(), y

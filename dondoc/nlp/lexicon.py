@@ -37,9 +37,11 @@ class Lexicon:
     sections: dict[str, tuple[str, ...]]
     section_re: dict[str, re.Pattern]
     head_re: re.Pattern          # head noun of a body's name
+    not_head_re: re.Pattern      # a thing whose name opens with a head noun ("cơ sở dữ liệu")
     role_re: re.Pattern          # people by office who can owe work
     written_heads: frozenset[str]   # heads and roles as written with diacritics (lower case)
     agent_re: re.Pattern         # what a collective opens with ("các địa phương", "các chủ ...")
+    listed_re: re.Pattern        # a collective that takes a list's "các" ("các Bộ, ngành, địa phương")
     verbs_written: dict[str, frozenset[str]]  # verbs of one syllable others share, as written
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
     clause: dict[str, re.Pattern]
@@ -94,9 +96,11 @@ def load() -> Lexicon:
         sections=sections,
         section_re={k: re.compile(alternation(v)) for k, v in sections.items()},
         head_re=re.compile(alternation(fold(w) for w in b["heads"])),
+        not_head_re=re.compile(alternation(fold(w) for w in b["not_heads"])),
         role_re=re.compile(alternation(fold(w) for w in b["roles"])),
         written_heads=frozenset(unicodedata.normalize("NFC", w) for w in b["heads"] + b["roles"]),
         agent_re=re.compile(alternation(fold(w) for w in b["agents"])),
+        listed_re=re.compile(alternation(fold(w) for w in b["listed"])),
         verbs_written={k: frozenset(v) for k, v in d["verbs_written"].items() if not k.startswith("_")},
         generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
         clause=clause,

@@ -92,3 +92,22 @@ def test_a_head_noun_with_its_marks_garbled_by_ocr_still_names_a_body():
     d = extract((CORPUS / "dev2-variants/ocr_eng/018.txt").read_text(encoding="utf-8"))
     item = next(t for t in d.tasks if fold(t.text).startswith("nop 3 quyen"))
     assert fold(item.lead[0]).startswith("sinh vien")
+
+
+@pytest.mark.parametrize("garbled, read", [("NGH] QUYET", "NGHI QUYET"), ("NGH! QUYET", "NGHI QUYET"),
+                                           ("QUYET BINH", "QUYET ĐINH"), ("QUYET D]NH", "QUYET DINH"),
+                                           ("CHI TH!", "CHI THI")])
+def test_the_kind_line_with_its_i_or_d_misread_is_read_back(garbled, read):
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(f"CHINH PHU\n\n{garbled}\n\nVé co ché dac thu\n")
+    assert f"\n{read}\n" in fixed and len(offsets) == len(fixed) + 1
+
+
+def test_an_ocr_header_with_its_i_read_as_a_bang_keeps_its_fields():
+    # the motto's HỘI read as HO!, "Số" read as "sé", the kind's Đ read as B (as `tesseract -l eng` reads them)
+    from dondoc.nlp.extract import extract
+    d = extract("UY BAN THUONG VU QUOC HO!\n\nNghi quyét sé: 17/2027/UBTVQH15\nCONG HOA XA HO! CHU NGHIA VIET NAM\n"
+                "Déc lap - Tu do - Hanh phic\n\nQUYET BINH\nVé s6 gid lam thém cua ngudi lao déng\n\n"
+                "Diéu 1. Chinh phu huéng dan thi hanh Nghi quyét nay.\n")
+    assert d.number == "17/2027/UBTVQH15" and d.issuer == "Ủy ban Thường vụ Quốc hội"
+    assert d.subject and d.subject.startswith("Vé s")

@@ -8,7 +8,7 @@ import re
 from .layout import iter_lines
 
 # "Cộng hòa xã hội chủ nghĩa Việt Nam", folded, as OCR without Vietnamese may read it
-MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
+MOTTO_RE = re.compile(r"c[o0][a-z0-9]{0,2}\s*h[o0][a-z0-9]{0,2}\s+x[a-z0-9]{1,2}\s+h[o0][a-z0-9!|\]]{0,2}\s+ch[uưi][a-z0-9]?\s+ngh[i1][a-z0-9]?\s+vi[e3e€][a-z0-9]?t\s+n[a-z0-9]m")
 # "Độc lập - Tự do - Hạnh phúc", also as OCR without Vietnamese reads it ("Tudo", "phtc"), as
 # its repair may leave it ("Tao"), and with its dashes doubled by a scan ("Độc lập —- Tự do")
 MOTTO2_RE = re.compile(r"d[^\s]{0,4}c\s+[1l][a-z0-9]{1,2}p\s*[-–—]{1,3}\s*t[a-z0-9]{0,3}(?:\s+d[a-z0-9]{0,2})?\s*[-–—]{1,3}\s*h[a-z0-9]{1,3}nh\s+ph[a-z0-9]{1,3}")

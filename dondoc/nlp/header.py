@@ -24,7 +24,8 @@ from .record import Cite, Signer
 from .textprep import collapse
 
 _KIND_WORDS = r"(?:nghi quyet|quyet dinh|chi thi|thong tu|nghi dinh|ke hoach|thong bao|cong van|cong dien|lenh|phap lenh|huong dan)"
-NUMBER_LINE_RE = re.compile(rf"^\s*(?:{_KIND_WORDS}\s+)?s[o0ố6][\s.]*[:;]\s*(?P<rest>.*)$")
+# "Số:", also as OCR without Vietnamese reads it ("S6:", "sé:" folded to "se:")
+NUMBER_LINE_RE = re.compile(rf"^\s*(?:{_KIND_WORDS}\s+)?s[o0ố6e][\s.]*[:;]\s*(?P<rest>.*)$")
 # a two-digit day or month may come apart at a stray space ("tháng 0 6", as some copies have it)
 _DATE_CORE = (r"ng[a-z0-9]{0,2}y\s+(?P<d>[0-3] \d(?=\s*th)|\d{1,2}|[.…_ ]*?)\s*th[a-z0-9]{1,2}ng[\s.,]*(?P<m>[01] \d(?=[\s.,]+n)|\d{1,2}|[.…_ ]*?)"
               r"[\s.,]+n[a-z0-9&@]{1,2}m\s+(?P<y>\d{4})")

@@ -134,7 +134,7 @@ def _recase(new: str, old: str) -> str:
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1, |, \ or W; Roman heading numbers;
 # the "thành phố" of localities; specks read as a colon; the "Căn cứ" opening each line of a
 # preamble, its ứ read as t, tr, w, ir, it or iv; the "Điều N." of an article, its Đ read as P, a
-# speck before it read as a dash; a bullet's dash read as a tilde.
+# speck before it read as a dash; a bullet's dash read as a tilde; the kind line (`QUYẾT ĐỊNH`).
 _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
                  (re.compile(r"(?m)^(\s*)([Vv])[il1|\\Ww]([vV])\b"), r"\1\2/\3"),
                  (re.compile(r"(?m)^(\s*)~(?=\s)"), r"\1-"),
@@ -146,6 +146,12 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
+                 # the document's kind on a line of its own, its I read as ] | ! l 1 and its Đ as B or P
+                 # ("NGH] QUYET", "QUYET BINH", "CHI TH!")
+                 (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*$)"), r"\1Đ"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*CH[I\]|!l1]\s+TH)[\]|!l1](?=\s*$)"), r"\1I"),
                  # a speck read as a colon after a sentence has ended ("... năm 2017. :"): not a lead-in
                  (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),
                  # "thành phố" with its ố read as é, d or 6 ("thanh phé"): a locality of many names

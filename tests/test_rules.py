@@ -156,7 +156,7 @@ def test_cơ_quan_typed_without_marks_is_no_district():
 
 def test_the_execution_article_names_who_acts_when_no_one_is_addressed():
     t = only("Điều 1. Ban hành kèm theo Nghị quyết này Kế hoạch tuyên truyền.\n"
-             "Điều 2. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương chịu trách nhiệm thi hành "
+             "Điều 2. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc\nTrung ương chịu trách\nnhiệm thi hành "
              "Nghị quyết này.\n\nKẾ HOẠCH\n1. Tổ chức tuyên truyền Nghị quyết trên các phương tiện thông tin đại chúng "
              "trong quý II/2027.", RESOLUTION)
     assert t.lead == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]

@@ -77,7 +77,7 @@ def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 
 # the execution article of a decision: "Các Bộ trưởng, ..., Chủ tịch UBND các tỉnh ... chịu trách
 # nhiệm thi hành Quyết định này", its subject list after an optional "Điều N."
-_EXECUTES = re.compile(r"(?:co trach nhiem|chiu trach nhiem)\s+(?:to chuc\s+)?thi hanh\b")
+_EXECUTES = re.compile(r"(?:co|chiu)\s+trach\s+nhiem\s+(?:to\s+chuc\s+)?thi\s+hanh\b")
 _ARTICLE = re.compile(r"(?m)^[ \t]*(?:dieu\s+\d+\s*[.:]|\d{1,2}\s*[.)])[ \t]*")
 
 

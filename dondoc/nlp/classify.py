@@ -24,7 +24,9 @@ from .clauses import Clause
 from .doc import Doc
 from .record import Deadline
 
-_EXECUTION = re.compile(r"chiu trach nhiem thi hanh|co hieu luc (?:thi hanh )?(?:ke )?tu|bo phan khong the tach roi|co hieu luc thi hanh")
+# the execution article of a decision ("... chịu trách nhiệm thi hành Quyết định này"), hard-wrapped or not
+EXECUTES = re.compile(r"(?:co|chiu)\s+trach\s+nhiem\s+(?:to\s+chuc\s+)?thi\s+hanh\b")
+_EXECUTION = re.compile(EXECUTES.pattern + r"|co\s+hieu\s+luc\s+(?:thi\s+hanh\s+)?(?:ke\s+)?tu|bo\s+phan\s+khong\s+the\s+tach\s+roi|co\s+hieu\s+luc\s+thi\s+hanh")
 # "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
 _TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong hop)\s+co\s+(?:gi\s+|van de\s+|phat sinh\s+)?(?:kho khan|vuong mac|chua ro)")
 _CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|bo luat|phap lenh|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")

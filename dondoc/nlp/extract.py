@@ -14,6 +14,7 @@ from . import doc as docs
 from .agency import gazetteer
 from .bodies import noun_phrase, noun_phrases
 from .deadline import Calendar, Context
+from .classify import EXECUTES
 from .doc import Doc
 from .documents import split_documents
 from .fold import fold_key
@@ -77,7 +78,6 @@ def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 
 # the execution article of a decision: "Các Bộ trưởng, ..., Chủ tịch UBND các tỉnh ... chịu trách
 # nhiệm thi hành Quyết định này", its subject list after an optional "Điều N."
-_EXECUTES = re.compile(r"(?:co|chiu)\s+trach\s+nhiem\s+(?:to\s+chuc\s+)?thi\s+hanh\b")
 _ARTICLE = re.compile(r"(?m)^[ \t]*(?:dieu\s+\d+\s*[.:]|\d{1,2}\s*[.)])[ \t]*")
 
 
@@ -92,7 +92,7 @@ def _execution_bodies(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     ones to act where an item names nobody and no one is addressed."""
     out: list[str] = []
     f = doc.folded
-    for m in _EXECUTES.finditer(f, start, end):
+    for m in EXECUTES.finditer(f, start, end):
         # the sentence opens the article or its paragraph, perhaps some hard-wrapped lines up
         reach = max(start, m.start() - 600)
         heads = list(_ARTICLE.finditer(f, reach, m.start()))

@@ -42,6 +42,11 @@ def hosts(url: str) -> list[str]:
     return [u.strip() for u in url.split(",") if u.strip()]
 
 
+def first_index(alias: str) -> str:
+    """The name every process gives the first index behind `alias` (a rebuild's are dated)."""
+    return f"{alias}-first"
+
+
 class EsBackend:
     name = "elasticsearch"
 
@@ -75,25 +80,36 @@ class EsBackend:
         except Exception:
             return False
 
-    def _new_index(self, alias: str) -> str:
-        """A new index under `alias-<time>`: the template gives its mapping and settings."""
-        name = f"{alias}-{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
+    def _create(self, name: str, aliases: dict | None = None) -> None:
+        """Create index `name` (the template gives its mapping and settings); one that already
+        exists is success: made by a try of ours that timed out, or by another process."""
         try:
             # a busy cluster may take longer than a search to create shards and their replicas
-            self.es.options(request_timeout=60).indices.create(index=name)
+            self.es.options(request_timeout=60).indices.create(index=name, aliases=aliases)
         except BadRequestError as exc:
-            if exc.error != "resource_already_exists_exception":   # made by a try that timed out: ours
+            if exc.error != "resource_already_exists_exception":
                 raise
+
+    def _new_index(self, alias: str) -> str:
+        """A rebuild's new index, under `alias-<time>`, not yet behind the alias."""
+        name = f"{alias}-{datetime.now(timezone.utc).strftime('%Y%m%d%H%M%S%f')}"
+        self._create(name)
         return name
 
     def ensure(self) -> None:
+        """The templates, and an index behind each alias. Several processes may find no alias at
+        the same moment (two ingest workers of a new register): each creates the same fixed name
+        with the alias in the same request, so the cluster makes one index and the alias with it
+        at once, and the others are told it exists."""
         if self._ensured:
             return
         self.put_templates()
         for alias in (self.tasks_alias, self.disp_alias):
             if not self.es.indices.exists_alias(name=alias):
-                name = self._new_index(alias)
-                self.es.indices.put_alias(index=name, name=alias)
+                first = first_index(alias)
+                self._create(first, aliases={alias: {}})
+                if not self.es.indices.exists_alias(name=alias):     # the first index left without its alias
+                    self.es.indices.put_alias(index=first, name=alias)
         self._ensured = True
 
     @staticmethod

@@ -45,18 +45,22 @@ _indexes: dict[tuple, InitialismIndex] = {}
 
 
 def initialism_index(session: Session | None) -> InitialismIndex:
-    """The initialisms of the gazetteer's bodies and of the register's agencies (rebuilt when an
-    agency is added or removed)."""
+    """The initialisms of the gazetteer's bodies and of the register's agencies, save those still
+    waiting as proposals. Kept per process under the count and highest id of those agencies, read
+    from the database at each call: an agency added, accepted or removed by any process makes a
+    new key (an agency's name never changes; ids are not reused while a higher one stands)."""
     key: tuple = ("gazetteer",)
+    waiting = select(m.AgencyProposal.agency_id).where(m.AgencyProposal.state == "pending",
+                                                       m.AgencyProposal.agency_id.is_not(None))
+    listed = m.Agency.id.not_in(waiting)
     if session is not None:
-        key = (str(session.get_bind().engine.url), *session.execute(select(func.count(), func.max(m.Agency.id))).one())
+        key = (str(session.get_bind().engine.url),
+               *session.execute(select(func.count(), func.max(m.Agency.id)).where(listed)).one())
     index = _indexes.get(key)
     if index is None:
         names = gazetteer_names()
         if session is not None:
-            waiting = select(m.AgencyProposal.agency_id).where(m.AgencyProposal.state == "pending",
-                                                               m.AgencyProposal.agency_id.is_not(None))
-            names |= set(session.scalars(select(m.Agency.name).where(m.Agency.id.not_in(waiting))))
+            names |= set(session.scalars(select(m.Agency.name).where(listed)))
         if len(_indexes) > 16:
             _indexes.clear()
         index = _indexes[key] = InitialismIndex(names)

@@ -1,7 +1,7 @@
 """Engine, sessions and migrations. SQLite runs in WAL mode with foreign keys on."""
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,12 +47,36 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+# the key of the PostgreSQL advisory lock that makes migrations take turns
+MIGRATION_LOCK = 0x646F6E646F63
+
+
+@contextmanager
+def _sqlite_migration_lock(url: str):
+    """A lock file beside the SQLite database, held while one process migrates it."""
+    import fcntl
+    path = Path(url[len("sqlite:///"):] + ".migrate-lock")
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def upgrade(settings: Settings) -> None:
-    """Bring the schema to the newest migration (creates the database if needed)."""
+    """Bring the schema to the newest migration (creates the database if needed). Processes
+    started together (several web processes, workers) take turns: the first migrates, the others
+    then find the schema at its newest and do nothing (run side by side, both would create the
+    same tables and one would fail)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    eng = engine_for(settings.db_url)
-    with eng.begin() as conn:
-        cfg = alembic_config(settings.db_url)
+    url = settings.db_url
+    eng = engine_for(url)
+    file_lock = _sqlite_migration_lock(url) if url.startswith("sqlite:///") else nullcontext()
+    with file_lock, eng.begin() as conn:
+        if conn.dialect.name == "postgresql":      # released when the migration's transaction ends
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         from alembic import command
         command.upgrade(cfg, "head")

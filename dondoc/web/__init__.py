@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 
 from flask import Flask, jsonify, render_template, request
@@ -24,9 +25,19 @@ def _secret(settings: config.Settings) -> str:
         return settings.secret_key
     path = settings.data_dir / "secret_key"
     if not path.exists():
+        # written aside, then linked into place: of several web processes starting at once on a
+        # new data folder, one key wins and every process reads it (a cookie signed by one
+        # process must be good on the others)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        aside = settings.data_dir / f".secret_key.{os.getpid()}"
+        aside.write_text(secrets.token_hex(32))
+        aside.chmod(0o600)
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
     return path.read_text().strip()
 
 

@@ -73,15 +73,31 @@ def agency_for(session: Session, name: str, cache: dict | None = None) -> m.Agen
         if alias is not None:
             ag = alias.agency
         else:
-            ag = m.Agency(name=name, emails=[])
-            ag.aliases.append(m.AgencyAlias(alias=name, key=key))
-            session.add(ag)
-            session.flush()
+            ag = _new_agency(session, name, key)
             succ = gazetteer().successor_of(name)
             if succ and succ != name:
                 ag.successor_id = agency_for(session, succ, cache).id
     if cache is not None:
         cache[name] = ag
+    return ag
+
+
+def _new_agency(session: Session, name: str, key: str) -> m.Agency:
+    """A new agency row, or the one another writer (a second ingest worker on PostgreSQL) inserted
+    under the same name or written form since this transaction looked: its insert is then undone
+    alone (a savepoint), and the dispatch is stored with that row."""
+    session.flush()                   # what is pending already stays outside the savepoint
+    ag = m.Agency(name=name, emails=[])
+    ag.aliases.append(m.AgencyAlias(alias=name, key=key))
+    try:
+        with session.begin_nested():
+            session.add(ag)
+    except IntegrityError:
+        found = session.scalar(select(m.Agency).where(m.Agency.name == name)) or \
+            session.scalar(select(m.Agency).join(m.AgencyAlias).where(m.AgencyAlias.key == key))
+        if found is None:
+            raise
+        return found
     return ag
 
 

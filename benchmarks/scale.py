@@ -340,21 +340,34 @@ def measure_deployment(kind: str, s, n: int, tmp: Path, args, row: dict) -> dict
     return r
 
 
-def measure_ingest(tmp: Path, args, pg_url, es_urls) -> dict:
+def machine_ticks() -> tuple[int, int]:
+    """(idle, all) CPU time of the whole machine since boot (/proc/stat): a second worker can
+    only be faster if the first leaves a core idle."""
+    v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return v[3] + v[4], sum(v)
+
+
+def measure_ingest(tmp: Path, args, pg_url, es_urls) -> tuple[dict, dict]:
+    """Files a second for each deployment and number of workers, and the share of the machine's
+    CPU time left idle meanwhile."""
     files = dispatch_files(tmp / "files", args.ingest_files)
-    out = {}
+    out, idle = {}, {}
     for kind in ["embedded"] + (["postgresql+es"] if pg_url and es_urls else []):
         for workers in (1, 2):
             s = settings_for(kind, tmp / f"ingest-{kind}-{workers}",
                              pg_fresh(pg_url, f"dondoc_ingest_{workers}") if kind != "embedded" else None, es_urls)
             from dondoc.storage.db import upgrade
             upgrade(s)
+            label = f"{kind}, {workers} worker(s)"
+            i0, t0 = machine_ticks()
             try:
-                out[f"{kind}, {workers} worker(s)"] = ingest_rate(s, files, workers)
+                out[label] = ingest_rate(s, files, workers)
             finally:
                 drop_es(s)
-            print(f"ingest {kind} x{workers}: {out[f'{kind}, {workers} worker(s)']:.1f} files/s", flush=True)
-    return out
+            i1, t1 = machine_ticks()
+            idle[label] = (i1 - i0) / max(1, t1 - t0)
+            print(f"ingest {kind} x{workers}: {out[label]:.1f} files/s, machine idle {idle[label]:.1%}", flush=True)
+    return out, idle
 
 
 def main() -> None:
@@ -375,7 +388,7 @@ def main() -> None:
     result = {"date": date.today().isoformat(), "cores": os.cpu_count(), "sizes": [], "ingest": {}}
     for n in [int(x) for x in a.steps.split(",")]:
         result["sizes"].append(measure_size(n, tmp, a, pg_url, es_urls))
-    result["ingest"] = measure_ingest(tmp, a, pg_url, es_urls)
+    result["ingest"], result["ingest_machine_idle"] = measure_ingest(tmp, a, pg_url, es_urls)
     result["bench_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(result, ensure_ascii=False, indent=1))

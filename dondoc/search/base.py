@@ -114,8 +114,18 @@ def terms(text: str) -> list[str]:
     return [w for w in re.findall(r"[0-9a-z]+", fold(text or "")) if w]
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def raw_terms(text: str) -> list[str]:
-    return [w.lower() for w in re.findall(r"[^\W_]+", text or "")]
+    """Words as written, in lower case."""
+    text = text or ""
+    lower = text.lower()
+    # lower-casing the whole text at once gives the same words when it maps each character to one
+    # (not `İ`) and none by its context (a final `Σ`)
+    if len(lower) == len(text) and "Σ" not in text:
+        return _WORD.findall(lower)
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def snippet(text: str, query: str, width: int = 220) -> str:

@@ -1,12 +1,13 @@
 """Database rows -> the documents both backends index (one per dispatch, one per task)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from ..domain import Status, current_due
+from ..domain import Review, Status, current_due
 from ..nlp.fold import fold
 from ..storage import models as m
 
@@ -26,13 +27,21 @@ def done_late(status: str, due: date | None, completed_on: date | None) -> bool:
 
 
 def task_doc(t: m.Task, d: m.Dispatch) -> dict:
-    dues = [x.due.isoformat() for x in t.deadlines if x.due]
-    due = current_due(t.deadlines)     # the period not yet done, not simply the first
+    return _task_doc(t.id, d.id, t.text, t.text_restored, t.status, t.completed_on, t.names("lead"), t.names("support"),
+                     t.deadlines, d)
+
+
+def _task_doc(task_id: int, dispatch_id: int, text: str, restored: str | None, status: str, completed_on: date | None,
+              lead: list[str], support: list[str], periods, d) -> dict:
+    """A task's document from its values (`periods`: its deadlines ordered by due, `d`: its
+    dispatch's number, issuer, issued and subject)."""
+    dues = [x.due.isoformat() for x in periods if x.due]
+    due = current_due(periods)     # the period not yet done, not simply the first
     return {
         # what the dashboard counts that status and deadline do not tell: a done task was late
-        "done_late": done_late(t.status, due, t.completed_on),
-        "id": t.id, "dispatch_id": d.id, "text": t.shown_text, "folded": _folded(t.text, t.text_restored),
-        "lead": t.names("lead"), "support": t.names("support"), "status": t.status,
+        "done_late": done_late(status, due, completed_on),
+        "id": task_id, "dispatch_id": dispatch_id, "text": restored or text, "folded": _folded(text, restored),
+        "lead": lead, "support": support, "status": status,
         "deadlines": dues, "next_due": due.isoformat() if due else None,
         "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
         "subject": d.subject or "",
@@ -42,7 +51,10 @@ def task_doc(t: m.Task, d: m.Dispatch) -> dict:
 def dispatch_doc(d: m.Dispatch) -> dict:
     """A dispatch's document and its tasks' documents. Only the tasks of a confirmed dispatch are
     obligations: the tasks of one pending review (or refused) are not in the task index at all."""
-    tasks = [task_doc(t, d) for t in d.tasks] if d.confirmed else []
+    return _dispatch_doc(d, [task_doc(t, d) for t in d.tasks] if d.confirmed else [])
+
+
+def _dispatch_doc(d, tasks: list[dict]) -> dict:
     return {
         "id": d.id, "number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
         "kind": d.kind, "subject": d.subject or "", "text": d.text_restored or d.text,
@@ -81,11 +93,58 @@ def task_docs(session: Session, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def load_dispatches(session: Session, ids: list[int] | None = None):
-    stmt = select(m.Dispatch).options(
-        selectinload(m.Dispatch.tasks).selectinload(m.Task.agencies).selectinload(m.TaskAgency.agency),
-        selectinload(m.Dispatch.tasks).selectinload(m.Task.deadlines))
+LOAD_BATCH = 1000       # dispatches read at a time: memory stays flat however large the register
+
+
+def load_dispatches(session: Session, ids: list[int] | None = None, batch: int = LOAD_BATCH) -> Iterator[dict]:
+    """The documents of these dispatches (every one: `ids` None), in id order, as `dispatch_doc`
+    builds them. Plain queries a batch of dispatches at a time (their tasks, agencies and
+    deadlines by dispatch id range), no ORM objects: a rebuild of a million tasks reads the
+    register in a minute and holds one batch in memory."""
     if ids is not None:
-        stmt = stmt.where(m.Dispatch.id.in_(ids))
-    for d in session.scalars(stmt.order_by(m.Dispatch.id)).unique():
-        yield dispatch_doc(d)
+        wanted = sorted(set(ids))
+        for k in range(0, len(wanted), batch):
+            yield from _batch_docs(session, m.Dispatch.id.in_(wanted[k:k + batch]))
+        return
+    last = 0
+    while True:
+        upto = session.execute(select(m.Dispatch.id).where(m.Dispatch.id > last).order_by(m.Dispatch.id)
+                               .offset(batch - 1).limit(1)).scalar()
+        cond = m.Dispatch.id > last if upto is None else m.Dispatch.id.between(last + 1, upto)
+        yield from _batch_docs(session, cond)
+        if upto is None:
+            return
+        last = upto
+
+
+def _batch_docs(session: Session, which) -> Iterator[dict]:
+    disps = session.execute(select(m.Dispatch.id, m.Dispatch.number, m.Dispatch.issuer, m.Dispatch.issued, m.Dispatch.kind,
+                                   m.Dispatch.subject, m.Dispatch.text, m.Dispatch.text_restored, m.Dispatch.review)
+                            .where(which).order_by(m.Dispatch.id)).all()
+    if not disps:
+        return
+    confirmed = [d.id for d in disps if d.review == Review.CONFIRMED]
+    of_tasks = m.Task.dispatch_id.in_(confirmed)
+    roles: dict[int, dict[str, list[str]]] = {}
+    for task_id, role, name in session.execute(select(m.TaskAgency.task_id, m.TaskAgency.role, m.Agency.name)
+                                               .join(m.Agency, m.TaskAgency.agency_id == m.Agency.id)
+                                               .join(m.Task, m.TaskAgency.task_id == m.Task.id)
+                                               .where(of_tasks).order_by(m.TaskAgency.id)):
+        roles.setdefault(task_id, {"lead": [], "support": []}).setdefault(role, []).append(name)
+    periods: dict[int, list] = {}
+    for p in session.execute(select(m.Deadline.task_id, m.Deadline.due, m.Deadline.done_on)
+                             .join(m.Task, m.Deadline.task_id == m.Task.id).where(of_tasks)
+                             .order_by(m.Deadline.task_id, m.Deadline.due, m.Deadline.id)):
+        periods.setdefault(p.task_id, []).append(p)
+    by_dispatch: dict[int, list] = {}
+    for t in session.execute(select(m.Task.id, m.Task.dispatch_id, m.Task.text, m.Task.text_restored, m.Task.status,
+                                    m.Task.completed_on).where(of_tasks).order_by(m.Task.dispatch_id, m.Task.seq, m.Task.id)):
+        by_dispatch.setdefault(t.dispatch_id, []).append(t)
+    none: dict[str, list[str]] = {"lead": [], "support": []}
+    for d in disps:
+        tasks = []
+        for t in by_dispatch.get(d.id, []):
+            r = roles.get(t.id, none)
+            tasks.append(_task_doc(t.id, d.id, t.text, t.text_restored, t.status, t.completed_on, list(r.get("lead", [])),
+                                   list(r.get("support", [])), periods.get(t.id, []), d))
+        yield _dispatch_doc(d, tasks)

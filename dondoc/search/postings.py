@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import numpy as np
 from pyroaring import BitMap
@@ -31,14 +31,28 @@ SCHEMA = {
 INDEXES = ["CREATE INDEX IF NOT EXISTS {p}ix_s_post_term ON {p}s_post(term, kind, seg)"]
 
 
-def collect(rows: Iterable[tuple[int, Mapping[str, Iterable[str]]]]) -> dict[tuple[str, str], list[int]]:
-    """(kind, word) -> ids, from (id, {kind: words}) pairs."""
-    out: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, kinds in rows:
-        for kind, words in kinds.items():
-            for w in set(words):
-                out[(kind, w)].append(i)
-    return out
+def collect(rows: Iterable[tuple[str, int, Iterable[str]]]) -> dict[tuple[str, str], list[int]]:
+    """(kind, word) -> ids, from (kind, id, distinct words) triples."""
+    by_kind: dict[str, dict[str, list[int]]] = {}
+    for kind, i, words in rows:
+        lists = by_kind.get(kind)
+        if lists is None:
+            lists = by_kind[kind] = defaultdict(list)
+        for w in words:
+            lists[w].append(i)
+    return {(k, w): ids for k, lists in by_kind.items() for w, ids in lists.items()}
+
+
+class Gathered:
+    """The postings of many batches of rows, as one bitmap per (kind, word): what a rebuild writes
+    as its single segment."""
+
+    def __init__(self) -> None:
+        self.bitmaps: dict[tuple[str, str], BitMap] = defaultdict(BitMap)
+
+    def add(self, rows: Iterable[tuple[str, int, Iterable[str]]]) -> None:
+        for key, ids in collect(rows).items():
+            self.bitmaps[key] |= BitMap(ids)
 
 
 def next_segment(c, p: str = "") -> int:
@@ -51,7 +65,7 @@ def write_segment(c, seg: int, gen: int, postings: dict, p: str = "") -> None:
                       (seg, gen, sum(len(v) for v in postings.values())))
     rows = []
     for (kind, term), ids in postings.items():
-        bm = BitMap(ids)
+        bm = ids if isinstance(ids, BitMap) else BitMap(ids)
         bm.run_optimize()          # runs of consecutive ids (a dispatch's tasks) kept as runs
         rows.append((seg, kind, term, bm.serialize()))
     if rows:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -96,19 +97,34 @@ def _agency_codes(t: dict, codes: dict[str, int]) -> str | None:
     return f"{lead}|{support}" if lead or support else None
 
 
-def _marked(words: list[str]) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def _folding_changes(word: str) -> bool:
+    return fold(word) != word
+
+
+def _marked(words: set[str], folded: set[str]) -> set[str]:
     """The words as written that folding changes (`trẻ`, not `em`): a word folding leaves alone
-    is found through its folded postings, so it is not listed twice."""
-    return [w for w in words if fold(w) != w]
+    is found through its folded postings, so it is not listed twice. Words among the folded ones
+    are such words, so only the others are asked."""
+    return {w for w in words - folded if not w.isascii() and _folding_changes(w)}
 
 
-def _task_words(t: dict) -> dict[str, list[str]]:
-    return {TASK_FOLDED: terms(t["folded"]), TASK_EXACT: _marked(raw_terms(t["text"]))}
-
-
-def _dispatch_words(d: dict) -> dict[str, list[str]]:
-    return {DISPATCH_FOLDED: terms(d["subject_folded"]) + terms(d["folded"]),
-            DISPATCH_EXACT: _marked(raw_terms(d["subject"]) + raw_terms(d["text"]))}
+def _words_and_lengths(docs: Sequence[dict]) -> tuple[list[tuple[str, int, set[str]]], list[tuple[int, dict]]]:
+    """(kind, id, distinct words) of the dispatches and tasks for their postings, and (word count,
+    task) for their rows: each text tokenized once."""
+    words: list[tuple[str, int, set[str]]] = []
+    tasks: list[tuple[int, dict]] = []
+    for d in docs:
+        folded = set(terms(d["subject_folded"]) + terms(d["folded"]))
+        words.append((DISPATCH_FOLDED, d["id"], folded))
+        words.append((DISPATCH_EXACT, d["id"], _marked(set(raw_terms(d["subject"]) + raw_terms(d["text"])), folded)))
+        for t in d["tasks"]:
+            all_folded = terms(t["folded"])
+            folded = set(all_folded)
+            words.append((TASK_FOLDED, t["id"], folded))
+            words.append((TASK_EXACT, t["id"], _marked(set(raw_terms(t["text"])), folded)))
+            tasks.append((len(all_folded), t))
+    return words, tasks
 
 
 def _as_written(folded_kind: str, exact_kind: str, text: str) -> list[tuple[str, str]]:
@@ -166,24 +182,26 @@ class SqliteBackend:
         if not docs:
             return
         seg = postings.next_segment(c, p)
-        tasks = [t for d in docs for t in d["tasks"]]
-        words = postings.collect([(t["id"], _task_words(t)) for t in tasks])
-        words.update(postings.collect([(d["id"], _dispatch_words(d)) for d in docs]))
-        postings.write_segment(c, seg, gen, words, p)
+        words, tasks = _words_and_lengths(docs)
+        postings.write_segment(c, seg, gen, postings.collect(words), p)
+        self._write_rows(c, docs, tasks, seg, gen, p)
+
+    def _write_rows(self, c, docs: Sequence[dict], tasks: list[tuple[int, dict]], seg: int, gen: int, p: str) -> None:
+        """The rows of these dispatches and of their tasks ((word count, task)), their postings in `seg`."""
         c.exec_driver_sql(f"INSERT INTO {p}s_dispatch (id, issuer, issued, subject_words, seg, gen) VALUES (?, ?, ?, ?, ?, ?)",
                           [(d["id"], d["issuer"], d["issued"], " ".join(sorted(set(terms(d["subject_folded"])))), seg, gen)
                            for d in docs])
         if not tasks:
             return
-        status = _codes(c, p, "s", {str(t["status"]) for t in tasks})
-        issuer = _codes(c, p, "i", {t["issuer"] for t in tasks if t["issuer"]})
-        agency = _codes(c, p, "a", {n for t in tasks for n in t["lead"] + t["support"]})
+        status = _codes(c, p, "s", {str(t["status"]) for _, t in tasks})
+        issuer = _codes(c, p, "i", {t["issuer"] for _, t in tasks if t["issuer"]})
+        agency = _codes(c, p, "a", {n for _, t in tasks for n in t["lead"] + t["support"]})
         c.exec_driver_sql(f"INSERT INTO {p}s_task (id, dispatch_id, status, next_due, issued, issuer, ntok, seg, gen,"
                           " agencies, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           [(t["id"], t["dispatch_id"], status[str(t["status"])], _day(t["next_due"]), _day(t["issued"]),
-                            issuer.get(t["issuer"]), len(terms(t["folded"])), seg, gen, _agency_codes(t, agency),
+                            issuer.get(t["issuer"]), ntok, seg, gen, _agency_codes(t, agency),
                             1 if t.get("done_late") else 0)
-                           for t in tasks])
+                           for ntok, t in tasks])
 
     def upsert(self, dispatches: Sequence[dict]) -> None:
         self.ensure()
@@ -221,17 +239,16 @@ class SqliteBackend:
                 c.exec_driver_sql(f"DROP TABLE IF EXISTS {p}{name}")
         self.ensure(prefix=p)
         n = 0
-        batch: list[dict] = []
         with self.engine.begin() as c:
             gen = self._next_generation(c, p)
-            for d in dispatches:
-                batch.append(d)
-                n += 1
-                if len(batch) >= 5000:        # one postings segment per batch, merged below
-                    self._write_fresh(c, batch, gen, p)
-                    batch = []
-            self._write_fresh(c, batch, gen, p)
-            postings.merge(c, gen, LIVE, p, every=True)
+            seg = postings.next_segment(c, p)
+            gathered = postings.Gathered()      # the whole index's postings: one segment, no merge
+            for batch in _batches(dispatches, 2000):
+                words, tasks = _words_and_lengths(batch)
+                gathered.add(words)
+                self._write_rows(c, batch, tasks, seg, gen, p)
+                n += len(batch)
+            postings.write_segment(c, seg, gen, gathered.bitmaps, p)
         with self.engine.begin() as c:
             for name in SCHEMA:
                 c.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -430,6 +447,17 @@ class SqliteBackend:
                                 {"number": d.number, "issuer": d.issuer, "issued": d.issued.isoformat() if d.issued else None,
                                  "kind": d.kind, "subject": d.subject or ""}))
         return Results(len(rows), hits, {"issuer": issuers})
+
+
+def _batches(items: Iterable[dict], size: int) -> Iterable[list[dict]]:
+    batch: list[dict] = []
+    for d in items:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _neg_day(iso: str | None) -> int:

@@ -199,7 +199,9 @@ class Task(Versioned, Base):
     lead_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     dispatch: Mapped[Dispatch] = relationship(back_populates="tasks", foreign_keys=[dispatch_id])
-    agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan")
+    # in the order extraction (or a clerk) wrote them, whichever index the database reads them by
+    agencies: Mapped[list["TaskAgency"]] = relationship(back_populates="task", cascade="all, delete-orphan",
+                                                        order_by="TaskAgency.id")
     deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", cascade="all, delete-orphan",
                                                        order_by="Deadline.due")
     history: Mapped[list["TaskEvent"]] = relationship(back_populates="task", cascade="all, delete-orphan",

@@ -317,13 +317,17 @@ def measure_deployment(kind: str, s, n: int, tmp: Path, args, row: dict) -> dict
     from dondoc.storage.db import session_scope
     from tantivy_peer import TantivyPeer
     reg = load_register(s, n)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     indexed = reindex(s)
-    secs = time.perf_counter() - t0
-    r = {"register_s": reg["seconds"], "index_tasks_per_s": n / secs, "dispatches": indexed}
+    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # the load average beside each figure: the machine is shared, a figure means little without it
+    r = {"register_s": reg["seconds"], "index_tasks_per_s": n / secs, "index_tasks_per_cpu_s": n / cpu,
+         "dispatches": indexed, "load_after_index": os.getloadavg()}
     qs = queries(reg["agencies"], args.queries)
     b = backend(s)
+    r["load_before_search"] = os.getloadavg()
     r["search"] = time_backend(b, qs)
+    r["load_after_search"] = os.getloadavg()
     if kind == "embedded":
         r["index_mb"] = dir_size(s.data_dir, "search.sqlite3*") / 1e6
         r["process"] = first_query(s)
@@ -332,11 +336,13 @@ def measure_deployment(kind: str, s, n: int, tmp: Path, args, row: dict) -> dict
         with session_scope(s) as sess:
             peer.build(load_dispatches(sess))
         row["tantivy"] = {"index_tasks_per_s": n / (time.perf_counter() - t0), "index_mb": peer.size() / 1e6,
-                          "search": time_peer(peer, qs, s)}
+                          "load_before_search": os.getloadavg(), "search": time_peer(peer, qs, s),
+                          "load_after_search": os.getloadavg()}
     else:
         stats = b.es.indices.stats(index=f"{s.es_index}-tasks")      # type: ignore[attr-defined]
         r["index_mb"] = stats["_all"]["primaries"]["store"]["size_in_bytes"] / 1e6
     r["pages"] = time_pages(s, reg["agency_ids"][reg["busiest"]], max(5, args.queries // 10))
+    r["load_end"] = os.getloadavg()
     return r
 
 
@@ -388,7 +394,8 @@ def main() -> None:
     result = {"date": date.today().isoformat(), "cores": os.cpu_count(), "sizes": [], "ingest": {}}
     for n in [int(x) for x in a.steps.split(",")]:
         result["sizes"].append(measure_size(n, tmp, a, pg_url, es_urls))
-    result["ingest"], result["ingest_machine_idle"] = measure_ingest(tmp, a, pg_url, es_urls)
+    if a.ingest_files:                  # 0: the search figures only
+        result["ingest"], result["ingest_machine_idle"] = measure_ingest(tmp, a, pg_url, es_urls)
     result["bench_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(result, ensure_ascii=False, indent=1))

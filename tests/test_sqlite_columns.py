@@ -161,3 +161,7 @@ def test_a_rebuild_leaves_no_second_copy_in_the_file(register):
     for _ in range(3):
         service.reindex(register)
     assert once > 100_000 and size() <= once * 1.1
+    import sqlite3
+    with sqlite3.connect(register.data_dir / "search.sqlite3") as raw:     # the old tables' pages given back
+        free, pages = raw.execute("PRAGMA freelist_count").fetchone()[0], raw.execute("PRAGMA page_count").fetchone()[0]
+    assert free <= pages // 20

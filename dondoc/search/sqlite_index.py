@@ -147,9 +147,6 @@ class SqliteBackend:
         if self._ensured and not prefix:
             return
         with self.engine.begin() as c:
-            if not c.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar():
-                # a new index file gives back the pages a rebuild frees (no second copy stays)
-                c.exec_driver_sql("PRAGMA auto_vacuum = INCREMENTAL")
             for ddl in SCHEMA.values():
                 c.exec_driver_sql(ddl.format(p=prefix))
             for ddl in INDEXES:
@@ -257,11 +254,23 @@ class SqliteBackend:
                 c.exec_driver_sql(ddl.format(p=""))
             for (name,) in c.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '{p}%'").fetchall():
                 c.exec_driver_sql(f"DROP INDEX {name}")
-        with self.engine.connect() as c:
-            c.exec_driver_sql("PRAGMA incremental_vacuum")
-            c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         write_snapshot(self.engine, columns_for(self.engine))
+        self._give_back_pages()
         return n
+
+    def _give_back_pages(self) -> None:
+        """The old tables' pages given back to the file system, so no second copy of the index
+        stays in the file. The file must be in incremental auto-vacuum for that; one that is not
+        (the mode can only be set on an empty file, and setting WAL first makes it non-empty) is
+        turned into one by a VACUUM, once."""
+        with self.engine.connect() as c:
+            raw: Any = c.connection.dbapi_connection
+            if raw.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+                raw.execute("PRAGMA auto_vacuum = INCREMENTAL")
+                raw.execute("VACUUM")
+            # sqlite3's execute frees one page of the list; a script runs the pragma to its end
+            raw.executescript("PRAGMA incremental_vacuum")
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     # -- reading ---------------------------------------------------------------------------
     def _selection(self, cols: TaskColumns, q: Query, agency_names: Sequence[str]) -> np.ndarray:

@@ -165,3 +165,34 @@ def test_a_rebuild_leaves_no_second_copy_in_the_file(register):
     with sqlite3.connect(register.data_dir / "search.sqlite3") as raw:     # the old tables' pages given back
         free, pages = raw.execute("PRAGMA freelist_count").fetchone()[0], raw.execute("PRAGMA page_count").fetchone()[0]
     assert free <= pages // 20
+
+
+def _as_written_ids(s, word: str) -> set[int]:
+    b = sqlite_index.SqliteBackend(s)
+    cols = sqlite_columns.columns_for(b.engine)
+    with b.engine.connect() as c:
+        return set(postings.matching(c, postings.cache_for(str(b.engine.url)), cols.epoch or "",
+                                     [(postings.TASK_EXACT, word)], cols.seg).tolist())
+
+
+def test_a_word_as_written_kept_as_the_others_of_its_folded_word_finds_its_tasks(register, monkeypatch):
+    def holding(word):
+        with session_scope(register) as sess:
+            return {t.id for t in sess.scalars(select(m.Task)) if word in raw_terms(t.text_restored or t.text)}
+    service.reindex(register)
+    b = sqlite_index.SqliteBackend(register)
+    with b.engine.connect() as c:
+        kinds = dict(c.exec_driver_sql("SELECT kind, count(*) FROM s_post GROUP BY kind").fetchall())
+    assert kinds.get(postings.TASK_EXACT + postings.OTHERS, 0) > 10
+    words = ("trẻ", "báo", "cáo", "vệ", "bảo", "tổng")      # words folding changes: kept as written
+    expected = {w: holding(w) for w in words}
+    assert all(expected.values())
+    assert {w: _as_written_ids(register, w) for w in words} == expected
+    monkeypatch.setattr(postings, "MERGE_AT", 3)      # and after writes one at a time, merged
+    with session_scope(register) as sess:
+        ids = list(sess.scalars(select(m.Dispatch.id).order_by(m.Dispatch.id)))
+    from dondoc.search.documents import load_dispatches
+    for i in ids:
+        with session_scope(register) as sess:
+            b.upsert(list(load_dispatches(sess, [i])))
+    assert {w: _as_written_ids(register, w) for w in words} == expected

@@ -19,8 +19,14 @@ from collections.abc import Iterable
 import numpy as np
 from pyroaring import BitMap
 
+from ..nlp.fold import fold
+
 # what a posting lists: task words folded / as written; dispatch words folded / as written
 TASK_FOLDED, TASK_EXACT, DISPATCH_FOLDED, DISPATCH_EXACT = "f", "e", "df", "de"
+# a word as written is mostly the one written form of its folded word (`trẻ` of `tre`): its ids are
+# then kept as those of the folded word that lack it (kind + OTHERS), a far smaller bitmap
+FOLDED_OF = {TASK_EXACT: TASK_FOLDED, DISPATCH_EXACT: DISPATCH_FOLDED}
+OTHERS = "~"
 MERGE_AT = 16                  # a writer merges the small segments once there are this many
 CACHE_BYTES = 64 << 20         # bitmaps kept in memory per process (serialized size)
 
@@ -63,13 +69,27 @@ def write_segment(c, seg: int, gen: int, postings: dict, p: str = "") -> None:
     """One segment: (kind, word) -> ids (a list or a BitMap)."""
     c.exec_driver_sql(f"INSERT INTO {p}s_seg (seg, gen, postings) VALUES (?, ?, ?)",
                       (seg, gen, sum(len(v) for v in postings.values())))
+    bms = {key: ids if isinstance(ids, BitMap) else BitMap(ids) for key, ids in postings.items()}
     rows = []
-    for (kind, term), ids in postings.items():
-        bm = ids if isinstance(ids, BitMap) else BitMap(ids)
+    for (kind, term), bm in bms.items():
         bm.run_optimize()          # runs of consecutive ids (a dispatch's tasks) kept as runs
-        rows.append((seg, kind, term, bm.serialize()))
+        rows.append((seg, *_stored(kind, term, bm, bms)))
     if rows:
         c.exec_driver_sql(f"INSERT INTO {p}s_post (seg, kind, term, ids) VALUES (?, ?, ?, ?)", rows)
+
+
+def _stored(kind: str, term: str, bm: BitMap, bms: dict[tuple[str, str], BitMap]) -> tuple[str, str, bytes]:
+    """(kind, term, blob) as a segment stores the bitmap: a word as written by the ids of its
+    folded word that lack it, when every id holding it holds the folded word too and that is smaller."""
+    blob = bm.serialize()
+    whole = bms.get((FOLDED_OF[kind], fold(term))) if kind in FOLDED_OF else None
+    if whole is not None and bm.issubset(whole):
+        rest = whole - bm
+        rest.run_optimize()
+        other = rest.serialize()
+        if len(other) < len(blob):
+            return kind + OTHERS, term, other
+    return kind, term, blob
 
 
 class SegmentCache:
@@ -110,20 +130,23 @@ def cache_for(db_key: str) -> SegmentCache:
 def bitmaps(c, cache: SegmentCache, epoch: str, kind: str, word: str) -> dict[int, BitMap]:
     """Segment -> the bitmap of the ids that segment lists for the word."""
     out: dict[int, BitMap] = {}
-    segs = [r[0] for r in c.exec_driver_sql("SELECT seg FROM s_post WHERE term = ? AND kind = ?", (word, kind))]
-    missing = []
-    for s in segs:
+    kinds = (kind, kind + OTHERS)
+    missing: dict[int, str] = {}
+    for s, k in c.exec_driver_sql("SELECT seg, kind FROM s_post WHERE term = ? AND kind IN (?, ?)", (word, *kinds)):
         hit = cache.get((epoch, s, kind, word))
         if hit is None:
-            missing.append(s)
+            missing[s] = k
         else:
             out[s] = hit[0]
     if missing:
+        whole = bitmaps(c, cache, epoch, FOLDED_OF[kind], fold(word)) if kind + OTHERS in missing.values() else {}
         marks = ",".join("?" * len(missing))
-        for s, blob in c.exec_driver_sql(f"SELECT seg, ids FROM s_post WHERE term = ? AND kind = ? AND seg IN ({marks})",
-                                         (word, kind, *missing)):
+        for s, k, blob in c.exec_driver_sql(f"SELECT seg, kind, ids FROM s_post WHERE term = ? AND kind IN (?, ?)"
+                                            f" AND seg IN ({marks})", (word, *kinds, *missing)):
             bm = BitMap.deserialize(blob)
-            cache.put((epoch, s, kind, word), bm, len(blob))
+            if k != kind:
+                bm = whole.get(s, BitMap()) - bm
+            cache.put((epoch, s, kind, word), bm, len(blob) if k == kind else len(bm.serialize()))
             out[s] = bm
     return out
 
@@ -146,6 +169,22 @@ def matching(c, cache: SegmentCache, epoch: str, words: list[tuple[str, str]], s
     return np.sort(np.concatenate(found)) if len(found) > 1 else found[0]
 
 
+def _segment_bitmaps(c, segs: tuple, p: str) -> dict[tuple[int, str, str], BitMap]:
+    """(segment, kind, word) -> ids of every posting of these segments, words as written made
+    whole again from their folded word's."""
+    marks = ",".join("?" * len(segs))
+    out: dict[tuple[int, str, str], BitMap] = {}
+    others = []
+    for s, kind, term, blob in c.exec_driver_sql(f"SELECT seg, kind, term, ids FROM {p}s_post WHERE seg IN ({marks})", segs):
+        if kind.endswith(OTHERS):
+            others.append((s, kind[:-len(OTHERS)], term, BitMap.deserialize(blob)))
+        else:
+            out[(s, kind, term)] = BitMap.deserialize(blob)
+    for s, kind, term, rest in others:
+        out[(s, kind, term)] = out.get((s, FOLDED_OF[kind], fold(term)), BitMap()) - rest
+    return out
+
+
 def merge(c, gen: int, live: dict[str, tuple[str, str]], p: str = "", every: bool = False) -> int | None:
     """Merge every segment but the largest (`every`: all of them, after a rebuild) into one new
     segment, keeping only the postings still live (listed for a row whose `seg` is that segment).
@@ -165,8 +204,8 @@ def merge(c, gen: int, live: dict[str, tuple[str, str]], p: str = "", every: boo
             by_seg[s].add(i)
         alive[table] = by_seg
     merged: dict[tuple[str, str], BitMap] = defaultdict(BitMap)
-    for s, kind, term, blob in c.exec_driver_sql(f"SELECT seg, kind, term, ids FROM {p}s_post WHERE seg IN ({marks})", small):
-        keep = BitMap.deserialize(blob) & alive[live[kind][0]].get(s, BitMap())
+    for (s, kind, term), bm in _segment_bitmaps(c, small, p).items():
+        keep = bm & alive[live[kind][0]].get(s, BitMap())
         if keep:
             merged[(kind, term)] |= keep
     c.exec_driver_sql(f"DELETE FROM {p}s_post WHERE seg IN ({marks})", small)

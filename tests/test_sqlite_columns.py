@@ -196,3 +196,12 @@ def test_a_word_as_written_kept_as_the_others_of_its_folded_word_finds_its_tasks
         with session_scope(register) as sess:
             b.upsert(list(load_dispatches(sess, [i])))
     assert {w: _as_written_ids(register, w) for w in words} == expected
+
+
+def test_the_snapshot_keeps_every_column_as_it_was(register):
+    cols = sqlite_columns.columns_for(sqlite_index.SqliteBackend(register).engine)
+    again = sqlite_columns.TaskColumns.loads(cols.dumps())
+    for k in sqlite_columns.TaskColumns.ARRAYS:
+        assert getattr(again, k).dtype == getattr(cols, k).dtype, k
+        assert (getattr(again, k) == getattr(cols, k)).all(), k
+    assert len(cols.dumps()) < len(cols.present) * 30      # codes and counts stored narrow

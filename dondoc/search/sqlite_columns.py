@@ -16,6 +16,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -221,9 +222,12 @@ class TaskColumns:
 
     # -- the snapshot ------------------------------------------------------------------------
     def dumps(self) -> bytes:
+        """The arrays, each integer one in the narrowest type that holds its values (segments,
+        word counts, codes: a byte or two where memory keeps four)."""
         buf = io.BytesIO()
         vocab = json.dumps({"epoch": self.epoch, "generation": self.generation}, ensure_ascii=False)
-        np.savez(buf, vocab=np.frombuffer(vocab.encode(), np.uint8), **{k: getattr(self, k) for k in self.ARRAYS})
+        arrays: dict[str, Any] = {k: _narrow(getattr(self, k)) for k in self.ARRAYS}
+        np.savez(buf, vocab=np.frombuffer(vocab.encode(), np.uint8), **arrays)
         return buf.getvalue()
 
     @classmethod
@@ -232,9 +236,19 @@ class TaskColumns:
         head = json.loads(z["vocab"].tobytes().decode())
         new = cls()
         for k in cls.ARRAYS:
-            setattr(new, k, z[k])
+            setattr(new, k, z[k].astype(getattr(new, k).dtype, copy=False))
         new.epoch, new.generation = head["epoch"], head["generation"]
         return new
+
+
+def _narrow(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind != "i" or not len(a):
+        return a
+    lo, hi = int(a.min()), int(a.max())
+    for t in (np.int8, np.int16):
+        if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max:
+            return a.astype(t)
+    return a
 
 
 def _from_snapshot(raw, epoch: str | None) -> TaskColumns | None:

@@ -75,7 +75,9 @@ class TaskColumns:
         self.generation = -1
         self.statuses, self.issuers, self.agencies = Vocabulary(), Vocabulary(), Vocabulary()
         self._size(0)
-        self.pair_task = np.zeros(0, np.int32)      # one (task, agency) pair per lead/support row
+        # one (task, agency) pair per lead/support row; task ids as numpy's own index type: a
+        # gather by int32 indices converts them first (12 ms for 1.8 million pairs, 2 ms without)
+        self.pair_task = np.zeros(0, np.intp)
         self.pair_agency = np.zeros(0, np.int32)
         self.pair_lead = np.zeros(0, bool)          # the agency leads the task (else supports it)
 
@@ -190,7 +192,7 @@ class TaskColumns:
                     codes.extend(cs)
                     lead.extend([is_lead] * len(cs))
         if tasks:
-            self.pair_task = np.concatenate([self.pair_task, np.array(tasks, np.int32)])
+            self.pair_task = np.concatenate([self.pair_task, np.array(tasks, np.intp)])
             self.pair_agency = np.concatenate([self.pair_agency, np.array(codes, np.int32)])
             self.pair_lead = np.concatenate([self.pair_lead, np.array(lead, bool)])
 
@@ -212,7 +214,7 @@ class TaskColumns:
         sel = np.flatnonzero(mask)
         status = self.status[sel]
         issuer = self.issuer[sel]
-        agency = self.pair_agency[mask[self.pair_task]]
+        agency = np.compress(np.take(mask, self.pair_task), self.pair_agency)
         return {
             "agency": ranked(self.agencies, np.bincount(agency, minlength=len(self.agencies.names)), top),
             "status": ranked(self.statuses, np.bincount(status[status >= 0], minlength=len(self.statuses.names)), None),

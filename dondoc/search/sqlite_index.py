@@ -63,10 +63,13 @@ SNAPSHOT_AFTER = 20_000    # rows written since the columns' snapshot before a w
 K1, B = 1.2, 0.75
 
 
-def _rank_by_length(ntok: np.ndarray, n_words: int) -> np.ndarray:
+def _average_length(ntok: np.ndarray) -> float:
+    return max(float(ntok.mean()) if len(ntok) else 1.0, 1.0)
+
+
+def _rank_by_length(ntok: np.ndarray, n_words: int, avg: float) -> np.ndarray:
     """BM25 (k1 = 1.2, b = 0.75) with each query word counted once per task: among tasks holding
-    every word, the shorter the task the higher it ranks."""
-    avg = max(float(ntok.mean()) if len(ntok) else 1.0, 1.0)
+    every word, the shorter the task the higher it ranks (`avg`: the matching tasks' mean length)."""
     return n_words * (K1 + 1) / (1 + K1 * (1 - B + B * ntok / avg))
 
 
@@ -302,24 +305,28 @@ class SqliteBackend:
         self.ensure()
         cols = columns_for(self.engine)
         mask = self._selection(cols, q, agency_names or [])
-        score = exact = None
+        score = exact = None          # over `ids` below, not over every task
         words = terms(q.text)
         if words:
             cache = postings.cache_for(str(self.engine.url))
             with self.engine.connect() as c:
                 epoch = cols.epoch or ""
                 matched = postings.matching(c, cache, epoch, [(TASK_FOLDED, w) for w in words], cols.seg)
-                exact = cols.mask_of(postings.matching(c, cache, epoch, _as_written(TASK_FOLDED, TASK_EXACT, q.text), cols.seg))
+                as_written = postings.matching(c, cache, epoch, _as_written(TASK_FOLDED, TASK_EXACT, q.text), cols.seg)
             mask &= cols.mask_of(matched)
-            score = np.zeros(len(mask))
-            score[matched] = _rank_by_length(cols.ntok[matched], len(words))
-        ids = np.flatnonzero(mask)
+            ids = np.flatnonzero(mask)
+            score = _rank_by_length(cols.ntok[ids], len(words), _average_length(cols.ntok[matched]))
+            exact = cols.mask_of(as_written)[ids]
+        else:
+            ids = np.flatnonzero(mask)
         order = self._order(cols, ids, q, score, exact)
-        page = [int(i) for i in ids[order[(q.page - 1) * q.per_page: q.page * q.per_page]]] if len(ids) else []
+        at = order[(q.page - 1) * q.per_page: q.page * q.per_page] if len(ids) else np.zeros(0, np.intp)
+        page = [int(i) for i in ids[at]]
+        scores = {int(ids[k]): float(score[k]) if score is not None else 0.0 for k in at}
         facets = cols.facets(mask)
         with session_scope(self.settings) as s:
             shown = task_docs(s, page)
-        hits = [Hit(i, "task", float(score[i]) if score is not None else 0.0, snippet(shown[i]["text"], q.text),
+        hits = [Hit(i, "task", scores[i], snippet(shown[i]["text"], q.text),
                     {k: shown[i][k] for k in ("dispatch_id", "text", "status", "next_due", "deadlines", "lead", "support",
                                               "number", "issuer", "issued", "subject")})
                 for i in page if i in shown]
@@ -336,7 +343,7 @@ class SqliteBackend:
             keys = (ids, np.where(issued == NO_DATE, np.iinfo(np.int64).max, -issued))
         elif q.sort != "deadline" and score is not None:
             # one number for (exact match first, then score): lets the partition below cut on it
-            keys = (ids, due, np.where(exact[ids], 0.0, 1e9) - score[ids])
+            keys = (ids, due, np.where(exact, 0.0, 1e9) - score)
         else:
             keys = (ids, due)
         need = q.page * q.per_page

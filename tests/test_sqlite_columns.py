@@ -205,3 +205,17 @@ def test_the_snapshot_keeps_every_column_as_it_was(register):
         assert getattr(again, k).dtype == getattr(cols, k).dtype, k
         assert (getattr(again, k) == getattr(cols, k)).all(), k
     assert len(cols.dumps()) < len(cols.present) * 30      # codes and counts stored narrow
+
+
+def test_a_rebuilds_rows_are_read_without_a_snapshot_and_a_later_write_on_top(register):
+    service.reindex(register)
+    before = search(register, text="trẻ em")
+    engine = sqlite_index.SqliteBackend(register).engine
+    with engine.begin() as c:                     # a process that finds no snapshot reads every row
+        c.exec_driver_sql("DELETE FROM s_snapshot")
+    sqlite_columns._cache.clear()
+    again = search(register, text="trẻ em")
+    assert again.total == before.total > 0 and again.facets == before.facets
+    task_id = again.hits[0].id
+    _set_status(register, task_id, Status.SUSPENDED)
+    assert [h.id for h in search(register, status=Status.SUSPENDED).hits] == [task_id]

@@ -140,7 +140,8 @@ class TaskColumns:
                 "SELECT group_concat(id), group_concat(ifnull(next_due, 2147483647)), group_concat(ifnull(issued, 2147483647)),"
                 " group_concat(ifnull(ntok, 0)), group_concat(ifnull(status, -1)), group_concat(ifnull(issuer, -1)),"
                 " group_concat(ifnull(seg, -1)), group_concat(ifnull(dispatch_id, -1)), group_concat(ifnull(agencies, ''), ';'),"
-                " group_concat(ifnull(flags, 0)) FROM s_task WHERE gen > ?", (since,)).fetchone()
+                " group_concat(ifnull(flags, 0)) FROM s_task WHERE gen > ?"
+                + (" AND gen > 0" if since >= 0 else ""), (since,)).fetchone()   # see ix_s_task_gen
         finally:
             raw.execute("ROLLBACK")
         new._apply(ints(gone), rows)

@@ -38,9 +38,11 @@ SCHEMA = {
     "s_meta": "CREATE TABLE IF NOT EXISTS {p}s_meta (key TEXT PRIMARY KEY, value TEXT)",
     # `gen`: the generation of the write that stored the row; `seg`: the postings segment holding its words
     # statuses, issuers and agencies by code (`s_vocab`), dates as day numbers: a row is a few bytes
-    "s_task": "CREATE TABLE IF NOT EXISTS {p}s_task (id INTEGER PRIMARY KEY, dispatch_id INTEGER, status INTEGER,"
+    # kept by dispatch (what a write replaces or deletes), with no second index for that
+    "s_task": "CREATE TABLE IF NOT EXISTS {p}s_task (id INTEGER, dispatch_id INTEGER, status INTEGER,"
               " next_due INTEGER, issued INTEGER, issuer INTEGER, ntok INTEGER, seg INTEGER, gen INTEGER,"
-              " agencies TEXT, flags INTEGER)",      # agencies: "lead codes|support codes"; flags: 1 done late
+              " agencies TEXT, flags INTEGER,"      # agencies: "lead codes|support codes"; flags: 1 done late
+              " PRIMARY KEY (dispatch_id, id)) WITHOUT ROWID",
     "s_vocab": "CREATE TABLE IF NOT EXISTS {p}s_vocab (kind TEXT, name TEXT, code INTEGER, PRIMARY KEY (kind, name))"
                " WITHOUT ROWID",
     "s_task_gone": "CREATE TABLE IF NOT EXISTS {p}s_task_gone (task_id INTEGER, gen INTEGER)",
@@ -50,8 +52,9 @@ SCHEMA = {
     **postings.SCHEMA,
 }
 INDEXES = [
-    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_gen ON {p}s_task(gen)",
-    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_disp ON {p}s_task(dispatch_id)",
+    # rows a rebuild wrote have generation 0 (BASE): readers take them from the snapshot, never
+    # by generation, so they are left out of this index
+    "CREATE INDEX IF NOT EXISTS {p}ix_s_task_gen ON {p}s_task(gen) WHERE gen > 0",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_gone_gen ON {p}s_task_gone(gen)",
     "CREATE INDEX IF NOT EXISTS {p}ix_s_dispatch_seg ON {p}s_dispatch(seg)",
     *postings.INDEXES,
@@ -59,6 +62,7 @@ INDEXES = [
 # where a kind of posting says which segment holds a row's words now
 LIVE = {TASK_FOLDED: ("s_task", "id"), TASK_EXACT: ("s_task", "id"),
         DISPATCH_FOLDED: ("s_dispatch", "id"), DISPATCH_EXACT: ("s_dispatch", "id")}
+BASE = 0                   # the generation of the rows a rebuild writes
 SNAPSHOT_AFTER = 20_000    # rows written since the columns' snapshot before a writer takes a new one
 K1, B = 1.2, 0.75
 
@@ -224,7 +228,7 @@ class SqliteBackend:
         with self.engine.connect() as c:
             meta: dict[str, str] = dict(c.exec_driver_sql("SELECT key, value FROM s_meta").fetchall())
             since = int(meta.get("snapshot_generation", -1))
-            behind = int(c.exec_driver_sql("SELECT count(*) FROM s_task WHERE gen > ?", (since,)).scalar() or 0)
+            behind = int(c.exec_driver_sql("SELECT count(*) FROM s_task WHERE gen > ? AND gen > 0", (since,)).scalar() or 0)
         if since < 0 or behind >= SNAPSHOT_AFTER:
             write_snapshot(self.engine, columns_for(self.engine))
 
@@ -246,7 +250,7 @@ class SqliteBackend:
             for batch in _batches(dispatches, 2000):
                 words, tasks = _words_and_lengths(batch)
                 gathered.add(words)
-                self._write_rows(c, batch, tasks, seg, gen, p)
+                self._write_rows(c, batch, tasks, seg, BASE, p)
                 n += len(batch)
             postings.write_segment(c, seg, gen, gathered.bitmaps, p)
         with self.engine.begin() as c:

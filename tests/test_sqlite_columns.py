@@ -219,3 +219,17 @@ def test_a_rebuilds_rows_are_read_without_a_snapshot_and_a_later_write_on_top(re
     task_id = again.hits[0].id
     _set_status(register, task_id, Status.SUSPENDED)
     assert [h.id for h in search(register, status=Status.SUSPENDED).hits] == [task_id]
+
+
+def test_older_plain_postings_and_snapshots_are_still_read(register):
+    from pyroaring import BitMap
+    bm = BitMap([1, 5, 70_000, *range(100, 5000)])
+    assert postings.unpacked(bm.serialize()) == bm == postings.unpacked(postings.packed(bm))
+    cols = sqlite_columns.columns_for(sqlite_index.SqliteBackend(register).engine)
+    import io
+    import numpy as np
+    buf = io.BytesIO()
+    np.savez(buf, vocab=np.frombuffer(b'{"epoch": "x", "generation": 3}', np.uint8),
+             **{k: getattr(cols, k) for k in sqlite_columns.TaskColumns.ARRAYS})
+    old = sqlite_columns.TaskColumns.loads(buf.getvalue())
+    assert old.generation == 3 and (old.status == cols.status).all() and (old.pair_task == cols.pair_task).all()

@@ -203,7 +203,12 @@ def test_the_snapshot_keeps_every_column_as_it_was(register):
     again = sqlite_columns.TaskColumns.loads(cols.dumps())
     for k in sqlite_columns.TaskColumns.ARRAYS:
         assert getattr(again, k).dtype == getattr(cols, k).dtype, k
+    for k in sqlite_columns.TaskColumns.PER_TASK:
         assert (getattr(again, k) == getattr(cols, k)).all(), k
+
+    def pairs(c):      # kept in task order: the same pairs, perhaps in another order
+        return sorted(zip(c.pair_task.tolist(), c.pair_agency.tolist(), c.pair_lead.tolist()))
+    assert pairs(again) == pairs(cols) and len(cols.pair_task) > 50
     assert len(cols.dumps()) < len(cols.present) * 30      # codes and counts stored narrow
 
 

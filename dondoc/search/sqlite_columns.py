@@ -229,7 +229,11 @@ class TaskColumns:
         word counts, codes: a byte or two where memory keeps four)."""
         buf = io.BytesIO()
         vocab = json.dumps({"epoch": self.epoch, "generation": self.generation}, ensure_ascii=False)
-        arrays: dict[str, Any] = {k: _narrow(getattr(self, k)) for k in self.ARRAYS}
+        arrays: dict[str, Any] = {k: _narrow(getattr(self, k)) for k in self.PER_TASK}
+        # the pairs in task order, their tasks as a count per task (a byte, not an id of four)
+        order = np.argsort(self.pair_task, kind="stable")
+        arrays.update(pair_count=_narrow(np.bincount(self.pair_task, minlength=len(self.present))),
+                      pair_agency=_narrow(self.pair_agency[order]), pair_lead=self.pair_lead[order])
         np.savez(buf, vocab=np.frombuffer(vocab.encode(), np.uint8), **arrays)
         return buf.getvalue()
 
@@ -239,7 +243,11 @@ class TaskColumns:
         head = json.loads(z["vocab"].tobytes().decode())
         new = cls()
         for k in cls.ARRAYS:
-            setattr(new, k, z[k].astype(getattr(new, k).dtype, copy=False))
+            if k == "pair_task" and "pair_count" in z:
+                counts = z["pair_count"]
+                new.pair_task = np.repeat(np.arange(len(counts), dtype=np.intp), counts)
+            else:
+                setattr(new, k, z[k].astype(getattr(new, k).dtype, copy=False))
         new.epoch, new.generation = head["epoch"], head["generation"]
         return new
 

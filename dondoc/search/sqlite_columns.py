@@ -208,11 +208,12 @@ class TaskColumns:
         m[self.pair_task[np.isin(self.pair_agency, codes)]] = True
         return m
 
-    def facets(self, mask: np.ndarray, top: int = 20) -> dict:
+    def facets(self, mask: np.ndarray, top: int = 20, sel: np.ndarray | None = None) -> dict:
+        """Agency, status and issuer counts over the tasks of `mask` (`sel`: their ids, if known)."""
         def ranked(vocab: Vocabulary, counts: np.ndarray, limit: int | None):
             pairs = sorted(((vocab.names[i], int(n)) for i, n in enumerate(counts) if n), key=lambda p: (-p[1], p[0]))
             return pairs[:limit] if limit else pairs
-        sel = np.flatnonzero(mask)
+        sel = np.flatnonzero(mask) if sel is None else sel
         status = self.status[sel]
         issuer = self.issuer[sel]
         agency = np.compress(np.take(mask, self.pair_task), self.pair_agency)

@@ -327,7 +327,7 @@ class SqliteBackend:
         at = order[(q.page - 1) * q.per_page: q.page * q.per_page] if len(ids) else np.zeros(0, np.intp)
         page = [int(i) for i in ids[at]]
         scores = {int(ids[k]): float(score[k]) if score is not None else 0.0 for k in at}
-        facets = cols.facets(mask)
+        facets = cols.facets(mask, sel=ids)
         with session_scope(self.settings) as s:
             shown = task_docs(s, page)
         hits = [Hit(i, "task", scores[i], snippet(shown[i]["text"], q.text),

@@ -49,8 +49,7 @@ _LOCALITY_WORDS = {
 
 _BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
 # a name ending in "cơ" goes on as "cơ quan", never "cơ quận"
-_COMPOUND_BEFORE = re.compile(r"(?<![a-z])co\s*$")
-_COMPOUND_AFTER = {"quan"}
+_CO_BEFORE = re.compile(r"(?<![a-z])co\s*$")
 
 
 def _best_window(words: list[tuple[int, int, str]], i: int, by_len: dict[int, list[str]],
@@ -228,7 +227,7 @@ class Gazetteer:
         written = text[loc.start():loc.end()].strip(" ,")
         if " " not in written and (not plain or not written.isascii()) and written.lower() not in _BARE_LOCALITIES:
             return None         # "quản", "cơ quan" are no "quận", though all fold to "quan"
-        if plain and _COMPOUND_BEFORE.search(folded, max(0, pos - 8), pos) and fold(written) in _COMPOUND_AFTER:
+        if plain and fold(written) == "quan" and _CO_BEFORE.search(folded, max(0, pos - 8), pos):
             return None         # typed without marks, "co quan" is still "cơ quan", no "cơ quận"
         return loc.end(), self._locality_text(written)
 

@@ -81,12 +81,6 @@ def _executors(doc: Doc, spans: list[tuple[int, int]]) -> tuple[str, ...]:
 _ARTICLE = re.compile(r"(?m)^[ \t]*(?:dieu\s+\d+\s*[.:]|\d{1,2}\s*[.)])[ \t]*")
 
 
-def _skip_blank(folded: str, pos: int, end: int) -> int:
-    while pos < end and folded[pos].isspace():
-        pos += 1
-    return pos
-
-
 def _execution_bodies(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     """Who the execution article makes answer for the decision (and the plan it adopts): the
     ones to act where an item names nobody and no one is addressed."""
@@ -99,7 +93,7 @@ def _execution_bodies(doc: Doc, start: int, end: int) -> tuple[str, ...]:
         blank = f.rfind("\n\n", reach, m.start())
         opens = [h.end() for h in heads[-1:]] + ([blank + 2] if blank >= 0 else [])
         at = max(opens) if opens else max(reach, f.rfind("\n", reach, m.start()) + 1)
-        phrases, _ = noun_phrases(doc, _skip_blank(f, at, m.start()), m.start())
+        phrases, _ = noun_phrases(doc, at, m.start())     # (it skips the spaces before the list)
         out.extend(p.name for p in phrases)
     return tuple(dict.fromkeys(out))
 

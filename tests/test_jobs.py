@@ -117,6 +117,19 @@ def test_a_scan_goes_to_the_ocr_queue(settings, generated):
     assert (j.pages_done, j.pages_total) == (1, 1)      # told by the reader, from the reading process
 
 
+def test_a_wake_up_left_on_the_queue_a_scan_moved_from_claims_nothing(settings, generated):
+    jid = upload(settings, generated["clean_scan"])
+    w = Worker(settings)                                  # not immediate: the move's wake-up waits
+    assert jq.claim(settings, jid, w.id, "default")
+    w.handlers["ingest"](w, jid)                          # routed: handed to `ocr`, queued there
+    assert (job(settings, jid).queue, job(settings, jid).state) == ("ocr", "queued")
+    w.run(jid, "default")                                 # a second wake-up of the old queue (recovery's)
+    assert (job(settings, jid).state, job(settings, jid).worker) == ("queued", None)
+    w.run(jid, "ocr")
+    j = job(settings, jid)
+    assert j.state == "done" and j.queue == "ocr" and j.attempts == 1
+
+
 def test_a_typed_letter_stays_on_the_default_queue(settings):
     jid = upload(settings, CORPUS / "dev" / "016.txt")
     Worker(settings, immediate=True).broker.wake("default", jid)

@@ -17,19 +17,27 @@ log = logging.getLogger(__name__)
 
 
 class Broker:
-    def __init__(self, settings: Settings, run: Callable[[int], None], immediate: bool = False):
+    def __init__(self, settings: Settings, run: Callable[[int, str], None], immediate: bool = False):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
         self.hueys: dict[str, Huey] = {}
         for q in QUEUES:
             h = self._huey(settings, f"dondoc-{q}", immediate)
-            h.run_job = h.task(name="run_job")(run)
+            h.run_job = h.task(name="run_job")(self._on_queue(run, q))
             self.hueys[q] = h
         # every minute, the index work writers could not do (the index was down) is retried
         from huey import crontab
         self.hueys["default"].periodic_task(crontab(minute="*"), name="drain_index")(self.drain_index)
         # the daily check (database, index, files, jobs), run by the consumer of the default queue
         self.hueys["default"].periodic_task(crontab(hour="2", minute="30"), name="daily_check")(self.daily_check)
+
+    @staticmethod
+    def _on_queue(run: Callable[[int, str], None], queue: str) -> Callable[[int], None]:
+        # a wake-up says which queue it came through, so a stale one left on a queue the job
+        # has moved from claims nothing
+        def run_job(job_id: int) -> None:
+            run(job_id, queue)
+        return run_job
 
     @staticmethod
     def _huey(settings: Settings, name: str, immediate: bool) -> Huey:

@@ -38,12 +38,14 @@ def submit(session, kind: str = "ingest", *, queue: str = "default", filename: s
     return job
 
 
-def claim(settings: Settings, job_id: int, worker: str) -> bool:
+def claim(settings: Settings, job_id: int, worker: str, queue: str | None = None) -> bool:
     """Take a queued job for `worker`. Only one claimant wins; a second wake-up of the same job,
-    or a wake-up for a job already done, claims nothing."""
+    a wake-up for a job already done, or one left on a queue the job has since moved from (a scan
+    handed to `ocr` while recovery woke it on `default` again) claims nothing."""
     with session_scope(settings) as s:
         t = now()
-        res = s.execute(update(m.Job).where(m.Job.id == job_id, m.Job.state == QUEUED).values(
+        where = [m.Job.id == job_id, m.Job.state == QUEUED] + ([m.Job.queue == queue] if queue else [])
+        res = s.execute(update(m.Job).where(*where).values(
             state=RUNNING, worker=worker, heartbeat_at=t, started_at=t, attempts=m.Job.attempts + 1))
         return res.rowcount == 1
 

@@ -33,8 +33,9 @@ class Worker:
         for j in jobs:
             self.broker.wake(j.queue, j.id)
 
-    def run(self, job_id: int) -> None:
-        if not jq.claim(self.settings, job_id, self.id):
+    def run(self, job_id: int, queue: str | None = None) -> None:
+        """The job a wake-up on `queue` names (None: whatever queue it is on)."""
+        if not jq.claim(self.settings, job_id, self.id, queue):
             return          # done already, or another worker has it
         from ..storage import models as m
         from ..storage.db import session_scope

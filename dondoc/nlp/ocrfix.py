@@ -101,6 +101,28 @@ def candidates(word: str) -> tuple[tuple[float, str], ...]:
     return tuple((k[0], cand) for cand, k in sorted(keyed.items(), key=lambda x: x[1]))
 
 
+# The marks an engine without Vietnamese has: its é stands for ế, ệ, but also for ộ, ở, ạ ("Bé"
+# for Bộ, "Sé" for Sở), so the vowel under such a mark is itself in doubt, syllable or not.
+_LATIN_MARKED = frozenset("éèêëóòôöáàâäíìîïúùûüýỳÉÈÊËÓÒÔÖÁÀÂÄÍÌÎÏÚÙÛÜÝỲ")
+
+
+@lru_cache(maxsize=20000)
+def _vowel_swaps(word: str, at: int) -> tuple[tuple[float, str], ...]:
+    vocab = vocabulary()
+    alts = (word[:at] + v + word[at + 1:] for v in "aeiouy" if v != word[at])
+    return ((0.0, word),) + tuple(sorted(((0.4, a) for a in alts if a in vocab), key=lambda x: -vocab[x[1]]))
+
+
+def misread_vowel(token: str, folded: str) -> tuple[tuple[float, str], ...] | None:
+    """A syllable whose one vowel carries a Latin mark: itself and the syllables with another
+    vowel there (`be` -> `bo`, `ba` …), for the context to choose; None for any other token."""
+    marked = [i for i, c in enumerate(token) if c in _LATIN_MARKED]
+    if len(marked) != 1 or len(folded) != len(token) or folded not in vocabulary():
+        return None
+    alts = _vowel_swaps(folded, marked[0])
+    return alts if len(alts) > 1 else None
+
+
 # A garbled syllable next to another is read as the known phrase they nearly spell ("cht tri" ->
 # "chủ trì", "phdéi hop" -> "phối hợp"): a candidate this much dearer that makes one still wins.
 _PHRASE_BONUS = 0.9
@@ -171,6 +193,9 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, li
     garbled = [_garbled(text, m, f) for m, f in zip(tokens, words)]
     # the likeliest reading of each word, the context of its neighbours
     readings = [candidates(f) if g else ((0.0, f),) for f, g in zip(words, garbled)]
+    for i, m in enumerate(tokens):
+        if not garbled[i] and (alt := misread_vowel(m.group(0), words[i])):
+            garbled[i], readings[i] = True, alt
     out: list[str] = []
     offs: list[int] = []
     pos = 0
@@ -183,7 +208,8 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, li
         if garbled[i] and readings[i]:
             left = readings[i - 1][0][1] if i and readings[i - 1] and _adjacent(text, tokens[i - 1], m) else None
             right = readings[i + 1][0][1] if i + 1 < len(tokens) and readings[i + 1] and _adjacent(text, m, tokens[i + 1]) else None
-            fixed = _recase(_in_context(readings[i], left, right, phrases), word)
+            choice = _in_context(readings[i], left, right, phrases)
+            fixed = word if choice == words[i] else _recase(choice, word)
             readings[i] = ((0.0, fold(fixed)),)     # the choice is the left context of the next word
         out.append(fixed)
         if len(fixed) == len(word):

@@ -89,6 +89,18 @@ def test_a_listed_kind_of_body_names_each_body_and_is_no_task():
     assert [t.lead for t in found] == [["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]]
 
 
+@pytest.mark.parametrize("levels", ["quận, huyện", "xã, phường, thị trấn", "huyện, thị xã và thành phố"])
+def test_a_committee_of_several_levels_listed_without_cac_is_one_lead(levels):
+    found = tasks(f"1. Ủy ban nhân dân {levels}:\n- Tổng hợp danh sách hộ gia đình được hỗ trợ trên địa bàn.\n"
+                  "2. Sở Xây dựng:\n- Hướng dẫn thiết kế mẫu nhà ở.")
+    assert [t.lead for t in found] == [[f"Ủy ban nhân dân {levels}"], ["Sở Xây dựng"]]
+
+
+def test_a_committee_of_one_level_ends_before_the_next_body_of_its_list():
+    names = [p.name for p in noun_phrases(build("Ủy ban nhân dân huyện, Phòng Y tế"), 0, 35)[0]]
+    assert names == ["Ủy ban nhân dân huyện", "Phòng Y tế"]
+
+
 def test_a_sub_numbered_unit_unknown_to_the_gazetteer_leads_its_items():
     t = only("3.1. Phòng Hành chính quản trị\n– Xây dựng kịch bản diễn tập phòng cháy, chữa cháy.")
     assert t.lead == ["Phòng Hành chính quản trị"]

@@ -47,6 +47,8 @@ _LOCALITY_WORDS = {
 }
 
 
+# one level of local government, folded
+_LEVEL = rf"(?:xa|phuong|thi{_GAP}tran|huyen|quan|thi{_GAP}xa|thanh{_GAP}pho|tp)"
 _BARE_LOCALITIES = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
 # a name ending in "cơ" goes on as "cơ quan", never "cơ quận"
 _CO_BEFORE = re.compile(r"(?<![a-z])co\s*$")
@@ -147,6 +149,8 @@ class Gazetteer:
             rf"|cac{_GAP}huyen(?:{_GAP}thi{_GAP}xa)?{_GAP}(?:thanh{_GAP}pho|tp)(?:{_GAP}thuoc{_GAP}tinh)?"
             rf"|cac{_GAP}(?:xa|phuong|thi{_GAP}tran|tinh|huyen|quan|thi{_GAP}xa)(?:{_GAP}(?:va{_GAP})?(?:xa|phuong|thi{_GAP}tran|huyen|quan|thi{_GAP}xa|(?:thanh{_GAP}pho|tp)(?:{_GAP}(?:{prov}))?))*"
             rf"|cap{_GAP}(?:tinh|huyen|xa)"
+            # the levels listed without "các" ("Ủy ban nhân dân quận, huyện", "xã, phường, thị trấn")
+            rf"|{_LEVEL}(?:(?:\s*,\s*(?:va\s+)?|\s+va\s+){_LEVEL})+"
             rf"|(?:tinh|thanh{_GAP}pho|tp\.?|huyen|thi{_GAP}xa|quan)(?:{_GAP}(?:{prov}))?"
             rf"|(?:{prov})"
             rf")(?![0-9a-z])"

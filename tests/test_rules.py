@@ -440,3 +440,17 @@ def test_a_paragraph_that_ends_its_sentence_is_followed_by_a_block_of_its_own():
             "và các hộ gia đình trên địa bàn các quận, huyện, thị xã và các xã, phường, thị trấn treo\ncờ Tổ quốc.\n\n"
             "Thành phố tổ chức kiểm tra việc treo cờ.\n")
     assert len(blocks(text)) == 2
+
+
+# -- what a reminder recounts ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("recounted", [
+    "Ngày 15/10/2026, Bộ Tài chính ban hành Thông tư số 12/2026/TT-BTC, trong đó các địa phương phải gửi báo cáo trước ngày 30/11/2026.",
+    "Tại văn bản số 45/VPCP-KGVX, việc tổng hợp danh sách hộ gia đình phải hoàn thành trước ngày 15 tháng 12 năm 2026."])
+def test_a_time_limit_over_before_the_letter_was_issued_recounts_an_earlier_request(recounted):
+    assert tasks(recounted) == []
+
+
+def test_the_same_obligation_with_a_time_limit_still_ahead_is_a_task():
+    t = only("Các địa phương phải gửi báo cáo kết quả rà soát trước ngày 30/01/2027.")
+    assert [d.date for d in t.deadlines] == ["2027-01-30"]

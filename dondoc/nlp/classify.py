@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from .clauses import Clause
 from .doc import Doc
@@ -40,6 +41,7 @@ class Setting:
     normative: bool           # a decision, resolution or circular (articles enact)
     is_issuer: Callable[[str], bool]      # the issuer's own acts are no tasks
     is_addressee: Callable[[str], bool]
+    issued: date | None = None  # the document's date of issue
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
         return _subject_decision(c, s, dated)
     if c.imperative:
         return _imperative_decision(c, s, dated)
-    return _nominal_decision(c, s, dated)
+    return _nominal_decision(c, s, dated, deadlines)
 
 
 def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
@@ -133,7 +135,17 @@ def _imperative_decision(c: Clause, s: Setting, dated: bool) -> Decision:
     return _no("câu mệnh lệnh ngoài phần giao việc")
 
 
-def _nominal_decision(c: Clause, s: Setting, dated: bool) -> Decision:
+def _passed(deadlines: list[Deadline], issued: date | None) -> bool:
+    """Every date the clause gives was over when the document was issued: a reminder letter
+    recounting what an earlier one asked (`Ngày 01/7/2013, Bộ X ban hành Thông tư … các tỉnh lập
+    danh sách trước 31/8/2013`), not work it asks for now."""
+    dates = [d.date for d in deadlines if d.date]
+    return bool(dates) and issued is not None and all(date.fromisoformat(d) < issued for d in dates)
+
+
+def _nominal_decision(c: Clause, s: Setting, dated: bool, deadlines: list[Deadline]) -> Decision:
+    if _passed(deadlines, s.issued) and not s.directive:
+        return _no("thời hạn đã qua khi ban hành: nêu lại việc đã giao")
     if s.mode in ("guidance", "describe", "opinion"):
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)

@@ -187,7 +187,7 @@ class Walker:
         d = self.part.defaults
         return Setting(self.scopes.mode or genre_mode, self.scopes.directive,
                        b.kind in ("num", "alpha", "bullet", "row"), self.part.genre == "normative",
-                       d.is_issuer, self.part.is_addressee)
+                       d.is_issuer, self.part.is_addressee, self.part.ctx.issued)
 
     # -- headings -------------------------------------------------------------------------------
     def _is_heading(self, b: Block, nxt: Block | None, rank: float) -> bool:

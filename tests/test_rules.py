@@ -310,6 +310,15 @@ def test_meta_lines_under_an_item_give_its_lead_supporters_and_date():
     assert (t.lead, t.support) == (["Sở Nông nghiệp và Môi trường"], ["Sở Tư pháp", "Ủy ban nhân dân các quận"])
     assert [d.date for d in t.deadlines] == ["2027-06-30"]
 
+@pytest.mark.parametrize("label", ["Thời gian hoàn tất", "Thời hạn hoàn tất"])
+def test_a_time_limit_line_closing_a_plans_step_dates_the_work_of_the_step(label):
+    found = tasks("2.2. Bước 2: Kiểm tra hiện trạng nhà ở.\n"
+                  "Ban Chỉ đạo cấp xã tổ chức kiểm tra hiện trạng nhà ở của từng hộ gia đình.\n"
+                  f"{label}: trước ngày 25 tháng 02 năm 2027.")
+    t = next(t for t in found if t.text.startswith("Ban Chỉ đạo"))
+    assert [d.date for d in t.deadlines] == ["2027-02-25"]
+
+
 def test_a_descriptive_table_assigns_nothing():
     assert tasks("Đối tượng khảo sát gồm:\n\nTT | Khoa tham gia | Đối tượng\n1 | Khoa Dược | Sinh viên năm thứ ba\n") == []
 

@@ -101,3 +101,11 @@ def test_ocr_garbled_trigger_still_reads():
 def test_time_column_values(text, expected):
     got = find_deadlines(text, fold(text), date(2026, 4, 6), time_cell=True)
     assert [d.date for d in got] == [expected]
+
+
+@pytest.mark.parametrize("day, issued, first", [(25, date(2013, 11, 15), "2013-11-25"), (25, date(2013, 11, 26), "2013-12-25"),
+                                                (30, date(2014, 1, 31), "2014-03-30")])
+def test_a_day_of_every_month_is_first_due_on_that_day_after_issue(day, issued, first):
+    # written for the test: "ngày N hằng tháng" (day N of every month), the next one that month has
+    text = f"Thường xuyên báo cáo tình hình thực hiện về Bộ Xây dựng trước ngày {day} hằng tháng."
+    assert kinds(text, issued) == [(first, "recurring", "monthly")]

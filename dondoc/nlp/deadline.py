@@ -66,6 +66,7 @@ _FROM_RE = re.compile(r"\s*[,(]?\s*(?:k[e3] t[u]|t[i]nh t[u]|t[u])\s+(?:ng[a-z0-
 _FROM_ISSUE_RE = re.compile(r"(?:nh[a-z0-9]n d[u][a-z0-9]{0,2}c|ban h[a-z0-9]nh|k[y]\b|van ban (?:nay )?co hieu luc|phat hanh)")
 _WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
 WEEKDAY_RE = re.compile(r"\bth[u]\s+(?P<wd>hai|ba|tu|nam|sau|bay)\s+(?:h[a-z0-9]ng|m[o0]i)\s+tu[a-z0-9]n\b")
+MONTHDAY_RE = re.compile(r"\bng[a-z0-9]y\s+(?P<d>\d{1,2})\s+(?:h[a-z0-9]ng|m[o0]i)\s+th[a-z0-9]ng\b")
 SITTING_RE = re.compile(
     rf"\b(?:t[a-z0-9]i|v[a-z0-9]o)\s+(?:phi[e3]n h[o0]p|k[y] h[o0]p|cu[o0]c h[o0]p|h[o0]i ngh[i1])\b[^.;()]{{0,60}}?"
     rf"(?:\(\s*d[u][a-z0-9]? ki[e3]n[^)]{{0,30}}?)?{_THANG}\s+(?P<m>\d{{1,2}})\s*(?:/|\s+{_NAM}\s+)\s*(?P<y>\d{{4}})")
@@ -200,6 +201,25 @@ def parse_weekday(folded: str, ctx: Context) -> list[Deadline]:
     return out
 
 
+def parse_monthday(folded: str, ctx: Context) -> list[Deadline]:
+    """`trước ngày 25 hằng tháng`: the first such day after issue (later ones follow monthly)."""
+    out = []
+    for m in MONTHDAY_RE.finditer(folded):
+        day = int(m.group("d"))
+        if not 1 <= day <= 31:
+            continue
+        first = None
+        if ctx.issued is not None:
+            y, mo = ctx.issued.year, ctx.issued.month
+            for _ in range(3):          # this month, else the next that has the day
+                if day <= calendar.monthrange(y, mo)[1] and date(y, mo, day) > ctx.issued:
+                    first = date(y, mo, day)
+                    break
+                y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+        out.append(Deadline(first.isoformat() if first else None, "", "recurring", "monthly", m.span()))
+    return out
+
+
 def parse_sitting(folded: str, ctx: Context) -> list[Deadline]:
     """`báo cáo tại phiên họp tháng 9 năm 2022`: by the end of the sitting's month."""
     out = []
@@ -258,6 +278,7 @@ PARSERS: tuple[Parser, ...] = (
     Parser("absolute", parse_absolute),
     Parser("relative", parse_relative),
     Parser("weekday", parse_weekday),
+    Parser("monthday", parse_monthday),
     Parser("sitting", parse_sitting),
     Parser("period_end", parse_period_end),
     Parser("cell", parse_time_cell, cells_only=True),

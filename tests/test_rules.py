@@ -463,3 +463,13 @@ def test_a_time_limit_over_before_the_letter_was_issued_recounts_an_earlier_requ
 def test_the_same_obligation_with_a_time_limit_still_ahead_is_a_task():
     t = only("Các địa phương phải gửi báo cáo kết quả rà soát trước ngày 30/01/2027.")
     assert [d.date for d in t.deadlines] == ["2027-01-30"]
+
+
+@pytest.mark.parametrize("opener", ["Trên cơ sở đề nghị của Ủy ban nhân dân các quận,", "Thực hiện Công văn số 45/VPCP-KGVX,"])
+def test_a_body_taking_the_lead_after_a_basis_opener_is_a_task(opener):
+    t = only(f"{opener} Sở Xây dựng chủ trì, phối hợp với Sở Tài chính lập Đề án hỗ trợ nhà ở.")
+    assert t.lead == ["Sở Xây dựng"] and t.support == ["Sở Tài chính"]
+
+
+def test_a_basis_opener_before_a_statement_is_still_no_task():
+    assert tasks("Trên cơ sở đề nghị của Ủy ban nhân dân các quận, kinh phí năm 2027 đã được phân bổ.") == []

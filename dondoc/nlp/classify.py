@@ -63,13 +63,21 @@ def _names(c: Clause) -> set[str]:
     return set(c.subject.names) if c.subject else set()
 
 
+def _named_past_opener(c: Clause, s: Setting) -> bool:
+    """After an opener (`Trên cơ sở đề nghị của …,`, `Thực hiện Công văn số …,`) the main clause
+    names a body to do the work: handed it (`giao X`) or taking the lead (`X chủ trì`)."""
+    e = c.explicit
+    return e is not None and c.main > c.body and e.how in ("assign", "lead_verb") \
+        and not all(s.is_issuer(p.name) for p in e.lead)
+
+
 def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
     """Why a clause is no task whatever it says, if it is so."""
     f = doc.folded
     opening = f[c.body:c.end]
     if s.mode in ("skip", "members"):
         return "mục này không giao việc"
-    if doc.lexicon.not_task_re.match(opening) and not (c.explicit and c.explicit.how == "assign" and c.main > c.body):
+    if doc.lexicon.not_task_re.match(opening) and not _named_past_opener(c, s):
         return "câu mở đầu, dẫn chiếu hoặc kết thúc"
     if _CAN_CU.match(opening) or _EXECUTION.search(f, c.main, c.end):
         return "căn cứ hoặc điều khoản thi hành"

@@ -71,3 +71,17 @@ def test_dev3_holds_what_it_reached_since_it_was_seen(dev3):
         assert dev3[v]["task_f1"] >= 0.90 and dev3[v]["lead_acc"] >= 0.85 and dev3[v]["obligation_f1"] >= 0.80
         assert min(dev3[v]["header"].values()) >= 0.95
     assert dev3["ocr_eng"]["task_f1"] >= 0.80 and dev3["ocr_eng"]["obligation_f1"] >= 0.85
+
+
+@pytest.fixture(scope="module")
+def dev4():
+    return {v: score_set(CORPUS, "dev4", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev4_holds_what_it_reached_since_it_was_seen(dev4):
+    """dev4 was annotated blind and scored once on 2026-12-02 (task F1 .79, lead .76, deadline .57,
+    (lead, date) .36); tuned on since: the suite keeps its figures from sliding back."""
+    for v in ("clean", "stripped"):
+        assert dev4[v]["task_f1"] >= 0.82 and dev4[v]["lead_acc"] >= 0.95 and dev4[v]["deadline_f1"] >= 0.88
+        assert dev4[v]["obligation_f1"] >= 0.60
+    assert dev4["ocr_eng"]["task_f1"] >= 0.80 and dev4["ocr_eng"]["deadline_f1"] >= 0.85

@@ -89,7 +89,8 @@ def test_a_listed_kind_of_body_names_each_body_and_is_no_task():
     assert [t.lead for t in found] == [["Sở Tài chính", "Sở Nông nghiệp và Môi trường"]]
 
 
-@pytest.mark.parametrize("levels", ["quận, huyện", "xã, phường, thị trấn", "huyện, thị xã và thành phố"])
+@pytest.mark.parametrize("levels", ["quận, huyện", "xã, phường, thị trấn", "huyện, thị xã và thành phố",
+                                    "quận, huyện, thị xã, thành phố thuộc tỉnh"])
 def test_a_committee_of_several_levels_listed_without_cac_is_one_lead(levels):
     found = tasks(f"1. Ủy ban nhân dân {levels}:\n- Tổng hợp danh sách hộ gia đình được hỗ trợ trên địa bàn.\n"
                   "2. Sở Xây dựng:\n- Hướng dẫn thiết kế mẫu nhà ở.")

@@ -151,6 +151,7 @@ class Gazetteer:
             rf"|cap{_GAP}(?:tinh|huyen|xa)"
             # the levels listed without "các" ("Ủy ban nhân dân quận, huyện", "xã, phường, thị trấn")
             rf"|{_LEVEL}(?:(?:\s*,\s*(?:va\s+)?|\s+va\s+){_LEVEL})+"
+            rf"(?:{_GAP}(?:truc{_GAP})?thuoc{_GAP}(?:tinh|thanh{_GAP}pho|trung{_GAP}uong|tw))?"
             rf"|(?:tinh|thanh{_GAP}pho|tp\.?|huyen|thi{_GAP}xa|quan)(?:{_GAP}(?:{prov}))?"
             rf"|(?:{prov})"
             rf")(?![0-9a-z])"

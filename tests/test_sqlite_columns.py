@@ -4,17 +4,19 @@ exact-diacritic matches first."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 import subprocess
 import sys
 from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from dondoc import config
 from dondoc.domain import Status
 from dondoc.pipeline import ingest_file
-from dondoc.search import outbox, postings, service, sqlite_columns, sqlite_index
+from dondoc.search import backends, outbox, postings, service, sqlite_columns, sqlite_index
 from dondoc.search.base import Query, raw_terms
 from dondoc.storage import models as m
 from dondoc.storage.db import session_scope, upgrade
@@ -258,3 +260,30 @@ def test_a_new_processs_first_text_search_reads_its_page_without_the_orm(registe
         t = sess.get(m.Task, here[0].id)
         assert here[0].fields["lead"] == t.names("lead") and here[0].fields["issued"] == (t.dispatch.issued and t.dispatch.issued.isoformat())
 
+
+def _pairs_of(cols, mask) -> Counter:
+    """Agency name -> how many tasks of `mask` it leads or supports, pair by pair."""
+    return Counter(cols.agencies.names[a] for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist()) if mask[t])
+
+
+def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(register):
+    hit = search(register, text="trẻ em").hits[0]
+    _set_status(register, hit.id, Status.IN_PROGRESS.value)   # its dispatch's pairs go last: no longer in task order
+    cols = sqlite_columns.columns_for(backends.backend(register).engine)
+    assert np.any(np.diff(cols.pair_task) < 0)
+    present = np.flatnonzero(cols.present)
+    few = present[:2]
+    assert 16 * len(few) <= len(cols.present) < 16 * len(present)    # only their pairs / a pass over every pair
+    for sel in (few, present[::3], present):
+        mask = cols.mask_of(sel)
+        assert dict(cols.facets(None, top=1000, sel=sel)["agency"]) == _pairs_of(cols, mask)
+        assert cols.facets(mask, top=1000, sel=sel) == cols.facets(None, top=1000, sel=sel) == cols.facets(mask, top=1000)
+
+
+def test_the_agency_filter_keeps_the_tasks_of_any_of_its_codes(register):
+    cols = sqlite_columns.columns_for(backends.backend(register).engine)
+    for codes in ([0], [1, 3], list(range(0, len(cols.agencies.names), 2))):    # a comparison per code / np.isin
+        wanted = {cols.agencies.names[c] for c in codes}
+        kept = cols.with_agencies(np.array(codes, np.int32))
+        assert set(np.flatnonzero(kept).tolist()) == {t for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist())
+                                                     if cols.agencies.names[a] in wanted}

@@ -309,6 +309,7 @@ class SqliteBackend:
         self.ensure()
         cols = columns_for(self.engine)
         mask = self._selection(cols, q, agency_names or [])
+        kept: np.ndarray | None = mask    # the tasks counted by the facets, as a mask (None: only as `ids`)
         score = exact = None          # over `ids` below, not over every task
         words = terms(q.text)
         if words:
@@ -317,8 +318,8 @@ class SqliteBackend:
                 epoch = cols.epoch or ""
                 matched = postings.matching(c, cache, epoch, [(TASK_FOLDED, w) for w in words], cols.seg)
                 as_written = postings.matching(c, cache, epoch, _as_written(TASK_FOLDED, TASK_EXACT, q.text), cols.seg)
-            mask &= cols.mask_of(matched)
-            ids = np.flatnonzero(mask)
+            ids = matched[mask[matched]]       # the matches the filters keep, without a pass over every task
+            kept = None
             score = _rank_by_length(cols.ntok[ids], len(words), _average_length(cols.ntok[matched]))
             exact = cols.mask_of(as_written)[ids]
         else:
@@ -327,7 +328,7 @@ class SqliteBackend:
         at = order[(q.page - 1) * q.per_page: q.page * q.per_page] if len(ids) else np.zeros(0, np.intp)
         page = [int(i) for i in ids[at]]
         scores = {int(ids[k]): float(score[k]) if score is not None else 0.0 for k in at}
-        facets = cols.facets(mask, sel=ids)
+        facets = cols.facets(kept, sel=ids)
         with session_scope(self.settings) as s:
             shown = task_docs(s, page)
         hits = [Hit(i, "task", scores[i], snippet(shown[i]["text"], q.text),

@@ -63,7 +63,7 @@ def _names(c: Clause) -> set[str]:
     return set(c.subject.names) if c.subject else set()
 
 
-def _named_past_opener(c: Clause, s: Setting) -> bool:
+def _acts_after_opener(c: Clause, s: Setting) -> bool:
     """After an opener (`Trên cơ sở đề nghị của …,`, `Thực hiện Công văn số …,`) the main clause
     names a body to do the work: handed it (`giao X`) or taking the lead (`X chủ trì`)."""
     e = c.explicit
@@ -77,7 +77,7 @@ def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
     opening = f[c.body:c.end]
     if s.mode in ("skip", "members"):
         return "mục này không giao việc"
-    if doc.lexicon.not_task_re.match(opening) and not _named_past_opener(c, s):
+    if doc.lexicon.not_task_re.match(opening) and not _acts_after_opener(c, s):
         return "câu mở đầu, dẫn chiếu hoặc kết thúc"
     if _CAN_CU.match(opening) or _EXECUTION.search(f, c.main, c.end):
         return "căn cứ hoặc điều khoản thi hành"

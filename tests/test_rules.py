@@ -292,6 +292,39 @@ def test_the_common_closing_on_difficulties_is_no_task():
     assert tasks("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị phản ánh về Sở Nội vụ để tổng hợp.") == []
 
 
+def test_a_past_marker_in_the_object_is_no_past_fact():
+    # sentence written for this rule: `đã` belongs to "những người đã nộp", not to the work
+    t = only("1. Các sở tiếp tục giải quyết hồ sơ của những người đã nộp đủ giấy tờ theo quy định.")
+    assert t.lead == ["Các sở"]
+
+
+def test_a_leaders_opinion_conveyed_by_the_office_directs_the_items():
+    # sentences written for this rule: a Vice-Chairman's opinion, conveyed, is a direction
+    t = only("Xét đề nghị của Sở Y tế, Phó Chủ tịch Ủy ban nhân dân thành phố Trần Văn Cường có ý kiến như sau:\n"
+             "1. Sở Tài chính bố trí kinh phí cho chương trình tiêm chủng mở rộng.")
+    assert t.lead == ["Sở Tài chính"]
+
+
+def test_a_bodys_opinion_in_reply_assigns_nothing():
+    # sentences written for this rule: a department answering a question gives its view
+    assert tasks("Phúc đáp Công văn số 12/CV của Công ty A, Sở Tư pháp có ý kiến như sau:\n"
+                 "1. Sở Tài chính bố trí kinh phí cho các dự án theo quy định.") == []
+
+
+def test_work_that_opens_with_its_basis_is_a_task_but_a_recital_is_not():
+    # sentences written for this rule
+    t = only("Căn cứ Kế hoạch số 15/KH-UBND ngày 02/01/2027 của Ủy ban nhân dân thành phố;\n"
+             "2. Giao Sở Kế hoạch và Đầu tư:\n"
+             "- Căn cứ Kế hoạch này để tổng hợp, bố trí vốn cho các quận trong dự toán năm 2027.")
+    assert t.lead == ["Sở Kế hoạch và Đầu tư"] and t.text.startswith("Căn cứ Kế hoạch này")
+
+
+def test_a_head_noun_opening_a_run_of_verbs_is_a_verb():
+    # sentences written for this rule: `Thanh tra` is the first of three verbs, not the inspectorate
+    t = only("1. Giao Sở Xây dựng:\n- Thanh tra, kiểm tra, xử lý các vi phạm về trật tự xây dựng.")
+    assert t.lead == ["Sở Xây dựng"]
+
+
 # -- tables --------------------------------------------------------------------------------------------
 def test_a_pipe_tables_lead_and_time_columns():
     t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"

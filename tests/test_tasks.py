@@ -190,3 +190,9 @@ def test_an_ocr_roman_heading_read_with_l_still_closes_a_section():
     tasks = extract(raw).tasks
     assert len(tasks) >= 4
     assert not any(t.text.startswith(("Don xin", "Ban sao")) for t in tasks)
+
+
+def test_a_distribution_entry_wrapped_over_lines_stays_in_the_list():
+    # the real PDF's `Nơi nhận:` runs an entry over two lines before `- Lưu: VT, CN.`
+    found = doc("dev2-variants/real_pdf_read/008.txt").tasks
+    assert [t.text[:10] for t in found] == ["Giao các B"]

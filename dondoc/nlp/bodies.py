@@ -453,9 +453,20 @@ def subject(doc: Doc, start: int, end: int) -> Subject | None:
     return memo[key]
 
 
+def _verb_series(doc: Doc, phrases: list[Phrase], after: int, end: int) -> bool:
+    """`Thanh tra, kiểm tra, xử lý …`: a head noun that is also a verb, opening a run of verbs,
+    is the first of them, not a body."""
+    f = doc.folded
+    comma = re.match(r"\s*,\s*", f[after:end])
+    if len(phrases) != 1 or comma is None:
+        return False
+    verbs = doc.lexicon.verb_re
+    return bool(verbs.fullmatch(f, phrases[0].start, phrases[0].end) and verbs.match(f, after + comma.end()))
+
+
 def _subject(doc: Doc, start: int, end: int) -> Subject | None:
     phrases, after = noun_phrases(doc, start, end)
-    if not phrases:
+    if not phrases or _verb_series(doc, phrases, after, end):
         return None
     pos = after
     paren = re.match(r"[ \t\n]*\([^()\n]{0,80}\)", doc.text[pos:end])

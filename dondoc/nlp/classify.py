@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from .clauses import Clause
+from .clauses import Clause, analyse
 from .doc import Doc
 from .record import Deadline
 
@@ -71,6 +71,24 @@ def _acts_after_opener(c: Clause, s: Setting) -> bool:
         and not all(s.is_issuer(p.name) for p in e.lead)
 
 
+# where the work may follow the basis a clause opens with: its first comma, `để`, a document's number
+_AFTER_BASIS = re.compile(r",\s*|\s+de\s+|\d+/[0-9a-z-]+\s+")
+
+
+def _basis_then_work(doc: Doc, c: Clause, s: Setting) -> bool:
+    """`Căn cứ Kế hoạch này để tổng hợp, bố trí vốn …`, `Căn cứ Quyết định số 22/2013/QĐ-TTg, các
+    xã tổ chức …`: in the work a section assigns, a clause may open with its basis and go on to the
+    work; a recital names its basis and stops."""
+    if not (s.directive or s.mode == "task"):
+        return False
+    f = doc.folded
+    for m in _AFTER_BASIS.finditer(f, c.body, c.end):
+        at = m.end()
+        if doc.lexicon.verb_re.match(f, at) or analyse(doc, at, c.end).subject is not None:
+            return True
+    return False
+
+
 def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
     """Why a clause is no task whatever it says, if it is so."""
     f = doc.folded
@@ -79,7 +97,7 @@ def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
         return "mục này không giao việc"
     if doc.lexicon.not_task_re.match(opening) and not _acts_after_opener(c, s):
         return "câu mở đầu, dẫn chiếu hoặc kết thúc"
-    if _CAN_CU.match(opening) or _EXECUTION.search(f, c.main, c.end):
+    if (_CAN_CU.match(opening) and not _basis_then_work(doc, c, s)) or _EXECUTION.search(f, c.main, c.end):
         return "căn cứ hoặc điều khoản thi hành"
     if _TROUBLE.match(opening):
         return "lời dặn khi có vướng mắc"

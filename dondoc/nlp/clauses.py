@@ -166,9 +166,14 @@ def _colon_lead(doc: Doc, pos: int, end: int) -> Explicit | None:
 
 
 def _done_before_verb(doc: Doc, c: Clause) -> bool:
-    """`Trong năm 2026, các sở đã hoàn thành ...`: `đã` before the clause's first verb."""
+    """`Trong năm 2026, các sở đã hoàn thành ...`: `đã` before the clause's first verb. After
+    it, `đã` is in a phrase of the object (`tiếp tục xác nhận những hồ sơ đã hoàn thiện`)."""
+    start = c.predicate if c.subject is not None else c.main
+    first_verb = doc.lexicon.verb_re.search(doc.folded, start, min(c.end, start + 90))
     for m in re.finditer(r"(?<![0-9a-z])da\s+(?=[a-z])", doc.folded[c.main:min(c.end, c.main + 90)]):
         at = c.main + m.start()
+        if first_verb is not None and first_verb.start() < at:
+            return False
         if (doc.plain or doc.text[at:at + 2].lower() == "đã") and doc.lexicon.verb_re.match(doc.folded, c.main + m.end()):
             return True
     return False

@@ -43,7 +43,7 @@ def closing_spans(doc: Doc) -> list[tuple[int, int]]:
         f = doc.folded[s:e].strip()
         if CLOSING_RE.match(f) or SIGN_TITLE_RE.match(f) or (is_caps_title(line.strip()) and i > 5) or f.startswith("tran trong"):
             j, end = i + 1, e
-            while j < len(lines) and _closing_goes_on(doc, lines[j]):
+            while j < len(lines) and (_closing_goes_on(doc, lines[j]) or _wrapped_entry(lines[j - 1][2])):
                 if lines[j][2].strip():
                     end = lines[j][1]
                 j += 1
@@ -52,6 +52,11 @@ def closing_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         i += 1
     return spans
+
+
+def _wrapped_entry(previous: str) -> bool:
+    """A list entry that runs on to the next line (`- VPCP: BTCN, PCN …,` / `Trợ lý TTg, …`)."""
+    return previous.rstrip().endswith((",", ";"))
 
 
 def _closing_goes_on(doc: Doc, line: tuple[int, int, str]) -> bool:

@@ -269,7 +269,7 @@ class Walker:
         if _MEMBERS.search(f):
             mode = "members"
         elif _OPINION.search(f):
-            mode = "opinion"
+            mode = "task" if self._leader_voices(f) else "opinion"
         asks = c.explicit is not None and c.explicit.how == "assign"
         if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
             mode = "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
@@ -302,6 +302,13 @@ class Walker:
         if c.subject is not None and not all(d.is_issuer(n) for n in c.subject.names):
             return c.subject.names
         return self._heading_lead(body_start(doc, start, end), end)
+
+    def _leader_voices(self, folded: str) -> bool:
+        """`…, Phó Thủ tướng Vũ Văn Ninh có ý kiến như sau:`: a leader's opinion, conveyed by the
+        office, directs the work below it; a body's opinion (`Bộ X có ý kiến như sau:`) answers."""
+        m = _OPINION.search(folded)
+        holder = re.split(r"[,;]", folded[:m.start()])[-1] if m else ""
+        return bool(self.doc.lexicon.opens("leader_voice", holder))
 
     def _asks_more(self, c: Clause, start: int, end: int) -> bool:
         """A lead-in that asks for work of its own besides the items under it (`đề nghị X nghiên

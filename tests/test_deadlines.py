@@ -85,6 +85,10 @@ def test_monthly_report_lists_its_first_occurrence():  # written for the test
     assert dates("báo cáo hằng tháng về Văn phòng UBND tỉnh", issued=date(2024, 5, 10)) == ["2024-05-31"]
 
 
+def test_a_word_like_nam_is_no_year():  # written for the test: `hàng nhầm` is goods sent by mistake
+    assert dates("Doanh nghiệp báo cáo việc đưa hàng nhầm vào cảng.", issued=date(2017, 2, 13)) == []
+
+
 def test_continuous_work_has_no_deadline():
     assert dates("- Thời gian thực hiện: Thường xuyên hằng năm.", issued=date(2020, 5, 4)) == []
 

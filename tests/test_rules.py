@@ -325,6 +325,24 @@ def test_a_head_noun_opening_a_run_of_verbs_is_a_verb():
     assert t.lead == ["Sở Xây dựng"]
 
 
+def test_a_requirement_of_how_work_is_done_binds_no_body():
+    # sentences written for this rule: a plan's requirements, then its work
+    found = tasks("2. Yêu cầu\n- Việc tổ chức lễ hội phải bảo đảm tiết kiệm, an toàn, đúng quy định.\n"
+                  "- Trong quá trình thực hiện phải bảo đảm an toàn cho người dân.")
+    assert [t.text[:12] for t in found] == ["Trong quá tr"]
+
+
+def test_a_target_set_under_assigned_work_is_work():
+    # sentences written for this rule
+    t = only("1. Giao Sở Công Thương:\n- 50% doanh nghiệp có từ 500 lao động trở lên phải có nhà văn hóa.")
+    assert t.lead == ["Sở Công Thương"]
+
+
+def test_a_body_that_may_act_is_not_told_to():
+    # sentences written for this rule: `có thể` ends the name and hedges the predicate
+    assert tasks("Các hộ gia đình có thể sử dụng các mẫu thiết kế nhà ở do Sở Xây dựng cung cấp.") == []
+
+
 # -- tables --------------------------------------------------------------------------------------------
 def test_a_pipe_tables_lead_and_time_columns():
     t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"

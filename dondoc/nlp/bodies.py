@@ -77,7 +77,7 @@ def predicate_at(doc: Doc, pos: int, end: int) -> bool:
     if verb and not lex.written_as_verb(verb.group(0), doc.text[verb.start():verb.end()]):
         verb = None
     return bool(verb or lex.agency_verb_re.match(f, pos)
-                or any(lex.opens(k, f, pos) for k in ("obligation", "past", "progressive", "future", "passive", "copula")))
+                or any(lex.opens(k, f, pos) for k in ("obligation", "past", "progressive", "future", "passive", "copula", "hedges")))
 
 
 def _all_caps_clause(doc: Doc, pos: int, end: int) -> bool:

@@ -121,7 +121,7 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
         return _subject_decision(c, s, dated)
     if c.imperative:
         return _imperative_decision(c, s, dated)
-    return _nominal_decision(c, s, dated, deadlines)
+    return _nominal_decision(doc, c, s, dated, deadlines)
 
 
 def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
@@ -169,13 +169,36 @@ def _passed(deadlines: list[Deadline], issued: date | None) -> bool:
     return bool(dates) and issued is not None and all(date.fromisoformat(d) < issued for d in dates)
 
 
-def _nominal_decision(c: Clause, s: Setting, dated: bool, deadlines: list[Deadline]) -> Decision:
+_OBLIGED = re.compile(r"(?<![0-9a-z])phai(?![0-9a-z])")
+_THEN = re.compile(r"(?<![0-9a-z])thi\s+")
+
+
+def _binds_a_thing(doc: Doc, c: Clause) -> bool:
+    """`Việc hỗ trợ nhà ở phải bảo đảm công khai …`, `Đối với … thì nhà ở mới phải bảo đảm tiêu
+    chuẩn …`: what must be so is an activity or a thing, named before `phải`: a requirement of
+    how work is done, which binds no body (where the section hands out work, a target set so is
+    the work: `50% doanh nghiệp phải có thiết chế văn hóa`). `Trong quá trình thực hiện phải bảo đảm …` names no
+    thing: the doer is unsaid, the addressees."""
+    f, lex = doc.folded, doc.lexicon
+    then = _THEN.search(f, c.main, c.end)
+    main = then.end() if then else c.main           # `Đối với X thì Y phải …`: Y is what must be so
+    m = _OBLIGED.search(f, main, c.end)
+    if m is None:
+        return False
+    if lex.verb_re.match(f, main) or any(lex.opens(k, f, main) for k in ("topic", "condition", "purpose")):
+        return False       # an imperative, or a phrase of time or manner before `phải`
+    return bool(re.search(r"[a-z]", f[main:m.start()]))
+
+
+def _nominal_decision(doc: Doc, c: Clause, s: Setting, dated: bool, deadlines: list[Deadline]) -> Decision:
     if _passed(deadlines, s.issued) and not s.directive:
         return _no("thời hạn đã qua khi ban hành: nêu lại việc đã giao")
     if s.mode in ("guidance", "describe", "opinion"):
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)
         return _no("không có chủ thể phải thực hiện")
+    if "obligation" in c.marks and not dated and not (s.directive or s.mode == "task") and _binds_a_thing(doc, c):
+        return _no("yêu cầu đối với sự việc, không giao cho cơ quan")
     if s.directive and s.in_list and not c.marks & {"copula", "normative", "entitled"}:
         # "Từ nay đến năm 2021, phấn đấu: - 90% CNVCLĐ được tuyên truyền ...": targets are work
         return _yes("mục trong danh sách việc được giao", 0.55)

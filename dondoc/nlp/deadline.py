@@ -32,7 +32,7 @@ from .record import Deadline
 # Loose forms of the few words that carry dates; each tolerates OCR's vowel garbling.
 _NGAY = r"ng[a-z0-9]{0,2}y"            # ngày
 _THANG = r"th[a-z0-9]{1,2}ng"          # tháng
-_NAM = r"n[a-z0-9&@]{1,2}m"            # năm
+_NAM = r"n(?!h)[a-z0-9&@]{1,2}m"       # năm, garbled by OCR (`ndm`); `nhầm`, `nhóm` are other words
 _TRUOC = r"tr[u][a-z0-9]{1,3}"         # trước (trudc, trude)
 _SEP = r"\s*[/.\-]\s*"
 

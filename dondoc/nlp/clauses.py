@@ -166,13 +166,15 @@ def _colon_lead(doc: Doc, pos: int, end: int) -> Explicit | None:
 
 
 def _done_before_verb(doc: Doc, c: Clause) -> bool:
-    """`Trong năm 2026, các sở đã hoàn thành ...`: `đã` before the clause's first verb. After
-    it, `đã` is in a phrase of the object (`tiếp tục xác nhận những hồ sơ đã hoàn thiện`)."""
+    """`Trong năm 2026, các sở đã hoàn thành ...`: `đã` before the clause's first verb. In a
+    predicate that opens with its verb, a later `đã` is in a phrase of the object (`tiếp tục xác
+    nhận những hồ sơ đã hoàn thiện`)."""
     start = c.predicate if c.subject is not None else c.main
-    first_verb = doc.lexicon.verb_re.search(doc.folded, start, min(c.end, start + 90))
+    start += len(doc.folded[start:c.end]) - len(doc.folded[start:c.end].lstrip())
+    opening_verb = doc.lexicon.verb_re.match(doc.folded, start)     # not `Cơ chế giám sát … đã thiết lập`
     for m in re.finditer(r"(?<![0-9a-z])da\s+(?=[a-z])", doc.folded[c.main:min(c.end, c.main + 90)]):
         at = c.main + m.start()
-        if first_verb is not None and first_verb.start() < at:
+        if opening_verb is not None and opening_verb.start() < at:
             return False
         if (doc.plain or doc.text[at:at + 2].lower() == "đã") and doc.lexicon.verb_re.match(doc.folded, c.main + m.end()):
             return True

@@ -130,3 +130,18 @@ def test_a_syllable_whose_vowel_under_a_latin_mark_was_misread_is_read_as_the_ph
 def test_a_syllable_under_a_latin_mark_that_makes_no_known_phrase_otherwise_is_kept_as_read():
     from dondoc.nlp.ocrfix import repair
     assert repair("tré em va ngudi gia", _phrases())[0].startswith("tré em")
+
+
+@pytest.mark.parametrize("garbled, read", [("III. TO CHU'C THU'C HIEN", "CHƯC  THƯC HIEN"), ("THONG TU’ SO 09/2013", "TƯ SO"),
+                                           ("U'u tien", "Ưu tien")])
+def test_the_horn_read_as_an_apostrophe_is_a_horn_again(garbled, read):
+    # dev4 and dev2 OCR: eng OCR draws the horn of ư, ơ as an apostrophe after the vowel
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(garbled)
+    assert read in fixed and "'" not in fixed and "’" not in fixed and len(offsets) == len(fixed) + 1
+
+
+@pytest.mark.parametrize("text", ["co's so vat chat", "cO'T6 quoc", "nhu'sau"])
+def test_an_apostrophe_before_what_ends_no_syllable_of_u_or_o_horn_is_kept(text):
+    from dondoc.nlp.ocrfix import repair
+    assert repair(text)[0].count("'") == 1

@@ -157,6 +157,7 @@ def _recase(new: str, old: str) -> str:
 # the "thành phố" of localities; specks read as a colon; the "Căn cứ" opening each line of a
 # preamble, its ứ read as t, tr, w, ir, it or iv; the "Điều N." of an article, its Đ read as P, a
 # speck before it read as a dash; a bullet's dash read as a tilde; the kind line (`QUYẾT ĐỊNH`).
+_HORN = {"U": "Ư", "u": "ư", "O": "Ơ", "o": "ơ"}
 _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
                  (re.compile(r"(?m)^(\s*)([Vv])[il1|\\Ww]([vV])\b"), r"\1\2/\3"),
                  (re.compile(r"(?m)^(\s*)~(?=\s)"), r"\1-"),
@@ -178,7 +179,12 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),
                  # "thành phố" with its ố read as é, d or 6 ("thanh phé"): a locality of many names
                  (re.compile(r"\b([Tt][Hh][Aa][Nn][Hh]\s+[Pp][Hh])[eéèd6EÉÈD](?![^\W_])"),
-                  lambda m: m.group(1) + ("Ố" if m.group(1)[-1].isupper() else "ố"))]
+                  lambda m: m.group(1) + ("Ố" if m.group(1)[-1].isupper() else "ố")),
+                 # the horn of ư and ơ read as an apostrophe after the vowel ("TO CHU'C THU'C HIEN",
+                 # "THONG TU’"), where what follows can end a syllable of ư or ơ ("co's" is no "cơs");
+                 # the word moves one place right to keep the offsets
+                 (re.compile(r"(?<![^\W_])([^\W\d_]*?)([UuOo])['’](?=(?i:ng|nh|ch|c|n|m|t|p|i|u|a|o(?:ng|n|c|t|i|m|p|u)?)?(?![^\W_]))"),
+                  lambda m: " " + m.group(1) + _HORN[m.group(2)])]
 
 
 def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, list[int]]:

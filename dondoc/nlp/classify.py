@@ -71,7 +71,8 @@ def _acts_after_opener(c: Clause, s: Setting) -> bool:
         and not all(s.is_issuer(p.name) for p in e.lead)
 
 
-# where the work may follow the basis a clause opens with: its first comma, `để`, a document's number
+# where the work may follow the basis a clause opens with: a comma (then a body acts), `để` or a
+# document's number (then a verb)
 _AFTER_BASIS = re.compile(r",\s*|\s+de\s+|\d+/[0-9a-z-]+\s+")
 
 
@@ -84,7 +85,10 @@ def _basis_then_work(doc: Doc, c: Clause, s: Setting) -> bool:
     f = doc.folded
     for m in _AFTER_BASIS.finditer(f, c.body, c.end):
         at = m.end()
-        if doc.lexicon.verb_re.match(f, at) or analyse(doc, at, c.end).subject is not None:
+        if "," in m.group(0):        # `…, Luật sửa đổi, bổ sung …` goes on naming: a body must follow
+            if analyse(doc, at, c.end).subject is not None:
+                return True
+        elif doc.lexicon.verb_re.match(f, at):
             return True
     return False
 

@@ -65,10 +65,17 @@ def _names(c: Clause) -> set[str]:
 
 def _acts_after_opener(c: Clause, s: Setting) -> bool:
     """After an opener (`Trên cơ sở đề nghị của …,`, `Thực hiện Công văn số …,`) the main clause
-    names a body to do the work: handed it (`giao X`) or taking the lead (`X chủ trì`)."""
+    names a body to do the work: handed it (`giao X`), taking the lead (`X chủ trì`) or, in a
+    section that hands out work, acting as the subject."""
     e = c.explicit
-    return e is not None and c.main > c.body and e.how in ("assign", "lead_verb") \
-        and not all(s.is_issuer(p.name) for p in e.lead)
+    if c.main <= c.body:
+        return False
+    if e is not None and e.how in ("assign", "lead_verb"):
+        return not all(s.is_issuer(p.name) for p in e.lead)
+    # where work is being handed out, a body acting as the subject (`Trên cơ sở đề nghị của …, Sở
+    # Tài chính thẩm định …`)
+    return (s.directive or s.mode == "task") and c.subject is not None \
+        and not all(s.is_issuer(n) for n in c.subject.names)
 
 
 # where the work may follow the basis a clause opens with: a comma (then a body acts), `để` or a

@@ -43,6 +43,7 @@ _LEAD_IN_DIRECTIVE = re.compile(
     r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
 _MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
 _GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
+_FALLBACK = ("recipients", "assignees", "issuer")     # leads of last resort (lead.Defaults)
 _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
 
@@ -125,6 +126,7 @@ class Walker:
         self.tables = find_line_tables(doc, part.start, part.end)
         self.tables_done: set[int] = set()
         self.items_below = False
+        self.untold: _Draft | None = None     # an item's work whose doer its paragraph may name
 
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> list[Task]:
@@ -160,6 +162,8 @@ class Walker:
             self.scopes.close(0.0)        # `QUYẾT NGHỊ:` ends the preamble and whatever it opened
             return
         rank = self._rank(b)
+        if b.kind != "plain":
+            self.untold = None            # a new item: whatever the last one left untold stays so
         self.scopes.close(_BULLET_RANK if b.kind == "plain" else rank)
         if is_lead_in(doc, b.start, b.end):
             self._lead_in(b, rank)
@@ -335,9 +339,26 @@ class Walker:
 
     def _clauses(self, b: Block, start: int, end: int) -> Clause | None:
         """Judge every clause of text[start:end]; the first clause read."""
+        before = len(self.drafts)
         first = self._judge_clauses(b, start, end)
         self._share_period(b)
+        self._name_the_doer(b, self.drafts[before:])
         return first
+
+    def _name_the_doer(self, b: Block, new: list[_Draft]) -> None:
+        """`2.5. Bước 5: Thẩm định nguồn kinh phí.` over the paragraph `Trên cơ sở …, Sở Tài chính
+        thẩm định …`: an item's work stated before its doer is named, by the paragraph under
+        it, is that doer's work (not the addressees' by default)."""
+        if b.kind != "plain":
+            last = new[-1] if new else None
+            self.untold = last if last is not None and last.task.evidence in _FALLBACK else None
+            return
+        named = next((d.task for d in new if d.task.evidence in ("explicit", "subject")), None)
+        opens = self.doc.text[b.start:b.end].lstrip()[:1]
+        if self.untold is not None and named is not None and opens.isupper():   # not a line run on
+            self.untold.task.lead, self.untold.task.evidence = list(named.lead), named.evidence
+        if new:
+            self.untold = None
 
     def _share_period(self, b: Block) -> None:
         """`1. Chỉ đạo Sở A ... ; chỉ đạo UBND cấp huyện ... trong năm 2024.`: the period an item

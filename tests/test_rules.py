@@ -343,6 +343,13 @@ def test_a_body_that_may_act_is_not_told_to():
     assert tasks("Các hộ gia đình có thể sử dụng các mẫu thiết kế nhà ở do Sở Xây dựng cung cấp.") == []
 
 
+def test_a_steps_doer_named_in_the_paragraph_under_it_owns_the_step():
+    # sentences written for this rule: the step's title, then who does it
+    found = tasks("2. Tổ chức thực hiện\n2.5. Bước 5: Thẩm định và xác định nguồn kinh phí thực hiện.\n\n"
+                  "Trên cơ sở đề nghị của Sở Xây dựng, Sở Tài chính thẩm định và xác định nguồn kinh phí.")
+    assert [t.lead for t in found] == [["Sở Tài chính"], ["Sở Tài chính"]]
+
+
 # -- tables --------------------------------------------------------------------------------------------
 def test_a_pipe_tables_lead_and_time_columns():
     t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"

@@ -89,6 +89,11 @@ def test_a_word_like_nam_is_no_year():  # written for the test: `hàng nhầm` i
     assert dates("Doanh nghiệp báo cáo việc đưa hàng nhầm vào cảng.", issued=date(2017, 2, 13)) == []
 
 
+def test_a_time_cell_listing_months_ends_with_the_last():  # written for the test
+    got = find_deadlines("Tháng 11, 12/2013 và bổ sung, sửa đổi hằng năm.", fold("Tháng 11, 12/2013 và bổ sung, sửa đổi hằng năm."), date(2013, 11, 11), time_cell=True)
+    assert [d.date for d in got] == ["2013-12-31"]
+
+
 def test_continuous_work_has_no_deadline():
     assert dates("- Thời gian thực hiện: Thường xuyên hằng năm.", issued=date(2020, 5, 4)) == []
 

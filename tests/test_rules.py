@@ -350,6 +350,16 @@ def test_a_steps_doer_named_in_the_paragraph_under_it_owns_the_step():
     assert [t.lead for t in found] == [["Sở Tài chính"], ["Sở Tài chính"]]
 
 
+def test_the_lead_and_supporters_listed_under_key_headings_are_the_items_not_tasks():
+    # sentences written for this rule: a plan's "content / who / when" groups
+    found = tasks("I. CÔNG TÁC TUYÊN TRUYỀN\n1. Nội dung\na) Tổ chức hội nghị quán triệt Chỉ thị.\n"
+                  "2. Cơ quan chủ trì, phối hợp\na) Cơ quan chủ trì\n- Sở Nội vụ.\n- Sở Tư pháp.\n"
+                  "b) Cơ quan phối hợp\n- Công an thành phố; các đơn vị thuộc Ủy ban nhân dân thành phố.\n"
+                  "3. Thời gian thực hiện: Tháng 3/2027.")
+    assert [(t.lead, t.support, [d.date for d in t.deadlines]) for t in found] == \
+        [(["Sở Nội vụ", "Sở Tư pháp"], ["Công an thành phố", "Các đơn vị"], ["2027-03-31"])]
+
+
 # -- tables --------------------------------------------------------------------------------------------
 def test_a_pipe_tables_lead_and_time_columns():
     t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"

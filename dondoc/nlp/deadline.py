@@ -53,7 +53,8 @@ YEAR_END_RE = re.compile(
 )
 MONTH_RE = re.compile(rf"(?<!\d\s)\b(?:trong\s+|tr[u][a-z0-9]{{1,3}}\s+|den het\s+|h[o0][a-z0-9]n th[a-z0-9]nh\s+(?:trong\s+)?)(?:{_THANG})\s+(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
 # In a time column or a "Thời gian hoàn thành:" line the period stands alone ("Tháng 8/2026", "2026").
-CELL_MONTH_RE = re.compile(rf"\b{_THANG}\s+(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
+# a time cell may list months of one year ("Tháng 11, 12/2013"): the last one ends it
+CELL_MONTH_RE = re.compile(rf"\b{_THANG}\s+(?:\d{{1,2}}\s*(?:,|va|-|–)\s*)*(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
 CELL_YEAR_RE = re.compile(rf"(?:^|\b{_NAM}\s+|[\s(])(?P<y>20\d\d)(?![\d/\-–]|\s*[-–]\s*\d)")
 QUARTER_RE = re.compile(rf"\bqu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])\b\s*(?:/|{_NAM}|-)\s*(?P<y>\d{{4}})")
 HALF_RE = re.compile(rf"\b6 {_THANG} (?P<which>dau|cuoi) {_NAM}(?: (?P<y>\d{{4}}))?")

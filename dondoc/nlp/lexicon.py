@@ -34,6 +34,7 @@ class Lexicon:
     not_task_re: re.Pattern      # openers of preambles, closings and statements
     meta_re: re.Pattern          # "- Cơ quan thực hiện:", "- Thời gian hoàn thành:" lines
     meta_keys: dict[str, str]    # meta key -> lead | support | time | other
+    meta_title_re: re.Pattern    # a meta key standing as a heading ("2. Cơ quan chủ trì, phối hợp")
     sections: dict[str, tuple[str, ...]]
     section_re: dict[str, re.Pattern]
     head_re: re.Pattern          # head noun of a body's name
@@ -91,8 +92,9 @@ def load() -> Lexicon:
         assign_re=re.compile(alternation(d["assign"])),
         agency_verb_re=re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?" + alternation(d["agency_verbs"])),
         not_task_re=re.compile(r"^(?:" + "|".join(sorted(d["not_task_openers"], key=len, reverse=True)) + r")\b"),
-        meta_re=re.compile(r"\s*(?:[-–*+•]|\d{1,2}\s*[.)])?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
+        meta_re=re.compile(r"\s*(?:[-–*+•]|\d{1,2}\s*[.)]|[a-z]\s*\))?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
         meta_keys=meta_keys,
+        meta_title_re=re.compile(r"(?P<key>" + alternation(meta_keys, boundary=False) + r")(?:\s*,\s*(?:phoi hop|thuc hien))?[\s.:]*"),
         sections=sections,
         section_re={k: re.compile(alternation(v)) for k, v in sections.items()},
         head_re=re.compile(alternation(fold(w) for w in b["heads"])),

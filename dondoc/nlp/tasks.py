@@ -127,6 +127,7 @@ class Walker:
         self.tables_done: set[int] = set()
         self.items_below = False
         self.untold: _Draft | None = None     # an item's work whose doer its paragraph may name
+        self.meta_list: tuple[str, float, list[str]] | None = None   # role, rank, names listed so far
 
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> list[Task]:
@@ -145,7 +146,7 @@ class Walker:
 
     def _block(self, b: Block, nxt: Block | None) -> None:
         doc = self.doc
-        if self._meta(b):
+        if self._meta(b) or self._meta_heading(b) or self._meta_value(b):
             return
         if self.meta_pending:
             self.group += 1
@@ -495,31 +496,92 @@ class Walker:
         role = doc.lexicon.meta_keys.get(re.sub(r"\s+", " ", m.group("key")))
         if role is None or m.group("key") == "ten nhiem vu":
             return False
+        self.meta_list = None
         colon = doc.folded.index(":", b.start) + 1
-        targets = [d for d in self.drafts if d.group == self.group]
-        if role in ("lead", "support"):
-            phrases, _ = noun_phrases(doc, colon, b.end)
-            c = analyse(doc, colon, b.end)
-            names = [p.name for p in phrases]
-            # "X chủ trì, phối hợp với Y; Z": the supporters the clause names, however it names them
-            supporters = [p.name for p in (c.support or (c.explicit.support if c.explicit else ()))]
-            lead, support = (names[:1] + [n for n in names[1:] if n not in supporters], supporters)
-            if role == "support":
-                lead, support = [], lead + support
-            for d in targets:
-                if lead and not d.explicit:
-                    d.task.lead, d.task.evidence = lead, "heading"
-                if support and not d.task.support:
-                    d.task.support = support
-        elif role == "time":
-            dls = read_deadlines(doc.text[colon:b.end], doc.folded[colon:b.end], self.part.ctx, time_cell=True)
-            for dl in dls:
-                dl.span = (dl.span[0] + colon, dl.span[1] + colon)
-            for d in targets:
-                if not d.task.deadlines:
-                    d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span, x.condition) for x in dls]
+        self._give_role(role, colon, b.end)
         self.meta_pending = True
         return True
+
+    def _meta_heading(self, b: Block) -> bool:
+        """`2. Cơ quan chủ trì, phối hợp` / `a) Cơ quan chủ trì` over items naming bodies: the
+        key as a heading, its values as the items under it."""
+        doc = self.doc
+        if b.kind == "plain":
+            return False
+        cs = body_start(doc, b.start, b.end)
+        m = doc.lexicon.meta_title_re.fullmatch(doc.folded, cs, b.end)
+        role = doc.lexicon.meta_keys.get(re.sub(r"\s+", " ", m.group("key"))) if m else None
+        if role not in ("lead", "support"):
+            return False
+        self.meta_list = (role, self._rank(b), [])
+        self.meta_pending = True
+        return True
+
+    def _meta_value(self, b: Block) -> bool:
+        """An item under a key heading: the bodies it names take that role."""
+        if self.meta_list is None:
+            return False
+        role, rank, names = self.meta_list
+        if b.kind != "plain" and self._peek_rank(b) <= rank:
+            self.meta_list = None           # the next item of the plan: the list has ended
+            return False
+        doc = self.doc
+        cs = body_start(doc, b.start, b.end)
+        c = analyse(doc, cs, b.end)
+        # "- Các đơn vị thuộc Bộ Quốc phòng; …": bodies, however described, but no work of their own
+        names_only = _only_names(doc, cs, b.end) or (
+            bool(noun_phrases(doc, cs, b.end)[0]) and c.explicit is None and not c.imperative
+            and (c.subject is None or "copula" in c.marks))
+        if not names_only:              # a clause of its own: work again, not a value
+            self.meta_list = None
+            return False
+        names += self._give_role(role, cs, b.end, names)
+        return True
+
+    def _give_role(self, role: str, start: int, end: int, before: list[str] | None = None) -> list[str]:
+        """The bodies (or the time) text[start:end] names take `role` in this group's tasks (with
+        `before`, the names an earlier line of the same list gave); the names read."""
+        targets = [d for d in self.drafts if d.group == self.group]
+        if role in ("lead", "support"):
+            return self._give_names(role, start, end, targets, before)
+        if role == "time":
+            self._give_time(start, end, targets)
+        return []
+
+    def _give_names(self, role: str, start: int, end: int, targets: list[_Draft], before: list[str] | None) -> list[str]:
+        doc = self.doc
+        phrases, _ = noun_phrases(doc, start, end)
+        c = analyse(doc, start, end)
+        names = [p.name for p in phrases]
+        # "X chủ trì, phối hợp với Y; Z": the supporters the clause names, however it names them
+        supporters = [p.name for p in (c.support or (c.explicit.support if c.explicit else ()))]
+        lead, support = (names[:1] + [n for n in names[1:] if n not in supporters], supporters)
+        if role == "support":
+            lead, support = [], lead + support
+        if role == "lead":
+            lead = (before or []) + lead
+        else:
+            support = (before or []) + support
+        for d in targets:
+            if lead and not d.explicit:
+                d.task.lead, d.task.evidence = lead, "heading"
+            if support and (before is not None or not d.task.support):
+                d.task.support = [s for s in support if s not in d.task.lead]
+        return names
+
+    def _give_time(self, start: int, end: int, targets: list[_Draft]) -> None:
+        doc = self.doc
+        dls = read_deadlines(doc.text[start:end], doc.folded[start:end], self.part.ctx, time_cell=True)
+        for dl in dls:
+            dl.span = (dl.span[0] + start, dl.span[1] + start)
+        for d in targets:
+            if dls and not _own_dates(d.task):
+                d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span, x.condition) for x in dls]
+
+
+def _own_dates(t: Task) -> bool:
+    """The task states a date of its own (not one its heading or scope gave it)."""
+    return any(t.span[0] <= d.span[0] < t.span[1] for d in t.deadlines if d.date)
 
 
 def _only_names(doc: Doc, start: int, end: int) -> bool:

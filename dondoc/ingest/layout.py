@@ -67,25 +67,7 @@ def blocks(gray: np.ndarray, dpi: float, exclude: list[Box] = ()) -> list[Block]
 def reading_order(boxes: list[Box], near: int = 90) -> list[Block]:
     """Blocks in bands: a band is a run of blocks side by side (`_overlap`); bands top to bottom,
     the blocks of a band left to right, the two sides of a table (`_tables`) each whole."""
-    bands: list[list[Box]] = []
-    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
-        for band in bands:
-            if any(_overlap(b, o) for o in band):
-                band.append(b)
-                break
-        else:
-            bands.append([b])
-    merged = True
-    while merged:            # a block joining two bands joins them
-        merged = False
-        for i in range(len(bands)):
-            for j in range(i + 1, len(bands)):
-                if any(_overlap(a, b) for a in bands[i] for b in bands[j]):
-                    bands[i] += bands.pop(j)
-                    merged = True
-                    break
-            if merged:
-                break
+    bands = _bands(boxes)
     bands.sort(key=lambda band: min(b[1] for b in band))
     out: list[Block] = []
     for k, table in enumerate(_tables([sorted(band) for band in bands], near)):
@@ -99,6 +81,21 @@ def reading_order(boxes: list[Box], near: int = 90) -> list[Block]:
             for row in side:
                 out += [Block(b, k, len(out)) for b in row]
     return out
+
+
+def _bands(boxes: list[Box]) -> list[list[Box]]:
+    """The blocks grouped into runs side by side (a block joining two runs joins them)."""
+    bands: list[list[Box]] = []
+    for b in sorted(boxes, key=lambda b: (b[1], b[0])):
+        hit = [band for band in bands if any(_overlap(b, o) for o in band)]
+        for band in hit[1:]:
+            hit[0] += band
+            bands.remove(band)
+        if hit:
+            hit[0].append(b)
+        else:
+            bands.append([b])
+    return bands
 
 
 def _rows(cells: list[Box]) -> list[list[Box]]:
@@ -213,7 +210,15 @@ def order_words(data: dict, found: list[Block]) -> dict:
     for i in range(n):
         box = (data["left"][i], data["top"][i], data["left"][i] + data["width"][i], data["top"][i] + data["height"][i])
         where.append(block_of(box, found) if data["text"][i].strip() else None)
-    order = sorted((i for i in range(n) if where[i] is not None), key=lambda i: (where[i], i))
+    # inside a block, Tesseract's paragraphs top to bottom: it may list one it took apart from the
+    # rest (a centred "QUYẾT NGHỊ:" beside a seal's edge) after the paragraph beneath it
+    tops: dict[tuple, int] = {}
+    for i in range(n):
+        if where[i] is not None:
+            unit = (where[i], data["block_num"][i], data["par_num"][i])
+            tops[unit] = min(tops.get(unit, data["top"][i]), data["top"][i])
+    order = sorted((i for i in range(n) if where[i] is not None),
+                   key=lambda i: (where[i], tops[(where[i], data["block_num"][i], data["par_num"][i])], i))
     out = {k: [v[i] for i in order] for k, v in data.items() if isinstance(v, list) and len(v) == n}
     out["block_num"] = [(where[i] + 1) * 1000 + data["block_num"][i] for i in order]
     return out

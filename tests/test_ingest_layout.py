@@ -198,3 +198,23 @@ def test_a_blank_number_is_asked_of_the_clerk():
     h = read_header(build("CHÍNH PHỦ\n\nSố: /NQ-CP\n\nHà Nội, ngày tháng 4 năm 2026\n\nNGHỊ QUYẾT\nVề việc chuyển giao"))
     assert h.number is None and "Số văn bản để trống: cần nhập số." in h.warnings
     assert h.issued is None and "Ngày ban hành để trống: cần nhập ngày." in h.warnings
+
+
+def test_a_garbled_title_before_the_legal_bases_is_header_not_a_task():
+    # dev2/027 as dondoc reads the scan: the number left blank, the date line under the stamp,
+    # the kind's title "THÔNG TƯ" garbled by a smudge; the title that follows is no task
+    from dondoc.nlp.extract import extract
+    from .conftest import CORPUS
+    text = (CORPUS / "dev2-variants" / "real_pdf_read" / "027.txt").read_text(encoding="utf-8")
+    tasks = extract(text).tasks
+    assert tasks and not any("mỏng" in t.text or t.text.startswith("Bãi bỏ một phần") for t in tasks)
+
+
+def test_a_distribution_list_goes_on_past_a_dash_ocr_read_as_a_tilde():
+    from dondoc.nlp.doc import build
+    from dondoc.nlp.extract import closing_spans
+    text = ("Điều 3. Các Bộ trưởng chịu trách nhiệm thi hành Nghị quyết này./.\n\nNơi nhận:\n- Ban Bí thư;\n"
+            "~ Hội đồng Dân tộc;\n- VPCP: BTCN, các PCN, Trợ lý TTg, các Vụ, Cục, đơn vị trực thuộc, Công báo;\n- Lưu: VT.\n")
+    doc = build(text)
+    (s, e), = closing_spans(doc)
+    assert text[s:e].endswith("- Lưu: VT.")

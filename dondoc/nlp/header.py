@@ -519,6 +519,8 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     else:
         ends = [lines[i].end for i in (mk.number, mk.date, mk.vv, mk.kind) if i is not None]
         ends += [title[-1].end] if title else []
+        # what stands before the legal bases (`Căn cứ …`) is the header: a title OCR garbled is no task
+        ends += [lines[mk.preamble].start] if mk.preamble is not None and RECITAL_RE.match(lines[mk.preamble].folded) else []
         h.header_end = max(ends) if ends else start
     return h
 

@@ -16,6 +16,7 @@ Tesseract's own line order inside it.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,7 @@ class Block:
     row: int = 0         # blocks on one row of a table's side share it: their words make one line
 
 
-def ink_of(gray: np.ndarray, exclude: list[Box] = ()) -> np.ndarray:
+def ink_of(gray: np.ndarray, exclude: Sequence[Box] = ()) -> np.ndarray:
     """Ink as a 0/255 mask (Otsu), with specks of scanner noise and the `exclude` boxes (a stamp)
     cleared."""
     import cv2
@@ -44,7 +45,7 @@ def ink_of(gray: np.ndarray, exclude: list[Box] = ()) -> np.ndarray:
     return ink
 
 
-def blocks(gray: np.ndarray, dpi: float, exclude: list[Box] = ()) -> list[Block]:
+def blocks(gray: np.ndarray, dpi: float, exclude: Sequence[Box] = ()) -> list[Block]:
     """The page's text blocks, in reading order. Word spaces (under ~0.12 in) and line gaps
     (under ~0.09 in) are closed, a gutter between two sides of a table (over 0.25 in) is not."""
     import cv2
@@ -220,7 +221,7 @@ def order_words(data: dict, found: list[Block]) -> dict:
     order = sorted((i for i in range(n) if where[i] is not None),
                    key=lambda i: (where[i], tops[(where[i], data["block_num"][i], data["par_num"][i])], i))
     out = {k: [v[i] for i in order] for k, v in data.items() if isinstance(v, list) and len(v) == n}
-    out["block_num"] = [(where[i] + 1) * 1000 + data["block_num"][i] for i in order]
+    out["block_num"] = [(where[i] or 0) * 1000 + 1000 + data["block_num"][i] for i in order]
     return out
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageOps
 
+from . import figures, layout, regions
 from .stamp import find_stamp
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -31,6 +32,7 @@ class OcrResult:
     skew: float = 0.0
     stamp: dict | None = None      # the incoming stamp found on the page (kept out of `text`)
     low_confidence: list | None = None   # words read unsurely, with their offsets in `text`
+    unreadable: list | None = None       # header figures (number, day, month) left out as unreadable
 
     @property
     def metadata(self) -> dict:
@@ -41,6 +43,8 @@ class OcrResult:
             out["stamp"] = self.stamp
         if self.low_confidence:
             out["low_confidence"] = self.low_confidence
+        if self.unreadable:
+            out["figures"] = {"unreadable": self.unreadable}
         return out
 
 
@@ -73,12 +77,12 @@ def skew_angle(img: Image.Image, limit: float = 5.0) -> float:
     return round(max((coarse + d * 0.1 for d in range(-4, 5)), key=score), 2)
 
 
-def _tesseract(img: Image.Image, lang: str, timeout: float = 0) -> dict:
+def _tesseract(img: Image.Image, lang: str, timeout: float = 0, psm: int = 3) -> dict:
     # A raw grayscale PGM handed to tesseract by path: encoding a full-colour PNG, as pytesseract
     # does for an image object, costs nearly as much as reading the page.
     with tempfile.NamedTemporaryFile(suffix=".pgm") as fh:
         img.save(fh.name)
-        return pytesseract.image_to_data(fh.name, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT,
+        return pytesseract.image_to_data(fh.name, lang=lang, config=f"--psm {psm}", output_type=pytesseract.Output.DICT,
                                          timeout=timeout)
 
 
@@ -161,9 +165,16 @@ def _read(img: Image.Image, lang: str, full: Image.Image | None = None,
     blue or violet) when it differs."""
     data = _rescored(_tesseract(img, lang, timeout), lang)
     stamp = find_stamp(full or img, data, page_dpi(img), lang, reread=full is not None)
+    if os.environ.get("DONDOC_OCR_LAYOUT", "1") != "0":
+        found = layout.blocks(np.asarray(img), page_dpi(img), [stamp.box] if stamp else [])
+        data = regions.reread(img, layout.order_words(data, found), found, page_dpi(img),
+                              lambda crop: _rescored(_tesseract(crop, lang, timeout, psm=6), lang))
+        data = layout.join_rows(data, found)
+    unreadable = figures.check(img, data) if os.environ.get("DONDOC_OCR_FIGURES", "1") != "0" else []
     low: list = []
     text, conf, words = _assemble(data, stamp.box if stamp else None, low)
-    return text, conf, words, {"stamp": stamp.as_dict() if stamp else None, "low_confidence": low}
+    return text, conf, words, {"stamp": stamp.as_dict() if stamp else None, "low_confidence": low,
+                               "unreadable": unreadable}
 
 
 def ocr_image(img: Image.Image, lang: str = LANG, timeout: float = 0) -> OcrResult:
@@ -187,7 +198,7 @@ def ocr_image(img: Image.Image, lang: str = LANG, timeout: float = 0) -> OcrResu
                 text, conf, found = t2, c2, f2
             else:
                 rot = 0
-    return OcrResult(text, conf, rot, skew, found["stamp"], found["low_confidence"])
+    return OcrResult(text, conf, rot, skew, found["stamp"], found["low_confidence"], found["unreadable"])
 
 
 def first_stamp(pages) -> dict:

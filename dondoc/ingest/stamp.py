@@ -2,8 +2,8 @@
 NĐ 30/2020 appendix): found on the page image, read on its own, and blanked out before the page
 is read, so that its number and date never pass for the dispatch's own.
 
-A stamp is a ruled box (a rubber stamp's frame) whose text has the word ĐẾN and a Số or Ngày
-label. Its number and date become a *proposal* (the register's số đến is the office's own
+A stamp is a ruled box (a rubber stamp's frame, or three sides of it) whose text has the word
+ĐẾN and a Số or Ngày label, or two of the labels Số, Ngày, Giờ. Its number and date become a *proposal* (the register's số đến is the office's own
 sequence, given when the clerk registers the dispatch). A handwritten figure that does not read
 as one — low OCR confidence, or a date that is not a date — is left empty and listed in
 `unreadable`, for the clerk to fill in.
@@ -60,7 +60,45 @@ def candidate_boxes(gray: np.ndarray, dpi: float) -> list[tuple[int, int, int, i
         # a frame: ruled above and below along most of its width, and on both sides
         if min(top, bottom) >= 0.6 and min(left, right) >= 0.5:
             out.append((x, y, x + w, y + h))
+    out += [b for b in open_frames(horiz, vert, dpi) if not any(_contains(o, b) for o in out)]
     return sorted(out, key=lambda b: (b[1], b[0]))[:8]
+
+
+def _contains(a: tuple[int, int, int, int], b: tuple[int, int, int, int], slack: int = 10) -> bool:
+    return a[0] - slack <= b[0] and a[1] - slack <= b[1] and b[2] <= a[2] + slack and b[3] <= a[3] + slack
+
+
+def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    import cv2
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return [(x, y, x + w, y + h) for x, y, w, h in (cv2.boundingRect(c) for c in contours)]
+
+
+def open_frames(horiz: np.ndarray, vert: np.ndarray, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Frames a stamp pressed unevenly left open on one side, or whose top rule ran into a line
+    of the page (the motto's underline): a vertical rule of a stamp's height with a horizontal
+    rule at each end, both going on the same way for a stamp's width. The box spans the rule and
+    the stretch the two horizontal rules share on that side."""
+    tol = max(int(dpi * 0.08), 4)
+    rules = [s for s in _segments(horiz) if s[2] - s[0] >= dpi * 0.8]
+    out = []
+    for vx0, vy0, vx1, vy1 in _segments(vert):
+        if not dpi * 0.35 <= vy1 - vy0 <= dpi * 2.2 or vx1 - vx0 > dpi * 0.1:
+            continue
+        tops = [r for r in rules if abs(r[1] - vy0) <= tol or abs(r[3] - vy0) <= tol]
+        bottoms = [r for r in rules if abs(r[1] - vy1) <= tol or abs(r[3] - vy1) <= tol]
+        for t in tops:
+            for b in bottoms:
+                if b is t:
+                    continue
+                right = min(t[2], b[2]) - vx1          # how far both go on right of the rule
+                left = vx0 - max(t[0], b[0])           # and left of it
+                y0, y1 = min(t[1], vy0), max(b[3], vy1)
+                if right >= dpi * 1.0 and dpi * 0.35 <= y1 - y0 and right <= dpi * 4.5:
+                    out.append((vx0, y0, min(t[2], b[2]), y1))
+                elif left >= dpi * 1.0 and left <= dpi * 4.5:
+                    out.append((max(t[0], b[0]), y0, vx1, y1))
+    return out
 
 
 @dataclass
@@ -89,8 +127,15 @@ def _is_den(w: _Word) -> bool:
 
 
 def _label_of(w: _Word) -> str | None:
-    head = fold(w.text).partition(":")[0].strip(". ")
-    return head if head in _LABELS else None
+    # the label's letters, with what a pen or the stamp's dotted line ran into them ("Giờ....C...")
+    m = re.match(r"\W*([a-z]+)(?:$|[:.;,]|\W)", fold(w.text))
+    return m.group(1) if m and m.group(1) in _LABELS else None
+
+
+def _is_stamp(words: list[_Word]) -> bool:
+    """ĐẾN and a label; or, ĐẾN blurred by what was written over it, two of the stamp's labels."""
+    labels = {_label_of(w) for w in words} - {None}
+    return bool(labels) and (any(_is_den(w) for w in words) or len(labels) >= 2)
 
 
 def _figures(crop: Image.Image) -> tuple[str, float]:
@@ -149,7 +194,7 @@ def find_stamp(img: Image.Image, data: dict, dpi: float, lang: str = "vie", rere
         again = [_Word(w.text, w.conf, w.line, (w.box[0] + ox, w.box[1] + oy, w.box[2] + ox, w.box[3] + oy))
                  for w in words_of(pytesseract.image_to_data(crop, lang=lang, config="--psm 6",
                                                             output_type=pytesseract.Output.DICT))]
-        if not any(_is_den(w) for w in mine + again) or not any(_label_of(w) for w in mine + again):
+        if not _is_stamp(mine + again):
             continue
         if sum(1 for w in again if _label_of(w)) >= sum(1 for w in mine if _label_of(w)):
             mine = again

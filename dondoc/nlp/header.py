@@ -492,6 +492,8 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     mk = _find_marks(lines)
     if mk.number is not None:
         h.number, h.number_abbr = read_number(lines[mk.number].text, lines[mk.number].folded)
+        if h.number is None:    # a blank left after "Số:", or a handwritten number OCR could not read
+            h.warnings.append("Số văn bản để trống: cần nhập số.")
     _read_date(h, doc, lines, mk, start, end)
     title = _read_subject(h, doc, lines, mk)
     h.kind = kind_of(_kind_title(lines[mk.kind]) if mk.kind is not None else None, h.number,
@@ -517,6 +519,8 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     else:
         ends = [lines[i].end for i in (mk.number, mk.date, mk.vv, mk.kind) if i is not None]
         ends += [title[-1].end] if title else []
+        # what stands before the legal bases (`Căn cứ …`) is the header: a title OCR garbled is no task
+        ends += [lines[mk.preamble].start] if mk.preamble is not None and RECITAL_RE.match(lines[mk.preamble].folded) else []
         h.header_end = max(ends) if ends else start
     return h
 

@@ -82,6 +82,20 @@ def test_dev4_holds_what_it_reached_since_it_was_seen(dev4):
     """dev4 was annotated blind and scored once on 2026-12-02 (task F1 .79, lead .76, deadline .57,
     (lead, date) .36); tuned on since: the suite keeps its figures from sliding back."""
     for v in ("clean", "stripped"):
-        assert dev4[v]["task_f1"] >= 0.82 and dev4[v]["lead_acc"] >= 0.95 and dev4[v]["deadline_f1"] >= 0.88
-        assert dev4[v]["obligation_f1"] >= 0.60
-    assert dev4["ocr_eng"]["task_f1"] >= 0.80 and dev4["ocr_eng"]["deadline_f1"] >= 0.85
+        assert dev4[v]["task_f1"] >= 0.88 and dev4[v]["lead_acc"] >= 0.97 and dev4[v]["deadline_f1"] >= 0.88
+        assert dev4[v]["obligation_f1"] >= 0.75
+    assert dev4["ocr_eng"]["task_f1"] >= 0.86 and dev4["ocr_eng"]["deadline_f1"] >= 0.85
+
+
+@pytest.fixture(scope="module")
+def dev5():
+    return {v: score_set(CORPUS, "dev5", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev5_holds_what_it_reached_since_it_was_seen(dev5):
+    """dev5 was annotated blind and scored once on 2026-12-02 (task F1 .89, lead .89, deadline 1.00,
+    (lead, date) .82; OCR task F1 .81, lead .74); tuned on since: the suite keeps its figures."""
+    for v in ("clean", "stripped"):
+        assert dev5[v]["task_f1"] >= 0.88 and dev5[v]["lead_acc"] >= 0.90 and dev5[v]["deadline_f1"] >= 0.95
+        assert dev5[v]["obligation_f1"] >= 0.90 and min(dev5[v]["header"].values()) >= 0.90
+    assert dev5["ocr_eng"]["task_f1"] >= 0.80 and dev5["ocr_eng"]["deadline_f1"] >= 0.90

@@ -7,7 +7,8 @@ process after a warm-up pass that loads the gazetteer, the spaCy pipeline and th
 With `--baseline DIR` (another checkout, e.g. `git worktree add /tmp/old <commit>`), the same
 measurement runs on that checkout's code too, the two taking turns round by round on the same
 core, so that a shared machine's load falls on both alike. Then `dondoc extract --json` on a
-one-line file is timed from a fresh process (import included), the median of five.
+one-line file is timed from a fresh process (import included), the median of five, as the
+environment has it and with bytecode for every module (as installed).
 """
 from __future__ import annotations
 
@@ -67,18 +68,29 @@ def _start(code_root: Path, rounds: int) -> subprocess.Popen:
                             cwd=code_root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
-def _cli_seconds(code_root: Path) -> float:
+def _cli_seconds(code_root: Path, compiled: bool = False) -> tuple[float, float]:
+    """Median wall seconds of five runs, and their median CPU seconds (the command's and its
+    reading processes': on a busy shared machine wall time is mostly waiting). `compiled`: with bytecode for every module, as an
+    installed program has it (pip byte-compiles at install), kept in a cache directory of its
+    own written by an untimed first run — the checkout itself may have none, and with
+    PYTHONDONTWRITEBYTECODE set (the team's shell) Python compiles dondoc's sources at every start."""
     with tempfile.TemporaryDirectory() as tmp:
         f = Path(tmp) / "small.txt"
         f.write_text("Sở Y tế chủ trì tổ chức tập huấn trước ngày 30/6/2027.\n", encoding="utf-8")
         env = dict(os.environ, PYTHONPATH=str(code_root), DONDOC_DATA_DIR=tmp)
-        runs = []
+        cmd = [sys.executable, "-m", "dondoc.cli", "extract", "--json", str(f)]
+        if compiled:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+            subprocess.run(cmd, cwd=code_root, env=env, check=True, stdout=subprocess.DEVNULL)
+        runs, cpu = [], []
         for _ in range(5):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "dondoc.cli", "extract", "--json", str(f)], cwd=code_root, env=env,
-                           check=True, stdout=subprocess.DEVNULL)
+            t0, c0 = time.perf_counter(), os.times()
+            subprocess.run(cmd, cwd=code_root, env=env, check=True, stdout=subprocess.DEVNULL)
+            c1 = os.times()
             runs.append(time.perf_counter() - t0)
-        return statistics.median(runs)
+            cpu.append(c1.children_user - c0.children_user + c1.children_system - c0.children_system)
+        return statistics.median(runs), statistics.median(cpu)
 
 
 def main() -> None:
@@ -111,7 +123,10 @@ def main() -> None:
             print(f"{name:14s} {label:15s} {n:4d} docs  {n / sec:6.1f} docs per CPU-second")
         print(f"{name:14s} peak Python allocation in one pass {mem['peak_mib']:.1f} MiB; process max RSS {mem['rss_mib']:.0f} MiB")
     for name, root in sides.items():
-        print(f"{name:14s} dondoc extract --json on a one-line file: {_cli_seconds(root):.2f} s (median of 5, import included)")
+        for label, compiled in (("", False), (", every module byte-compiled", True)):
+            wall, cpu = _cli_seconds(root, compiled)
+            print(f"{name:14s} dondoc extract --json on a one-line file{label}: {wall:.2f} s, CPU {cpu:.2f} s "
+                  f"(median of 5, import included; load {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

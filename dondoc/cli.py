@@ -1,6 +1,8 @@
 """The `dondoc` command line."""
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import logging
 import sys
@@ -18,6 +20,12 @@ log = logging.getLogger(__name__)
 @click.option("--verbose", "-v", is_flag=True, help="In cả nhật ký chi tiết (debug) ra màn hình; nhật ký luôn được ghi vào dondoc.log trong thư mục dữ liệu.")
 @click.pass_context
 def main(ctx, verbose):
+    # a command's objects (spaCy's vocabulary, the gazetteer, ...) die with the process: the
+    # collections the interpreter runs at exit would only walk them all, 0.3-0.4 s of a one-file
+    # `dondoc extract` (measured with `date` around the process); frozen, they are left alone.
+    # Only the collector is spared: every exit handler (the reading pool's, logging's) still runs.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     ctx.obj = config.load()
     logs.setup(ctx.obj, verbose=verbose)
 

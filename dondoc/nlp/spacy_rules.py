@@ -11,9 +11,40 @@ text itself; the review page shows the spans the extraction stored.)
 No trained Vietnamese model is needed: `spacy.blank("vi")` with spaCy's rule-based tokenizer
 (syllables, punctuation split off), the Vietnamese default tokenizer needing pyvi.
 """
+# spaCy is imported after _import_spacy_without_its_cli has run
+# ruff: noqa: E402
 from __future__ import annotations
 
+import sys
+import types
 from functools import lru_cache
+
+
+def _import_spacy_without_its_cli() -> None:
+    """`import spacy` without spaCy's command line: spacy/__init__ imports spacy.cli (typer,
+    requests, weasel, jinja2: 0.45 of its 1.25 s on the shared machine) only to offer
+    `spacy.info`; spaCy 3.8 has no supported way around it (upstream's lazy `spacy.cli`, PR
+    #12962, was reverted for breaking `spacy.cli` attribute access; #13721 and #13933 are open).
+    During the import stand-ins answer for `spacy.cli` and `spacy.cli.info`; they are removed
+    right after, so `import spacy.cli` later loads the real one, and `spacy.info()` calls it."""
+    if "spacy" in sys.modules:
+        return
+    cli, info = types.ModuleType("spacy.cli"), types.ModuleType("spacy.cli.info")
+
+    def spacy_info(*args, **kwargs):
+        from spacy.cli.info import info as real
+        return real(*args, **kwargs)
+    info.info = spacy_info  # type: ignore[attr-defined]
+    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
+    try:
+        import spacy  # noqa: F401
+    finally:
+        for name, stand_in in (("spacy.cli.info", info), ("spacy.cli", cli)):
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+_import_spacy_without_its_cli()
 
 import spacy
 from spacy.lang.punctuation import TOKENIZER_INFIXES, TOKENIZER_PREFIXES, TOKENIZER_SUFFIXES

@@ -63,8 +63,8 @@ def _closing_goes_on(doc: Doc, line: tuple[int, int, str]) -> bool:
     ls, le, text = line
     t = text.strip()
     f = doc.folded[ls:le].strip()
-    # a list's dash as OCR reads it at times: "~", "—"
-    return (not t or t.startswith(("-", "+", "•", "}", "(", "~", "—", "–")) or is_caps_title(t) or bool(SIGN_TITLE_RE.match(f))
+    # a list's dash as OCR reads it at times: "~" (not an en dash: laws open their points so)
+    return (not t or t.startswith(("-", "+", "•", "}", "(", "~")) or is_caps_title(t) or bool(SIGN_TITLE_RE.match(f))
             or is_person_name(t) or f.startswith(("luu", "noi nhan")) or (t.isupper() and len(t) < 40))
 
 

@@ -41,6 +41,8 @@ CLOSING_RE = re.compile(r"^\s*(?:n[o0][i1]\s*nh\S{1,3}n|noi nhan)\s*:?")
 SIGN_TITLE_RE = re.compile(r"^\s*(?:kt|tl|tm|q|tuq|k\.t)\s*\.\s*\S")
 # the recitals a preamble is made of (`Căn cứ ...;`, `Theo đề nghị của ...`)
 RECITAL_RE = re.compile(r"\s*(?:can cu|xet de nghi|theo de nghi|xet to trinh)\b")
+# how far under the header its legal bases may start and still close it (a few title lines)
+_NEAR_HEADER = 600
 PREAMBLE_RE = re.compile(r"^\s*(?:can cu|c\S{0,2}n c\S{0,2}|thuc hien |trien khai |xet |theo de nghi|sau khi|tren co so)")
 _ALIAS_RE = re.compile(r"^\s*\(\s*(?:sau day|duoi day)\s+(?:duoc\s+)?(?:goi chung|goi tat|viet tat|goi)\s+(?:la|:)\s*(?P<alias>[^)]{2,60})\)")
 
@@ -519,8 +521,11 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     else:
         ends = [lines[i].end for i in (mk.number, mk.date, mk.vv, mk.kind) if i is not None]
         ends += [title[-1].end] if title else []
-        # what stands before the legal bases (`Căn cứ …`) is the header: a title OCR garbled is no task
-        ends += [lines[mk.preamble].start] if mk.preamble is not None and RECITAL_RE.match(lines[mk.preamble].folded) else []
+        # what stands before the legal bases (`Căn cứ …`) just under a header is the header too: a
+        # title OCR garbled is no task (with no header found, as in a consolidated text, nothing is)
+        if ends and mk.preamble is not None and RECITAL_RE.match(lines[mk.preamble].folded) \
+                and lines[mk.preamble].start <= max(ends) + _NEAR_HEADER:
+            ends.append(lines[mk.preamble].start)
         h.header_end = max(ends) if ends else start
     return h
 

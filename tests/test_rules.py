@@ -360,6 +360,14 @@ def test_the_lead_and_supporters_listed_under_key_headings_are_the_items_not_tas
         [(["Sở Nội vụ", "Sở Tư pháp"], ["Công an thành phố", "Các đơn vị"], ["2027-03-31"])]
 
 
+def test_a_rate_the_text_sets_is_no_task():
+    # sentences written for this rule: support amounts and rates, then work
+    found = tasks("1. Hỗ trợ 40 triệu đồng/hộ đối với hộ phải xây mới nhà ở.\n"
+                  "2. Mức chi điều dưỡng: 1.110.000 đồng/người/lần.\n"
+                  "3. Sở Tài chính bố trí kinh phí hỗ trợ 40 triệu đồng/hộ cho các huyện.")
+    assert [t.lead for t in found] == [["Sở Tài chính"]]
+
+
 # -- tables --------------------------------------------------------------------------------------------
 def test_a_pipe_tables_lead_and_time_columns():
     t = only("TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"

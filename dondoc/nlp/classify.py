@@ -30,6 +30,8 @@ EXECUTES = re.compile(r"(?:co|chiu)\s+trach\s+nhiem\s+(?:to\s+chuc\s+)?thi\s+han
 _EXECUTION = re.compile(EXECUTES.pattern + r"|co\s+hieu\s+luc\s+(?:thi\s+hanh\s+)?(?:ke\s+)?tu|bo\s+phan\s+khong\s+the\s+tach\s+roi|co\s+hieu\s+luc\s+thi\s+hanh")
 # "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
 _TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong hop)\s+co\s+(?:gi\s+|van de\s+|phat sinh\s+)?(?:kho khan|vuong mac|chua ro)")
+# an amount per unit (`40 triệu đồng/hộ`, `72.000 đồng/người/ngày`): a rate the text sets, owed by no one
+_RATE = re.compile(r"\d[\d.,]*\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?dong\s*/\s*[a-z]")
 _CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|bo luat|phap lenh|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")
 
 
@@ -126,6 +128,8 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
     if barrier:
         return _no(barrier)
     dated = any(d.date for d in deadlines)
+    if c.explicit is None and c.subject is None and not dated and _RATE.search(doc.folded, c.main, c.end):
+        return _no("định mức, mức chi hay mức hỗ trợ")
     if c.explicit is not None and not all(s.is_issuer(p.name) for p in c.explicit.lead):
         return _yes("giao việc cho cơ quan được nêu tên", 0.95)
     if c.subject is not None:

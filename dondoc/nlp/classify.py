@@ -45,6 +45,11 @@ class Setting:
     is_addressee: Callable[[str], bool]
     issued: date | None = None  # the document's date of issue
 
+    @property
+    def hands_out_work(self) -> bool:
+        """The clause stands where work is being handed out: asked for above, or a task section."""
+        return self.directive or self.mode == "task"
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -76,7 +81,7 @@ def _acts_after_opener(c: Clause, s: Setting) -> bool:
         return not all(s.is_issuer(p.name) for p in e.lead)
     # where work is being handed out, a body acting as the subject (`Trên cơ sở đề nghị của …, Sở
     # Tài chính thẩm định …`)
-    return (s.directive or s.mode == "task") and c.subject is not None \
+    return s.hands_out_work and c.subject is not None \
         and not all(s.is_issuer(n) for n in c.subject.names)
 
 
@@ -89,7 +94,7 @@ def _basis_then_work(doc: Doc, c: Clause, s: Setting) -> bool:
     """`Căn cứ Kế hoạch này để tổng hợp, bố trí vốn …`, `Căn cứ Quyết định số 22/2013/QĐ-TTg, các
     xã tổ chức …`: in the work a section assigns, a clause may open with its basis and go on to the
     work; a recital names its basis and stops."""
-    if not (s.directive or s.mode == "task"):
+    if not s.hands_out_work:
         return False
     f = doc.folded
     for m in _AFTER_BASIS.finditer(f, c.body, c.end):
@@ -191,9 +196,9 @@ _THEN = re.compile(r"(?<![0-9a-z])thi\s+")
 def _binds_a_thing(doc: Doc, c: Clause) -> bool:
     """`Việc hỗ trợ nhà ở phải bảo đảm công khai …`, `Đối với … thì nhà ở mới phải bảo đảm tiêu
     chuẩn …`: what must be so is an activity or a thing, named before `phải`: a requirement of
-    how work is done, which binds no body (where the section hands out work, a target set so is
-    the work: `50% doanh nghiệp phải có thiết chế văn hóa`). `Trong quá trình thực hiện phải bảo đảm …` names no
-    thing: the doer is unsaid, the addressees."""
+    how work is done, which binds no body (where work is handed out, a target set so is the work:
+    `50% doanh nghiệp phải có thiết chế văn hóa`). `Trong quá trình thực hiện phải bảo đảm …`
+    names no thing: the doer is unsaid, the addressees."""
     f, lex = doc.folded, doc.lexicon
     then = _THEN.search(f, c.main, c.end)
     main = then.end() if then else c.main           # `Đối với X thì Y phải …`: Y is what must be so
@@ -212,7 +217,7 @@ def _nominal_decision(doc: Doc, c: Clause, s: Setting, dated: bool, deadlines: l
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)
         return _no("không có chủ thể phải thực hiện")
-    if "obligation" in c.marks and not dated and not (s.directive or s.mode == "task") and _binds_a_thing(doc, c):
+    if "obligation" in c.marks and not dated and not s.hands_out_work and _binds_a_thing(doc, c):
         return _no("yêu cầu đối với sự việc, không giao cho cơ quan")
     if s.directive and s.in_list and not c.marks & {"copula", "normative", "entitled"}:
         # "Từ nay đến năm 2021, phấn đấu: - 90% CNVCLĐ được tuyên truyền ...": targets are work

@@ -22,6 +22,8 @@ from .fold import fold_key
 
 STRENGTH = {"explicit": 1.0, "subject": 0.95, "heading": 0.9, "table": 0.9, "recipients": 0.7,
             "assignees": 0.6, "issuer": 0.45}
+# the leads of last resort (`Defaults`): no evidence in the text itself
+LAST_RESORT = ("recipients", "assignees", "issuer")
 _DIRECTS = re.compile(r"(?:chi dao|giao|yeu cau|de nghi)\b")
 
 

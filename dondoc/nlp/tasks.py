@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import lead as leads
 from .bodies import noun_phrases, written_name
@@ -43,7 +43,6 @@ _LEAD_IN_DIRECTIVE = re.compile(
     r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
 _MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
 _GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
-_FALLBACK = ("recipients", "assignees", "issuer")     # leads of last resort (lead.Defaults)
 _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
 
@@ -273,8 +272,8 @@ class Walker:
         mode = doc.lexicon.section_mode(doc.folded[cs:le]) if b.kind != "plain" else None
         if _MEMBERS.search(f):
             mode = "members"
-        elif _OPINION.search(f):
-            mode = "task" if self._leader_voices(f) else "opinion"
+        elif opinion := _OPINION.search(f):
+            mode = "task" if self._leader_voices(f[:opinion.start()]) else "opinion"
         asks = c.explicit is not None and c.explicit.how == "assign"
         if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
             mode = "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
@@ -308,11 +307,11 @@ class Walker:
             return c.subject.names
         return self._heading_lead(body_start(doc, start, end), end)
 
-    def _leader_voices(self, folded: str) -> bool:
-        """`…, Phó Thủ tướng Vũ Văn Ninh có ý kiến như sau:`: a leader's opinion, conveyed by the
-        office, directs the work below it; a body's opinion (`Bộ X có ý kiến như sau:`) answers."""
-        m = _OPINION.search(folded)
-        holder = re.split(r"[,;]", folded[:m.start()])[-1] if m else ""
+    def _leader_voices(self, before: str) -> bool:
+        """`…, Phó Thủ tướng Vũ Văn Ninh có ý kiến như sau:` (`before`: the folded text before `có ý
+        kiến`): a leader's opinion, conveyed by the office, directs the work below it; a body's
+        opinion (`Bộ X có ý kiến như sau:`) answers."""
+        holder = re.split(r"[,;]", before)[-1]
         return bool(self.doc.lexicon.opens("leader_voice", holder))
 
     def _asks_more(self, c: Clause, start: int, end: int) -> bool:
@@ -352,7 +351,7 @@ class Walker:
         it, is that doer's work (not the addressees' by default)."""
         if b.kind != "plain":
             last = new[-1] if new else None
-            self.untold = last if last is not None and last.task.evidence in _FALLBACK else None
+            self.untold = last if last is not None and last.task.evidence in leads.LAST_RESORT else None
             return
         named = next((d.task for d in new if d.task.evidence in ("explicit", "subject")), None)
         opens = self.doc.text[b.start:b.end].lstrip()[:1]
@@ -373,7 +372,7 @@ class Walker:
             return
         for t in mine:
             if t is not last and not t.deadlines:
-                t.deadlines = [Deadline(d.date, d.source, d.kind, d.rule, d.span, d.condition) for d in period]
+                t.deadlines = [replace(d) for d in period]
 
     def _judge_clauses(self, b: Block, start: int, end: int) -> Clause | None:
         doc = self.doc
@@ -436,7 +435,7 @@ class Walker:
         lead_names, support, evidence = self.scopes.lead
         lead = leads.resolve(doc, c, lead_names, evidence, support, carried, self.part.defaults)
         if not dls:
-            dls = [Deadline(d.date, d.source, d.kind, d.rule, d.span, d.condition) for d in self.scopes.deadlines]
+            dls = [replace(d) for d in self.scopes.deadlines]
         task = Task(collapse(doc.text[c.start:c.end]), (c.start, c.end), lead.names,
                     [s for s in lead.support if s not in lead.names], dls,
                     round(dec.confidence * leads.STRENGTH.get(lead.evidence, 0.5), 2), lead.evidence, dec.reason)
@@ -576,7 +575,7 @@ class Walker:
             dl.span = (dl.span[0] + start, dl.span[1] + start)
         for d in targets:
             if dls and not _own_dates(d.task):
-                d.task.deadlines = [Deadline(x.date, x.source, x.kind, x.rule, x.span, x.condition) for x in dls]
+                d.task.deadlines = [replace(x) for x in dls]
 
 
 def _own_dates(t: Task) -> bool:

@@ -132,6 +132,24 @@ def test_a_syllable_under_a_latin_mark_that_makes_no_known_phrase_otherwise_is_k
     assert repair("tré em va ngudi gia", _phrases())[0].startswith("tré em")
 
 
+@pytest.mark.parametrize("garbled, read", [("3. Thai gian thuc hién: Thang 12", "Thoi gian thuc"),
+                                           ("Sé Y té cha tri, phéi hop", "chu tri"),
+                                           ("tong hap, bao cao", "tong hop,")])
+def test_a_real_syllable_ocr_made_of_a_role_or_time_word_is_read_as_that_word(garbled, read):
+    # sentences written for this rule: one vowel of "thời", "chủ", "hợp" read as another, a syllable still
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(garbled, _phrases(), (load().role_phrases,))
+    assert read in fixed and len(offsets) == len(fixed) + 1
+
+
+@pytest.mark.parametrize("text", ["chuan bi chu dao cac dieu kien", "thai do phuc vu", "Hoi Phu nu tinh Thai Binh"])
+def test_a_real_syllable_next_to_no_partner_of_a_role_word_is_kept(text):
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    assert repair(text, _phrases(), (load().role_phrases,))[0] == text
+
+
 @pytest.mark.parametrize("garbled, read", [("III. TO CHU'C THU'C HIEN", "CHƯC  THƯC HIEN"), ("THONG TU’ SO 09/2013", "TƯ SO"),
                                            ("U'u tien", "Ưu tien")])
 def test_the_horn_read_as_an_apostrophe_is_a_horn_again(garbled, read):

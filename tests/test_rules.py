@@ -360,6 +360,25 @@ def test_the_lead_and_supporters_listed_under_key_headings_are_the_items_not_tas
         [(["Sở Nội vụ", "Sở Tư pháp"], ["Công an thành phố", "Các đơn vị"], ["2027-03-31"])]
 
 
+def test_a_key_heading_without_its_comma_still_lists_the_leads():
+    # sentences written for this rule: "Chủ trì thực hiện" as a heading over bullets of bodies
+    found = tasks("II. CÔNG TÁC KIỆN TOÀN\n1. Nội dung\na) Kiện toàn Ban Chỉ đạo các cấp.\n"
+                  "2. Chủ trì thực hiện\n- Sở Nội vụ.\n- Ủy ban nhân dân các huyện.\n"
+                  "3. Thời gian thực hiện: Tháng 12/2027.")
+    assert [(t.lead, [d.date for d in t.deadlines]) for t in found] == \
+        [(["Sở Nội vụ", "Ủy ban nhân dân các huyện"], ["2027-12-31"])]
+
+
+def test_a_distribution_entry_wrapped_mid_word_stays_in_the_list():
+    # sentences written for this rule: an OCR'd list whose entry breaks before a lower-case word
+    from dondoc.nlp import doc as docs
+    from dondoc.nlp.extract import closing_spans
+    text = ("Sở Y tế tổ chức tập huấn./.\n\nNơi nhận:\n\n- Các Sở: Y tế, Giáo dục, Tài\nchính, Nội vụ;\n\n"
+            "- Văn phòng Trung ương Đảng;\n\n- Lưu: VT.")
+    [(s, e)] = closing_spans(docs.build(text))
+    assert text[s:e].startswith("Nơi nhận") and text[s:e].endswith("Lưu: VT.")
+
+
 def test_a_rate_the_text_sets_is_no_task():
     # sentences written for this rule: support amounts and rates, then work
     found = tasks("1. Hỗ trợ 40 triệu đồng/hộ đối với hộ phải xây mới nhà ở.\n"

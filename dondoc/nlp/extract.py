@@ -43,7 +43,7 @@ def closing_spans(doc: Doc) -> list[tuple[int, int]]:
         f = doc.folded[s:e].strip()
         if CLOSING_RE.match(f) or SIGN_TITLE_RE.match(f) or (is_caps_title(line.strip()) and i > 5) or f.startswith("tran trong"):
             j, end = i + 1, e
-            while j < len(lines) and (_closing_goes_on(doc, lines[j]) or _wrapped_entry(lines[j - 1][2])):
+            while j < len(lines) and (_closing_goes_on(doc, lines[j]) or _wrapped_entry(lines[j - 1][2], lines[j][2])):
                 if lines[j][2].strip():
                     end = lines[j][1]
                 j += 1
@@ -54,9 +54,11 @@ def closing_spans(doc: Doc) -> list[tuple[int, int]]:
     return spans
 
 
-def _wrapped_entry(previous: str) -> bool:
-    """A list entry that runs on to the next line (`- VPCP: BTCN, PCN …,` / `Trợ lý TTg, …`)."""
-    return previous.rstrip().endswith((",", ";"))
+def _wrapped_entry(previous: str, line: str) -> bool:
+    """A list entry that runs on to the next line (`- VPCP: BTCN, PCN …,` / `Trợ lý TTg, …`; `- Các
+    Bộ: Quốc phòng, Tài` / `chính, …`: a line in lower case goes on with the word before it)."""
+    p, t = previous.rstrip(), line.lstrip()
+    return p.endswith((",", ";")) or (bool(p) and not p.endswith(".") and t[:1].islower())
 
 
 def _closing_goes_on(doc: Doc, line: tuple[int, int, str]) -> bool:
@@ -156,7 +158,8 @@ def extract(raw: str, local=(), calendar: Calendar | None = None) -> Dispatch:
     copy is mapped back to the original."""
     original = clean(raw)
     if looks_garbled(original):
-        text, to_orig = repair(original, (load_lexicon().phrases, gazetteer(local).pairs))
+        lex = load_lexicon()
+        text, to_orig = repair(original, (lex.phrases, gazetteer(local).pairs), (lex.role_phrases,))
         record = _extract(docs.build(text, ocr=True, local=local), calendar)
         record.warnings.insert(0, "Văn bản OCR không nhận dạng được dấu tiếng Việt; đã sửa lỗi nhận dạng để trích xuất, cần soát lại.")
         return _map_back(record, original, to_orig)

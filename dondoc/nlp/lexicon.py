@@ -48,6 +48,7 @@ class Lexicon:
     clause: dict[str, re.Pattern]
     lead_in_directive: tuple[str, ...]
     phrases: frozenset[str]      # neighbouring syllable pairs of every entry ("chu tri"): OCR repair's context
+    role_phrases: frozenset[str]  # words that give a role or a time ("chu tri", "thoi gian"): OCR's real-word repair
 
     def section_mode(self, folded_title: str) -> str | None:
         """skip | describe | guidance | task | neutral for a section title, or None."""
@@ -94,7 +95,7 @@ def load() -> Lexicon:
         not_task_re=re.compile(r"^(?:" + "|".join(sorted(d["not_task_openers"], key=len, reverse=True)) + r")\b"),
         meta_re=re.compile(r"\s*(?:[-–*+•]|\d{1,2}\s*[.)]|[a-z]\s*\))?\s*(?P<key>" + alternation(meta_keys, boundary=False) + r")\s*:"),
         meta_keys=meta_keys,
-        meta_title_re=re.compile(r"(?P<key>" + alternation(meta_keys, boundary=False) + r")(?:\s*,\s*(?:phoi hop|thuc hien))?[\s.:]*"),
+        meta_title_re=re.compile(r"(?P<key>" + alternation(meta_keys, boundary=False) + r")(?:\s*,?\s*(?:phoi hop|thuc hien))?[\s.:]*"),
         sections=sections,
         section_re={k: re.compile(alternation(v)) for k, v in sections.items()},
         head_re=re.compile(alternation(fold(w) for w in b["heads"])),
@@ -108,6 +109,7 @@ def load() -> Lexicon:
         clause=clause,
         lead_in_directive=tuple(d["lead_in_directive"]),
         phrases=syllable_pairs(fold(w) for w in _entries(d)),
+        role_phrases=frozenset(d["ocr_real_word_pairs"]["pairs"]),
     )
 
 

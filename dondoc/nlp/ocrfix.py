@@ -123,6 +123,34 @@ def misread_vowel(token: str, folded: str) -> tuple[tuple[float, str], ...] | No
     return alts if len(alts) > 1 else None
 
 
+def _real_word_misread(tokens: list[re.Match[str]], words: list[str], readings: list, i: int, text: str,
+                       anchors: tuple[frozenset[str], ...]) -> tuple[tuple[float, str], ...] | None:
+    """A syllable OCR turned into another by one vowel (`thời gian` read `thai gian`): it makes no
+    known word with its neighbours where one of its vowel swaps does. Itself and that swap, for
+    the context to choose; None for a word that fits, a function word or a short one."""
+    w = words[i]
+    if not anchors or len(w) < 3 or w in _FUNCTION_WORDS or not w.isalpha():
+        return None
+    pairs = _joined(anchors)
+    left = _neighbour(tokens, readings, text, i, i - 1)
+    right = _neighbour(tokens, readings, text, i, i + 1)
+
+    def fits(cand: str) -> bool:
+        return f"{left} {cand}" in pairs or f"{cand} {right}" in pairs
+    if fits(w):
+        return None
+    swaps = [c for at, ch in enumerate(w) if ch in _VOWELS for c in _vowel_swaps(w, at)[1:] if fits(c[1])]
+    return ((0.0, w), *swaps) if swaps else None
+
+
+def _neighbour(tokens: list[re.Match[str]], readings: list, text: str, i: int, j: int) -> str | None:
+    """The likeliest reading of token j beside token i, if it stands right next to it."""
+    if not 0 <= j < len(tokens) or not readings[j]:
+        return None
+    a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
+    return readings[j][0][1] if _adjacent(text, a, b) else None
+
+
 # A garbled syllable next to another is read as the known phrase they nearly spell ("cht tri" ->
 # "chủ trì", "phdéi hop" -> "phối hợp"): a candidate this much dearer that makes one still wins.
 _PHRASE_BONUS = 0.9
@@ -187,10 +215,12 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                   lambda m: " " + m.group(1) + _HORN[m.group(2)])]
 
 
-def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, list[int]]:
+def repair(text: str, phrases: tuple[frozenset[str], ...] = (), anchors: tuple[frozenset[str], ...] = ()) -> tuple[str, list[int]]:
     """(repaired text, offset map): map[i] is the original offset of repaired character i;
     map has one extra entry for the end. `phrases`: sets of known folded syllable pairs
-    (`chu tri`) that decide between a garbled syllable's candidates."""
+    (`chu tri`) that decide between a garbled syllable's candidates; `anchors`: the few pairs a
+    real syllable is read again to make (`thai gian` -> `thoi gian`): common words make common
+    pairs, so only the words that give a role or a time."""
     for pattern, repl in _FIXED_TOKENS:
         text = pattern.sub(repl, text)
     tokens = list(_TOKEN.finditer(text))
@@ -201,6 +231,9 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = ()) -> tuple[str, li
     readings = [candidates(f) if g else ((0.0, f),) for f, g in zip(words, garbled)]
     for i, m in enumerate(tokens):
         if not garbled[i] and (alt := misread_vowel(m.group(0), words[i])):
+            garbled[i], readings[i] = True, alt
+    for i in range(len(tokens)):
+        if not garbled[i] and (alt := _real_word_misread(tokens, words, readings, i, text, anchors)):
             garbled[i], readings[i] = True, alt
     out: list[str] = []
     offs: list[int] = []

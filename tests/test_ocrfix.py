@@ -134,7 +134,8 @@ def test_a_syllable_under_a_latin_mark_that_makes_no_known_phrase_otherwise_is_k
 
 @pytest.mark.parametrize("garbled, read", [("3. Thai gian thuc hién: Thang 12", "Thoi gian thuc"),
                                            ("Sé Y té cha tri, phéi hop", "chu tri"),
-                                           ("tong hap, bao cao", "tong hop,")])
+                                           ("tong hap, bao cao", "tong hop,"),
+                                           ("yéu cau Cha tich Uy ban nhan dan", "Chu tich Uy")])
 def test_a_real_syllable_ocr_made_of_a_role_or_time_word_is_read_as_that_word(garbled, read):
     # sentences written for this rule: one vowel of "thời", "chủ", "hợp" read as another, a syllable still
     from dondoc.nlp.lexicon import load

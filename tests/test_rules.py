@@ -379,6 +379,17 @@ def test_a_distribution_entry_wrapped_mid_word_stays_in_the_list():
     assert text[s:e].startswith("Nơi nhận") and text[s:e].endswith("Lưu: VT.")
 
 
+def test_a_decisions_principles_and_sources_of_funds_assign_nothing():
+    # sentences written for this rule: "Nguyên tắc" and "Nguồn vốn" articles state how, not who must
+    text = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 15/2027/QĐ-UBND\nA, ngày 10 tháng 3 năm 2027\n\nQUYẾT ĐỊNH\n"
+            "Về hỗ trợ sửa chữa nhà ở cho hộ nghèo\n\nĐiều 1. Nguyên tắc hỗ trợ\n\n"
+            "1. Kết hợp nhiều nguồn lực để thực hiện; Nhà nước hỗ trợ, gia đình tự tổ chức sửa chữa.\n\n"
+            "2. Hỗ trợ công khai, đúng đối tượng.\n\nĐiều 2. Nguồn vốn thực hiện\n\n"
+            "Ngân sách tỉnh bảo đảm 70% kinh phí; ngân sách huyện bảo đảm 30% còn lại.\n\n"
+            "Điều 3. Tổ chức thực hiện\n\n1. Sở Xây dựng hướng dẫn các huyện lập danh sách hộ được hỗ trợ.\n")
+    assert [t.lead for t in extract(text).tasks] == [["Sở Xây dựng"]]
+
+
 def test_a_rate_the_text_sets_is_no_task():
     # sentences written for this rule: support amounts and rates, then work
     found = tasks("1. Hỗ trợ 40 triệu đồng/hộ đối với hộ phải xây mới nhà ở.\n"

@@ -390,6 +390,25 @@ def test_a_decisions_principles_and_sources_of_funds_assign_nothing():
     assert [t.lead for t in extract(text).tasks] == [["Sở Xây dựng"]]
 
 
+_PLAN = ("ỦY BAN NHÂN DÂN HUYỆN B\nSố: 21/KH-UBND\nB, ngày 05 tháng 3 năm 2027\n\nKẾ HOẠCH\n"
+         "Tổ chức tháng hành động vì trẻ em năm 2027\n\nII. NHIỆM VỤ\n\n"
+         "1. Tổ chức tuyên truyền về quyền trẻ em trên đài truyền thanh huyện.\n\n{item}\n")
+
+
+@pytest.mark.parametrize("item", ["3. Chế độ báo cáo định kỳ: thực hiện theo quy định tại Thông tư số 05/2027/TT-BNV.",
+                                  "4. Việc quyết toán kinh phí thực hiện theo hướng dẫn của Sở Tài chính.",
+                                  "5. Thực hiện theo hướng dẫn tại Công văn số 112/SYT-NV."])
+def test_an_item_that_only_points_to_a_rule_in_force_assigns_nothing(item):
+    # sentences written for this rule: a matter, then the rule that governs it, among a plan's work
+    found = extract(_PLAN.format(item=item)).tasks
+    assert [t.text[:9] for t in found] == ["Tổ chức t"]
+
+
+def test_work_done_by_the_rules_with_a_second_duty_is_still_a_task():
+    item = "6. Thực hiện theo hướng dẫn của Sở Nội vụ, đồng thời báo cáo kết quả trước ngày 15/4/2027."
+    assert len(extract(_PLAN.format(item=item)).tasks) == 2
+
+
 def test_a_rate_the_text_sets_is_no_task():
     # sentences written for this rule: support amounts and rates, then work
     found = tasks("1. Hỗ trợ 40 triệu đồng/hộ đối với hộ phải xây mới nhà ở.\n"

@@ -135,6 +135,8 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
     dated = any(d.date for d in deadlines)
     if c.explicit is None and c.subject is None and not dated and _RATE.search(doc.folded, c.main, c.end):
         return _no("định mức, mức chi hay mức hỗ trợ")
+    if c.explicit is None and c.subject is None and not dated and _points_to_rules(doc, c):
+        return _no("dẫn chiếu quy định hoặc hướng dẫn đã có")
     if c.explicit is not None and not all(s.is_issuer(p.name) for p in c.explicit.lead):
         return _yes("giao việc cho cơ quan được nêu tên", 0.95)
     if c.subject is not None:
@@ -191,6 +193,26 @@ def _passed(deadlines: list[Deadline], issued: date | None) -> bool:
 
 _OBLIGED = re.compile(r"(?<![0-9a-z])phai(?![0-9a-z])")
 _THEN = re.compile(r"(?<![0-9a-z])thi\s+")
+
+
+# `Chế độ báo cáo: thực hiện theo quy định tại Thông tư …`, `Việc thanh toán thực hiện theo hướng dẫn
+# của Bộ Tài chính`: what governs a matter is a rule already in force, named; nobody is handed work
+_POINTS_TO_RULES = re.compile(r"(?:duoc\s+)?thuc hien theo\s+(?:cac\s+)?(?:quy dinh|huong dan)\b")
+
+
+def _points_to_rules(doc: Doc, c: Clause) -> bool:
+    """The clause's one predicate is `thực hiện theo quy định / hướng dẫn …`, after at most a
+    topic (a matter, then perhaps a colon) in which no verb acts."""
+    f, lex = doc.folded, doc.lexicon
+    m = _POINTS_TO_RULES.search(f, c.main, c.end)
+    if m is None:
+        return False
+    topic = f[c.main:m.start()]
+    if topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic):
+        return False
+    # "… thực hiện theo quy định …, đồng thời báo cáo …": a second predicate is work of its own
+    rest = f[m.end():c.end]
+    return not re.search(r"[;,]\s*(?:dong thoi\s+)?(?:va\s+)?(?:" + lex.verb_re.pattern + ")", rest)
 
 
 def _binds_a_thing(doc: Doc, c: Clause) -> bool:

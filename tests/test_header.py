@@ -149,3 +149,8 @@ def test_a_month_split_by_a_stray_space_is_read_whole():
     text = ("BỘ Y TẾ\nSố: 12/BYT-KCB\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
             "Hà Nội, ngày 26 tháng 0 6 năm 2018\n\nKính gửi: Sở Y tế\n\nĐề nghị Sở Y tế báo cáo.")
     assert extract(text).issued == "2018-06-26"
+
+
+def test_a_title_a_blank_line_below_the_kind_is_the_subject_not_a_preamble():
+    # dev5/004: "KẾ HOẠCH", a blank line, then a title opening with a verb ("TRIỂN KHAI …")
+    assert doc("dev5/004.txt").subject.lower().startswith("triển khai thực hiện quyết định số 1237/qđ-ttg")

@@ -214,7 +214,8 @@ def _find_marks(lines: list[_Line]) -> _Marks:
         if mk.recipients is None and RECIPIENT_RE.match(f):
             mk.recipients = i
             break
-        first_title_line = mk.kind is not None and i == mk.kind + 1
+        # the title's first line, a blank line below the kind perhaps (`KẾ HOẠCH` / `` / `TRIỂN KHAI …`)
+        first_title_line = mk.kind is not None and i > mk.kind and all(not x.text.strip() for x in lines[mk.kind + 1:i])
         if mk.preamble is None and i > 1 and not first_title_line and PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper():
             mk.preamble = i
             break

@@ -404,6 +404,11 @@ def test_an_item_that_only_points_to_a_rule_in_force_assigns_nothing(item):
     assert [t.text[:9] for t in found] == ["Tổ chức t"]
 
 
+def test_a_duty_to_act_by_the_rules_is_still_a_task():
+    item = "6. Thủ trưởng các đơn vị quy định tại Điều 1 chịu trách nhiệm thực hiện theo hướng dẫn tại Kế hoạch này."
+    assert len(extract(_PLAN.format(item=item)).tasks) == 2
+
+
 def test_work_done_by_the_rules_with_a_second_duty_is_still_a_task():
     item = "6. Thực hiện theo hướng dẫn của Sở Nội vụ, đồng thời báo cáo kết quả trước ngày 15/4/2027."
     assert len(extract(_PLAN.format(item=item)).tasks) == 2

@@ -208,8 +208,8 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     if m is None:
         return False
     topic = f[c.main:m.start()]
-    if topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic):
-        return False
+    if "obligation" in c.marks or (topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic)):
+        return False        # "… chịu trách nhiệm thực hiện theo hướng dẫn …": a duty put on someone
     # "… thực hiện theo quy định …, đồng thời báo cáo …": a second predicate is work of its own
     rest = f[m.end():c.end]
     return not re.search(r"[;,]\s*(?:dong thoi\s+)?(?:va\s+)?(?:" + lex.verb_re.pattern + ")", rest)

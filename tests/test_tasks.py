@@ -137,6 +137,18 @@ def test_a_defined_field_abbreviation_serves_with_bo_and_so():  # written for th
     assert d.tasks[0].lead == ["Sở Quốc phòng và An ninh biên giới"]
 
 
+def test_a_short_name_in_brackets_names_the_body_in_full_later():  # written for the test
+    text = ("Kính gửi: Cục Thuế tỉnh Lâm Đồng\n\n"
+            "Cục Thuế tỉnh Lâm Đồng chỉ đạo Chi cục Thuế khu vực Bảo Lộc - Di Linh (Chi cục Thuế KV BL-DL) thực hiện:\n\n"
+            "1. Chi cục Thuế KV BL-DL rà soát hồ sơ hoàn thuế trước ngày 20/3/2027.\n")
+    assert extract(text).tasks[-1].lead == ["Chi cục Thuế khu vực Bảo Lộc - Di Linh"]
+
+
+def test_a_bracketed_phrase_that_shortens_nothing_defines_nothing():  # written for the test
+    text = ("Kính gửi: Sở Y tế\n\nĐề nghị Sở Y tế (Phòng NVY) tổng hợp số liệu trước ngày 20/3/2027.\n")
+    assert extract(text).tasks[0].lead == ["Sở Y tế"]
+
+
 def test_ocr_meta_lines_give_the_lead_despite_misread_names():
     raw = (CORPUS / "dev-variants/ocr_eng/003.txt").read_text(encoding="utf-8")
     t = next(t for t in extract(raw).tasks if t.text.startswith("Ra soat, kién nghi"))

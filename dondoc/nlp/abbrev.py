@@ -15,22 +15,30 @@ DEFINITION_RE = re.compile(
     r"\(\s*(?:sau day|duoi day)?\s*(?:duoc\s+)?(?:viet|goi)\s+tat\s+(?:la|:)\s*:?\s*[\"“']?(?P<abbr>[^)\"”']{2,30}?)[\"”']?\s*\)")
 BARE_RE = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][A-ZĐ&.\-]{1,12})\s*\)")
 _ACRONYM = re.compile(r"[A-ZĐ][A-ZĐ&.\-]{1,15}")
+# a short name in the bracket: the body's head word(s), then initials (`Chi cục Hải quan cửa khẩu cảng
+# Sài Gòn khu vực 1 (Chi cục HQCK cảng SGKV 1)`)
+SHORT_RE = re.compile(r"\(\s*(?P<abbr>[A-ZĐ][^()\n]{3,40}?)\s*\)")
 _PREFIXES = ("Bộ ", "Sở ", "Phòng ")
 
 
-def _named_before(text: str, at: int, g: Gazetteer, lex: Lexicon, ocr: bool, letters: str | None = None) -> str | None:
+def _named_before(text: str, at: int, g: Gazetteer, lex: Lexicon, ocr: bool, letters: str | None = None,
+                  first_word: str | None = None) -> str | None:
     """The body named right before text[at] on its line: a gazetteer name, else the words from a
-    head noun (`Ban`, `Trung tâm` ...) on; with `letters`, the one whose initials they are."""
+    head noun (`Ban`, `Trung tâm` ...) on; with `letters`, the one whose initials they are; with
+    `first_word`, the longest that opens with it."""
     before = text[max(0, at - 160):at].rstrip()
     before = before[before.rfind("\n") + 1:]
+
+    def fits(name: str) -> bool:
+        return (letters is None or _fits(letters, name)) and (first_word is None or name.split()[0] == first_word)
     found = [f for f in g.find(before, ocr=ocr) if f.end >= len(before) - 1]
-    if found and (letters is None or _fits(letters, found[-1].canonical)):
+    if found and fits(found[-1].canonical):
         return found[-1].canonical
     fb = fold(before)
     heads = [m.start() for m in lex.head_re.finditer(fb) if before[m.start()].isupper()]
     names = [re.sub(r"\s+", " ", before[h:]).strip(" ,;") for h in heads]
-    if letters is not None:
-        return next((n for n in names if _fits(letters, n)), None)
+    if letters is not None or first_word is not None:
+        return next((n for n in names if fits(n)), None)
     return names[-1] if names else None
 
 
@@ -48,6 +56,9 @@ def definitions(text: str, folded: str, g: Gazetteer, lex: Lexicon, ocr: bool = 
         full = _named_before(text, m.start(), g, lex, ocr) if _ACRONYM.fullmatch(abbr) else None
         if full:
             out.append((abbr, full))
+    for m in SHORT_RE.finditer(text):
+        if (short := _short_name(text, m, g, lex, ocr)) is not None:
+            out.append(short)
     for m in BARE_RE.finditer(text):
         abbr = m.group("abbr")
         # the bracket holds the name's own initials (P.ĐTĐH = Phòng Đào tạo Đại học), not a code
@@ -55,6 +66,19 @@ def definitions(text: str, folded: str, g: Gazetteer, lex: Lexicon, ocr: bool = 
         if full:
             out.append((abbr, full))
     return out
+
+
+def _short_name(text: str, m: re.Match[str], g: Gazetteer, lex: Lexicon, ocr: bool) -> tuple[str, str] | None:
+    """(short name, full name) when the bracket shortens the body named before it: its first word
+    is the name's, and initials stand for the rest."""
+    abbr = re.sub(r"\s+", " ", m.group("abbr"))
+    words = abbr.split()
+    if len(words) < 2 or not any(_ACRONYM.fullmatch(w) and len(w) >= 3 for w in words[1:]):
+        return None
+    full = _named_before(text, m.start(), g, lex, ocr, first_word=words[0])
+    if not full or len(full) <= len(abbr):
+        return None
+    return abbr, full
 
 
 def mentions(text: str, folded: str, defs: list[tuple[str, str]]) -> list[Found]:

@@ -197,6 +197,7 @@ _THEN = re.compile(r"(?<![0-9a-z])thi\s+")
 
 # `Chế độ báo cáo: thực hiện theo quy định tại Thông tư …`, `Việc thanh toán thực hiện theo hướng dẫn
 # của Bộ Tài chính`: what governs a matter is a rule already in force, named; nobody is handed work
+_RESPONSIBLE = re.compile(r"(?<![0-9a-z])(?:(?:chiu|co) trach nhiem|co nhiem vu)(?![0-9a-z])")
 _POINTS_TO_RULES = re.compile(r"(?:duoc\s+)?thuc hien theo\s+(?:cac\s+)?(?:quy dinh|huong dan)\b")
 
 
@@ -208,7 +209,7 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     if m is None:
         return False
     topic = f[c.main:m.start()]
-    if "obligation" in c.marks or (topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic)):
+    if _RESPONSIBLE.search(topic) or (topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic)):
         return False        # "… chịu trách nhiệm thực hiện theo hướng dẫn …": a duty put on someone
     # "… thực hiện theo quy định …, đồng thời báo cáo …": a second predicate is work of its own
     rest = f[m.end():c.end]

@@ -118,3 +118,18 @@ def test_a_day_of_every_month_is_first_due_on_that_day_after_issue(day, issued, 
     # written for the test: "ngày N hằng tháng" (day N of every month), the next one that month has
     text = f"Thường xuyên báo cáo tình hình thực hiện về Bộ Xây dựng trước ngày {day} hằng tháng."
     assert kinds(text, issued) == [(first, "recurring", "monthly")]
+
+
+@pytest.mark.parametrize("text", ["trong thời hạn 15 ngày làm việc kể từ ngày nhận được văn bản đề nghị của Ủy ban nhân dân xã",
+                                  "trong vòng 05 ngày kể từ ngày nhận đủ hồ sơ hợp lệ"])
+def test_a_period_from_receiving_another_text_has_no_date(text):
+    # sentences written for this rule: a per-case time limit, counted from an application's receipt
+    found = find_deadlines(text, fold(text), date(2027, 3, 1))
+    assert [(d.date, bool(d.condition)) for d in found] == [(None, True)]
+
+
+@pytest.mark.parametrize("text", ["trong 10 ngày kể từ ngày nhận được Công văn này",
+                                  "trong 10 ngày kể từ ngày nhận được, các đơn vị gửi báo cáo",
+                                  "trong 10 ngày kể từ ngày ký ban hành"])
+def test_a_period_from_receiving_this_text_counts_from_its_issue(text):
+    assert dates(text, issued=date(2027, 3, 1)) == ["2027-03-11"]

@@ -169,6 +169,19 @@ def _count(start: date, n: int, unit: str, cal: Calendar) -> date | None:
     return start + timedelta(days=n)
 
 
+# what a receipt or signature may name after it and still be this text's: its kind, "này"
+_THIS_TEXT_RE = re.compile(r"\s*(?:ban hanh\s*)?(?:(?:cong van|van ban|ke hoach|quyet dinh|thong bao|chi thi|nghi quyet|thong tu)\s*)?"
+                           r"(?:nay\s*)?(?:$|[,(–-])")
+
+
+def _counts_from_this_text(event: str) -> bool:
+    """`kể từ ngày nhận được Công văn này`, `… ngày ký`: from this text's own issue; `kể từ ngày
+    nhận được văn bản đề nghị của UBND xã`, `… nhận đủ hồ sơ`: from another text's receipt, an
+    event of unknown day."""
+    m = _FROM_ISSUE_RE.match(event)
+    return m is not None and bool(_THIS_TEXT_RE.match(event, m.end()))
+
+
 def parse_relative(folded: str, ctx: Context) -> list[Deadline]:
     """A period counted from receipt or signature is counted from the date of issue; counted
     from another event (`kể từ ngày kết thúc đợt kiểm tra`) it has no date: the event is kept
@@ -181,7 +194,7 @@ def parse_relative(folded: str, ctx: Context) -> list[Deadline]:
         event = frm.group("event").rstrip(" ,")
         span = (m.start(), frm.start("event") + len(event))
         event = event.strip()
-        if not _FROM_ISSUE_RE.match(event):
+        if not _counts_from_this_text(event):
             out.append(Deadline(None, "", "relative", None, span, condition=event))
             continue
         dt = _count(ctx.issued, int(m.group("n")), m.group("unit"), ctx.calendar) if ctx.issued else None

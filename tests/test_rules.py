@@ -418,6 +418,7 @@ def test_a_rate_the_text_sets_is_no_task():
     # sentences written for this rule: support amounts and rates, then work
     found = tasks("1. Hỗ trợ 40 triệu đồng/hộ đối với hộ phải xây mới nhà ở.\n"
                   "2. Mức chi điều dưỡng: 1.110.000 đồng/người/lần.\n"
+                  "Muc chi diéu duGng tai gia dinh: 1.110.000 déng/ngudi/lan.\n"
                   "3. Sở Tài chính bố trí kinh phí hỗ trợ 40 triệu đồng/hộ cho các huyện.")
     assert [t.lead for t in found] == [["Sở Tài chính"]]
 

@@ -31,7 +31,8 @@ _EXECUTION = re.compile(EXECUTES.pattern + r"|co\s+hieu\s+luc\s+(?:thi\s+hanh\s+
 # "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
 _TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong hop)\s+co\s+(?:gi\s+|van de\s+|phat sinh\s+)?(?:kho khan|vuong mac|chua ro)")
 # an amount per unit (`40 triệu đồng/hộ`, `72.000 đồng/người/ngày`): a rate the text sets, owed by no one
-_RATE = re.compile(r"\d[\d.,]*\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?dong\s*/\s*[a-z]")
+# (OCR without Vietnamese reads the ồ of đồng as é: "1.110.000 déng/người")
+_RATE = re.compile(r"\d[\d.,]*\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?d[oe]ng\s*/\s*[a-z]")
 _CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|bo luat|phap lenh|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")
 
 

@@ -183,7 +183,7 @@ def _recase(new: str, old: str) -> str:
 # Fixed tokens of a dispatch that OCR misreads, put back with the same length (offsets hold):
 # the "V/v" (về việc) opening a subject, its slash read as i, l, 1, |, \ or W; Roman heading numbers;
 # the "thành phố" of localities; specks read as a colon; the "Căn cứ" opening each line of a
-# preamble, its ứ read as t, tr, w, ir, it or iv; the "Điều N." of an article, its Đ read as P, a
+# preamble, its ứ read as t, tr, w, ir, it, iv, ur, ut or r; the "Điều N." of an article, its Đ read as P, a
 # speck before it read as a dash; a bullet's dash read as a tilde; the kind line (`QUYẾT ĐỊNH`).
 _HORN = {"U": "Ư", "u": "ư", "O": "Ơ", "o": "ơ"}
 _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
@@ -192,7 +192,7 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  (re.compile(r"(?m)^(\s*)[-_](\s*)(?=[ĐDP]i[eéề]u\s+\d+\s*[.:])"), r"\1 \2"),
                  (re.compile(r"(?m)^(\s*)P(?=i[eéề]u\s+\d+\s*[.:])"), r"\1Đ"),
                  # (the letters over one go before the line, where blocks strip them)
-                 (re.compile(r"(?m)^(\s*)([Cc][Aa][Nn]\s+[Cc])(tr|t|w|ir|it|iv|TR|T|W|IR|IT|IV)(?=\s)"),
+                 (re.compile(r"(?m)^(\s*)([Cc][Aa][Nn]\s+[Cc])(tr|t|w|ir|it|iv|ur|ut|r|TR|T|W|IR|IT|IV|UR|UT|R)(?=\s)"),
                   lambda m: m.group(1) + " " * (len(m.group(3)) - 1) + m.group(2) + ("U" if m.group(2)[-1].isupper() else "u")),
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),

@@ -83,6 +83,36 @@ def test_index_and_database_agree_after_concurrent_writers(settings):
     assert r.findings == [] and r.counts["dispatches"] == 11 == r.counts["indexed"]
 
 
+def test_a_drain_does_not_take_away_a_newer_job_that_reused_a_done_jobs_id(settings, monkeypatch):
+    """Two drains read the same jobs; one finishes them, a writer's new job takes the freed id
+    (SQLite reuses rowids), and the slower drain must leave that job for its own drain."""
+    from dondoc.search import outbox
+    from dondoc.search.backends import backend
+    first = ingest_file(CORPUS / "dev" / "002.txt", settings, index=False)
+    later = ingest_file(CORPUS / "dev" / "003.txt", settings, index=False)
+    with session_scope(settings) as s:
+        ids = {d.document_id: d.id for d in s.scalars(select(m.Dispatch))}
+        s.execute(m.IndexJob.__table__.delete())
+        outbox.enqueue(s, [ids[first.document_id]])
+    b = backend(settings)
+    real_upsert = b.upsert
+    state = {"inside": False}
+
+    def upsert_while_others_work(docs):
+        real_upsert(docs)
+        if state["inside"]:
+            return
+        state["inside"] = True
+        outbox.drain(settings)                        # the faster drain finishes the same job
+        with session_scope(settings) as s:            # a writer's job now takes the freed id
+            outbox.enqueue(s, [ids[later.document_id]])
+    monkeypatch.setattr(b, "upsert", upsert_while_others_work)
+    outbox.drain(settings)
+    with session_scope(settings) as s:
+        left = [j.entity_id for j in s.scalars(select(m.IndexJob))]
+    assert left == [ids[later.document_id]]
+
+
 def test_the_admin_page_shows_the_last_check(settings):
     import re
     from dondoc.web import create_app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..config import Settings
@@ -37,7 +37,7 @@ def drain(settings: Settings, limit: int = 500) -> int:
         if not jobs:
             return 0      # nothing pending: no round trip to the index
         ids = sorted({j.entity_id for j in jobs})
-        job_ids = [j.id for j in jobs]
+        job_keys = [(j.id, j.entity_id, j.created_at) for j in jobs]
     b = backend(settings)
     if not b.ping():
         raise ConnectionError(f"chỉ mục tìm kiếm ({b.name}) không phản hồi")
@@ -52,14 +52,21 @@ def drain(settings: Settings, limit: int = 500) -> int:
             b.delete(gone)
     except Exception as exc:
         with session_scope(settings) as s:
-            for j in s.scalars(select(m.IndexJob).where(m.IndexJob.id.in_(job_ids))):
+            for j in s.scalars(select(m.IndexJob).where(_these(job_keys))):
                 j.attempts += 1
                 j.last_error = str(exc)[:500]
         raise
     with session_scope(settings) as s:
-        s.execute(delete(m.IndexJob).where(m.IndexJob.id.in_(job_ids)))
+        s.execute(delete(m.IndexJob).where(_these(job_keys)))
     log.debug("indexed %d dispatches in %s", len(ids), b.name)
     return len(ids)
+
+
+def _these(job_keys: list):
+    """The jobs this drain read, and no others: SQLite hands a deleted job's id to the next one
+    written, so a job read here may be gone (another drain did it) and its id taken by newer work,
+    which only its entity and time tell apart."""
+    return tuple_(m.IndexJob.id, m.IndexJob.entity_id, m.IndexJob.created_at).in_(job_keys)
 
 
 def drain_quietly(settings: Settings) -> int:

@@ -605,3 +605,99 @@ def test_a_body_taking_the_lead_after_a_basis_opener_is_a_task(opener):
 
 def test_a_basis_opener_before_a_statement_is_still_no_task():
     assert tasks("Trên cơ sở đề nghị của Ủy ban nhân dân các quận, kinh phí năm 2027 đã được phân bổ.") == []
+
+
+# -- words that fold alike -----------------------------------------------------------------------
+
+def test_a_word_read_whole_is_no_past_tense():
+    # sentence written for this rule: `đăng nhập` opens with the letters of `đã`
+    t = only("Văn phòng Sở thực hiện đăng nhập các thủ tục đã công bố vào Cơ sở dữ liệu quốc gia.")
+    assert t.lead == ["Văn phòng Sở"]
+
+
+def test_a_head_noun_written_without_its_marks_in_marked_text_is_another_word():
+    # sentence written for this rule: `Quy trình` is no `Quỹ`, so names no body
+    doc = build("Quy trình nội bộ giải quyết thủ tục tại Phụ lục II.")
+    assert noun_phrase(doc, 0, len(doc.text)) is None
+
+
+def test_the_same_head_noun_in_text_typed_without_marks_still_names_a_body():
+    doc = build("Quy ho tro nong dan tinh chu tri trien khai chuong trinh.")
+    assert noun_phrase(doc, 0, len(doc.text)).name.startswith("Quy ho tro")
+
+
+@pytest.mark.parametrize("sentence", ["Các xã phụ cận có điều kiện khó khăn.", "Số liệu làm căn cứ xét duyệt."])
+def test_a_syllable_that_folds_to_can_inside_another_word_is_no_obligation(sentence):
+    # sentences written for this rule: `phụ cận`, `căn cứ` fold to a `can` that is no `cần`
+    doc = build(sentence)
+    start = doc.folded.index(" can") + 1
+    assert not doc.spelled(start, start + 3)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tạo điều kien cho nguoi dan tiep can thong tin chinh thuc ve chinh sach.",
+    "Moi can bo, cong chuc duoc tham gia tap huan mot lan trong nam."])
+def test_in_text_without_marks_can_inside_a_compound_is_no_obligation(sentence):
+    # sentences written for this rule: `tiếp cận`, `cán bộ` typed without marks
+    doc = build(fold(sentence))
+    start = doc.folded.index(" can ") + 1
+    assert not doc.spelled(start, start + 3)
+
+
+def test_in_text_without_marks_can_before_a_verb_is_still_an_obligation():
+    doc = build("Cac dia phuong can bo sung danh sach truoc ngay 15/02/2027.")
+    start = doc.folded.index(" can ") + 1
+    assert doc.spelled(start, start + 3)
+
+
+def test_a_verb_written_without_its_marks_in_marked_text_is_no_imperative():
+    # sentence written for this rule: a tariff line's `Gan` (liver) is no `Gắn`
+    doc = build("Danh mục mặt hàng:\nGan béo, tươi hoặc ướp lạnh 10,9 9,5 8,1\n")
+    assert not doc.is_directive_at(doc.text.index("Gan"))
+
+
+def test_gan_opens_a_task_where_work_is_handed_out():
+    item = "2. Gắn việc bảo vệ trẻ em với phong trào xây dựng gia đình văn hóa ở khu dân cư."
+    assert [t.text[:8] for t in extract(_PLAN.format(item=item)).tasks] == ["Tổ chức ", "Gắn việc"]
+
+
+def test_a_year_set_off_by_a_comma_opens_the_work_it_dates():
+    # sentence written for this rule: the year the work is due by, then the work
+    t = only("Các sở thực hiện mục tiêu sau:\nĐến năm 2028, giải quyết dứt điểm hồ sơ tồn đọng của người có công.")
+    assert [d.date for d in t.deadlines] == ["2028-12-31"]
+
+
+# -- requirements and penalties ------------------------------------------------------------------
+
+_DECREE = ("CHÍNH PHỦ\nSố: 45/2027/NĐ-CP\nHà Nội, ngày 10 tháng 3 năm 2027\n\nNGHỊ ĐỊNH\n"
+           "Quy định chế độ hỗ trợ người có công\n\nĐiều 5. Trách nhiệm thi hành\n\n"
+           "1. Bộ Tài chính có trách nhiệm bố trí kinh phí thực hiện chế độ quy định tại Nghị định này.\n\n{item}\n")
+
+
+def test_the_manner_an_activity_must_keep_is_no_task_where_work_is_handed_out():
+    # sentence written for this rule: the activity, not a body, is what must be so
+    item = "2. Việc xác nhận đối tượng hưởng chế độ quy định tại Nghị định này phải bảo đảm công khai, chặt chẽ, chính xác."
+    assert [t.lead for t in extract(_DECREE.format(item=item)).tasks] == [["Bộ Tài chính"]]
+
+
+def test_an_activitys_requirement_followed_by_work_after_a_semicolon_keeps_the_work():
+    item = "2. Việc lập danh sách phải bảo đảm công khai; kiểm tra, xử lý kịp thời các trường hợp kê khai sai."
+    assert len(extract(_DECREE.format(item=item)).tasks) == 2
+
+
+def test_a_penalty_for_whoever_breaks_the_rule_is_no_task():
+    # sentence written for this rule: what befalls the offender, owed by no body
+    item = "2. Người kê khai gian dối để hưởng chế độ thì tùy theo mức độ vi phạm sẽ bị xử lý kỷ luật và phải hoàn trả số tiền đã nhận."
+    assert len(extract(_DECREE.format(item=item)).tasks) == 1
+
+
+def test_rows_of_a_table_under_a_group_of_work_already_done_are_no_tasks():
+    # table written for this rule: group I reports done work, group II is the plan
+    text = ("BỘ XÂY DỰNG\nSố: 88/QĐ-BXD\nHà Nội, ngày 10 tháng 3 năm 2027\n\nQUYẾT ĐỊNH\nPhê duyệt kế hoạch lựa chọn nhà thầu\n\n"
+            "Điều 1. Phê duyệt kế hoạch lựa chọn nhà thầu tại Phụ lục kèm theo.\n\n"
+            "STT | Tên gói thầu | Giá gói thầu | Thời gian thực hiện\n"
+            "I | Phần công việc đã thực hiện | 120.000.000 |\n"
+            "1 | Khảo sát địa hình khu đất | 60.000.000 | Quý I/2027\n"
+            "II | Phần công việc thuộc kế hoạch | 900.000.000 |\n"
+            "1 | Thi công xây dựng nhà lớp học | 900.000.000 | Quý III/2027\n")
+    assert [t.text[:15] for t in extract(text).tasks] == ["1 | Thi công xâ"]

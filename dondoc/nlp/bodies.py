@@ -153,7 +153,7 @@ def _head_at(doc: Doc, head_at: int, plural: bool) -> tuple[re.Match[str], str] 
     kind = "collective"
     for head_kind, pattern in (("body", lex.head_re), ("role", lex.role_re)):
         m = pattern.match(f, head_at)
-        if m and lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
+        if m and lex.written_as_head(doc.text[m.start():m.end()], doc.plain):
             kind = head_kind
             break
         m = None
@@ -191,7 +191,7 @@ def _initials_index(doc: Doc) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     lex, f = doc.lexicon, doc.folded
     for m in lex.head_re.finditer(f):
-        if not doc.text[m.start()].isupper() or not lex.written_as_head(doc.text[m.start():m.end()], doc.ocr):
+        if not doc.text[m.start()].isupper() or not lex.written_as_head(doc.text[m.start():m.end()], doc.plain):
             continue
         stop = _name_end(doc, m.end(), min(len(f), m.end() + 120), first_free=m.group(0) in _FREE_AFTER)
         rest = doc.text[m.end():stop].strip()

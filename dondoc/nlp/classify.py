@@ -217,6 +217,21 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     return not re.search(r"[;,]\s*(?:dong thoi\s+)?(?:va\s+)?(?:" + lex.verb_re.pattern + ")", rest)
 
 
+_VIEC = re.compile(r"\s*viec\s")
+# what befalls whoever breaks a rule (`… thì tùy theo mức độ vi phạm sẽ bị xử lý kỷ luật …`): a
+# penalty the text states, owed by no body
+_SANCTION = re.compile(r"(?<![0-9a-z])(?:se\s+)?bi\s+(?:xu ly|truy cuu|xu phat)(?![0-9a-z])")
+
+
+def _manner_of_an_activity(doc: Doc, c: Clause) -> bool:
+    """`Việc xét duyệt … phải bảo đảm công khai …`: the clause binds an activity, and asks for
+    nothing more (`…; xử lý nghiêm …` after a semicolon is work)."""
+    f = doc.folded
+    if not _VIEC.match(f, c.main):
+        return False
+    return not re.search(r";\s*(?:" + doc.lexicon.verb_re.pattern + ")", f[c.main:c.end])
+
+
 def _binds_a_thing(doc: Doc, c: Clause) -> bool:
     """`Việc hỗ trợ nhà ở phải bảo đảm công khai …`, `Đối với … thì nhà ở mới phải bảo đảm tiêu
     chuẩn …`: what must be so is an activity or a thing, named before `phải`: a requirement of
@@ -241,8 +256,13 @@ def _nominal_decision(doc: Doc, c: Clause, s: Setting, dated: bool, deadlines: l
         if dated and "completion" in c.marks and s.mode != "guidance":
             return _yes("có thời hạn hoàn thành", 0.55)
         return _no("không có chủ thể phải thực hiện")
-    if "obligation" in c.marks and not dated and not s.hands_out_work and _binds_a_thing(doc, c):
+    if "obligation" in c.marks and not dated and (not s.hands_out_work or _manner_of_an_activity(doc, c)) \
+            and _binds_a_thing(doc, c):
+        # where work is handed out a thing bound may be a target (`50% xã phải …`); an activity
+        # (`Việc xét duyệt … phải bảo đảm công khai`) is still the manner of the work
         return _no("yêu cầu đối với sự việc, không giao cho cơ quan")
+    if _SANCTION.search(doc.folded, c.main, c.end) and not dated:
+        return _no("chế tài đối với người vi phạm")
     if s.directive and s.in_list and not c.marks & {"copula", "normative", "entitled"}:
         # "Từ nay đến năm 2021, phấn đấu: - 90% CNVCLĐ được tuyên truyền ...": targets are work
         return _yes("mục trong danh sách việc được giao", 0.55)

@@ -70,11 +70,19 @@ def body_start(doc: Doc, start: int, end: int) -> int:
     return st.end() if st else pos
 
 
+# a year the clause's work is due by or in, set off by a comma
+_BY_YEAR = re.compile(r"\s*(?:den\s+(?:het\s+)?|trong\s+|truoc\s+)?nam\s+\d{4}\s*,\s*")
+
+
 def _main_start(doc: Doc, pos: int, end: int) -> tuple[int, str | None]:
     """Where the main clause starts, past an opening purpose, condition or topic phrase."""
     lex, f = doc.lexicon, doc.folded
     prefix = None
     for _ in range(3):
+        year = _BY_YEAR.match(f, pos, end)
+        if year:          # "Đến năm 2020, giải quyết ...": the time the work is due, then the work
+            prefix, pos = prefix or "topic", year.end()
+            continue
         kind = next((k for k in ("purpose", "condition", "topic") if lex.opens(k, f, pos)), None)
         if kind is None:
             break
@@ -188,13 +196,20 @@ def _anywhere(opener: re.Pattern) -> re.Pattern:
     return re.compile(opener.pattern.lstrip(r"\s*"))
 
 
+def _past_opens(folded: str, pred: int, end: int) -> bool:
+    """`đã`, `vừa qua` within the predicate's first words; the words are read whole (a window
+    cut at a fixed width turned `đăng nhập` into `đa`)."""
+    m = _PAST.search(" " + folded[pred:min(end, pred + 40)])
+    return m is not None and m.start() <= 12
+
+
 def _marks(doc: Doc, c: Clause) -> set[str]:
     lex, f = doc.lexicon, doc.folded
     marks: set[str] = set()
     pred = c.predicate
     head = f[pred:min(c.end, pred + 60)]
     opening = f[c.body:min(c.end, c.body + 40)]
-    if _PAST.search(" " + f[pred:min(c.end, pred + 12)]) or _PAST.search(f[c.body:c.main]) or \
+    if _past_opens(f, pred, c.end) or _PAST.search(f[c.body:c.main]) or \
             re.match(r"\s*(?:trong\s+)?(?:thoi gian|nhung nam) qua\b", opening) or _done_before_verb(doc, c):
         marks.add("past")
     for name in ("progressive", "future", "copula", "hedges", "reporting"):
@@ -202,7 +217,8 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
             marks.add(name)
     if lex.opens("passive", f, pred) and not lex.opens("assigned_passive", f, pred):
         marks.add("passive")
-    if _anywhere(lex.clause["obligation"]).search(f[c.main:c.end]):
+    if any(doc.spelled(c.main + m.start(), c.main + m.end())
+           for m in _anywhere(lex.clause["obligation"]).finditer(f[c.main:c.end])):
         marks.add("obligation")
     if _NORMATIVE.match(head) or _NORMATIVE.match(f, c.main):
         marks.add("normative")

@@ -20,6 +20,9 @@ from .spacy_rules import directive_offsets
 _LEADING = re.compile(r"[\s\-–+•*\d.)(\"“:]*")
 
 
+_SYLLABLE = re.compile(r"[a-z0-9]+")
+
+
 @dataclass
 class Doc:
     text: str
@@ -63,7 +66,31 @@ class Doc:
         return (m.end() if m else start) in self.directive_starts
 
     def is_directive_at(self, pos: int) -> bool:
-        return pos in self.directive_starts
+        """A directive verb begins at `pos`, as written (`Gan` of a tariff line is no `Gắn`)."""
+        if pos not in self.directive_starts:
+            return False
+        verb = self.lexicon.verb_re.match(self.folded, pos)
+        return verb is None or self.spelled(verb.start(), verb.end())
+
+    def spelled(self, start: int, end: int) -> bool:
+        """A word list's word found at folded[start:end] is that word in the original: `phụ cận`
+        holds no `cần`, `căn cứ` no `cần`. Text without marks cannot tell them apart."""
+        word = self.folded[start:end].strip()
+        if self.plain:
+            return not self._in_compound(word, start, end)
+        forms = self.lexicon.verbs_written.get(word)
+        return forms is None or self.text[start:end].strip().lower() in forms
+
+    def _in_compound(self, word: str, start: int, end: int) -> bool:
+        """Without marks: the word is a syllable of a compound that holds another word."""
+        h = self.lexicon.plain_homographs.get(word)
+        if h is None:
+            return False
+        before = _SYLLABLE.findall(self.folded, max(0, start - 12), start)
+        after = _SYLLABLE.findall(self.folded, end, end + 16)
+        if after and " ".join([word, *after[:2]]) in h["unless"] or " ".join([word, *after[:1]]) in h["unless"]:
+            return False
+        return bool(before and before[-1] in h["after"]) or bool(after and after[0] in h["before"])
 
 
 def build(text: str, ocr: bool = False, local=()) -> Doc:

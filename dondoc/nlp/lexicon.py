@@ -44,6 +44,7 @@ class Lexicon:
     agent_re: re.Pattern         # what a collective opens with ("các địa phương", "các chủ ...")
     listed_re: re.Pattern        # a collective that takes a list's "các" ("các Bộ, ngành, địa phương")
     verbs_written: dict[str, frozenset[str]]  # verbs of one syllable others share, as written
+    plain_homographs: dict[str, dict[str, frozenset[str]]]   # folded compounds holding another word
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
     clause: dict[str, re.Pattern]
     lead_in_directive: tuple[str, ...]
@@ -64,12 +65,13 @@ class Lexicon:
         w = re.sub(r"\s+", " ", written.lower())
         return forms is None or w.isascii() or w in forms
 
-    def written_as_head(self, written: str, ocr: bool = False) -> bool:
+    def written_as_head(self, written: str, plain: bool = False) -> bool:
         """A head or role matched on folded text is one in the original too: written with its
-        own diacritics, or with none at all (stripped text), or read by OCR without Vietnamese,
-        whose marks are noise (`Sinh vién`)."""
+        own diacritics, or found in a text without them (`plain`: typed without marks, or read
+        by OCR without Vietnamese, whose marks are noise: `Sinh vién`). In a text with marks, a
+        word written without them is another word (`Quy trình` is no `Quỹ`)."""
         w = re.sub(r"\s+", " ", written.lower())
-        return ocr or w.isascii() or w in self.written_heads
+        return plain or w in self.written_heads
 
     def opens(self, name: str, folded: str, pos: int = 0) -> re.Match | None:
         """The clause word list `name` (purpose, condition, past ...) matched at `pos`."""
@@ -105,6 +107,8 @@ def load() -> Lexicon:
         agent_re=re.compile(alternation(fold(w) for w in b["agents"])),
         listed_re=re.compile(alternation(fold(w) for w in b["listed"])),
         verbs_written={k: frozenset(v) for k, v in d["verbs_written"].items() if not k.startswith("_")},
+        plain_homographs={k: {side: frozenset(words) for side, words in v.items()}
+                          for k, v in d["plain_homographs"].items() if not k.startswith("_")},
         generic_re=re.compile(r"\s*" + alternation(b["generic"]) + r"\s*$"),
         clause=clause,
         lead_in_directive=tuple(d["lead_in_directive"]),

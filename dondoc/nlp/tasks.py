@@ -42,6 +42,9 @@ _LEAD_IN_DIRECTIVE = re.compile(
     r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach|cong viec)"
     r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
 _MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
+# a table's group row (`II | …`) and a row that reports its work done
+_GROUP_ROW = re.compile(r"\s*[ivxlc]{1,5}\s*\|")
+_DONE_WORK = re.compile(r"\bcong viec da thuc hien\b|\bda (?:duoc\s+)?(?:phe duyet|thuc hien xong|hoan thanh)\b")
 _GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
 _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
@@ -277,7 +280,7 @@ class Walker:
         asks = c.explicit is not None and c.explicit.how == "assign"
         if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
             mode = "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
-        directive = bool(lead) or bool(_LEAD_IN_DIRECTIVE.search(f)) or mode == "task"
+        directive = bool(lead) or mode == "task" or self._asks_for_items(ls, le)
         if self.scopes.mode in ("members", "skip"):
             mode, directive = None, False        # a list inside a members' list is members too
         elif directive and mode is None:
@@ -289,6 +292,12 @@ class Walker:
             self._emit_clause(b, c, dls, Decision(True, "lời dẫn tự giao việc", 0.7))
         support = [p.name for p in (c.explicit.support if c.explicit else ())]
         self.scopes.push(Scope(rank, lead, support, dls, mode, directive if mode not in ("members", "guidance", "opinion") else False))
+
+    def _asks_for_items(self, start: int, end: int) -> bool:
+        """The lead-in's words ask for the items below (`đề nghị`, `cần`, `nhiệm vụ … như sau`),
+        as written (`làm căn cứ … như sau` asks nothing)."""
+        doc = self.doc
+        return any(doc.spelled(m.start(), m.end()) for m in _LEAD_IN_DIRECTIVE.finditer(doc.folded, start, end))
 
     def _lead_in_lead(self, c: Clause, start: int, end: int) -> list[str]:
         doc = self.doc
@@ -463,11 +472,27 @@ class Walker:
     def _pipe_row(self, b: Block) -> None:
         if self.pipe_roles is not None and is_descriptive(self.pipe_roles):
             return
+        if _DONE_WORK.search(self.doc.folded, b.start, b.end) or self._under_done_group(b.start):
+            return        # `… | Đã được phê duyệt tại …`, rows under `I | Phần công việc đã thực hiện`: done, not owed
         row = pipe_row(self.doc, b.start, b.end, self.pipe_roles, self.part.ctx)
         if row is None:
             return
         lead_names, support, evidence = self.scopes.lead
         self._row_lead(row.task, lead_names, support, evidence)
+
+    def _under_done_group(self, start: int) -> bool:
+        """The nearest group row above (`II | …`, the table's lines read upwards) reports its work done."""
+        f = self.doc.folded
+        end = start
+        for _ in range(300):
+            line_start = f.rfind("\n", 0, max(0, end - 1)) + 1
+            line = f[line_start:end]
+            if "|" not in line or line_start >= end:
+                return False
+            if _GROUP_ROW.match(line):
+                return bool(_DONE_WORK.search(line))
+            end = line_start
+        return False
 
     def _row_lead(self, t: Task, lead_names: list[str], support: list[str], evidence: str) -> None:
         doc = self.doc

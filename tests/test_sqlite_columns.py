@@ -280,10 +280,28 @@ def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(reg
         assert cols.facets(mask, top=1000, sel=sel) == cols.facets(None, top=1000, sel=sel) == cols.facets(mask, top=1000)
 
 
-def test_the_agency_filter_keeps_the_tasks_of_any_of_its_codes(register):
+@pytest.mark.parametrize("written", [False, True])
+def test_the_agency_filter_keeps_the_tasks_of_any_of_its_codes(register, written):
+    if written:        # a dispatch written again: its pairs go last, no longer in task order
+        _set_status(register, search(register, text="trẻ em").hits[0].id, Status.IN_PROGRESS.value)
     cols = sqlite_columns.columns_for(backends.backend(register).engine)
-    for codes in ([0], [1, 3], list(range(0, len(cols.agencies.names), 2))):    # a comparison per code / np.isin
-        wanted = {cols.agencies.names[c] for c in codes}
-        kept = cols.with_agencies(np.array(codes, np.int32))
-        assert set(np.flatnonzero(kept).tolist()) == {t for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist())
-                                                     if cols.agencies.names[a] in wanted}
+    assert np.any(np.diff(cols.pair_task) < 0) == written
+    every = list(range(len(cols.agencies.names)))
+    for codes in ([0], [1, 3], every[::2], every, [], [len(every) + 5]):    # one agency's run / several / none
+        wanted = {cols.agencies.names[c] for c in codes if c < len(every)}
+        theirs = sorted({t for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist()) if cols.agencies.names[a] in wanted})
+        assert cols.tasks_of(np.array(codes, np.int32)).tolist() == theirs
+        assert np.flatnonzero(cols.with_agencies(np.array(codes, np.int32))).tolist() == theirs
+
+
+def test_vocabulary_matches_and_ranks_as_a_pass_over_every_name_would():
+    v = sqlite_columns.Vocabulary()
+    for name in ("Sở Y tế", "Sở Tư pháp", "Sở Tư pháp tỉnh Kon Tum", "Bộ Y tế"):
+        v.code(name)
+    assert v.matching(["Sở Tư pháp"]).tolist() == [1, 2] and v.matching(["Sở Tư pháp"], with_suffix=False).tolist() == [1]
+    assert [n for n, _ in v.ranked(np.ones(4, np.int64), None)] == sorted(v.names)
+    v.code("Sở Tư pháp thành phố Huế")        # a new name: matched and ranked again
+    assert v.matching(["Sở Tư pháp"]).tolist() == [1, 2, 4]
+    counts = np.array([3, 5, 3, 0, 5])
+    assert v.ranked(counts, None) == sorted(((n, int(c)) for n, c in zip(v.names, counts) if c), key=lambda p: (-p[1], p[0]))
+    assert v.ranked(counts, 2) == [("Sở Tư pháp", 5), ("Sở Tư pháp thành phố Huế", 5)]

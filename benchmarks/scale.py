@@ -140,15 +140,15 @@ def time_backend(backend, qs) -> dict:
 
 def time_peer(peer, qs, settings) -> dict:
     from dondoc.search.documents import task_docs
-    from dondoc.storage.db import session_scope
+    from dondoc.storage.db import engine_for
     out: dict = {"totals": {}}
     for label, items in qs.items():
         times, cpu = [], []
         for q in items:
             t0, c0 = time.perf_counter(), time.process_time()
             total, ids, _ = peer.search(text=q.text, agency=q.agency, overdue_on=q.today if q.overdue else None)
-            with session_scope(settings) as s:       # the page read from the register, as the embedded index does
-                task_docs(s, ids)
+            with engine_for(settings.db_url).connect() as c:    # the page read from the register, as the embedded index does
+                task_docs(c, ids)
             times.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)   # every thread of the process (Tantivy's too)
             if label != "agency":

@@ -305,8 +305,8 @@ class SqliteBackend:
         page = [int(i) for i in ids[at]]
         scores = {int(ids[k]): float(score[k]) if score is not None else 0.0 for k in at}
         facets = cols.facets(kept, sel=ids)
-        with session_scope(self.settings) as s:
-            shown = task_docs(s, page)
+        with engine_for(self.settings.db_url).connect() as c:     # reads only: no session to set up
+            shown = task_docs(c, page)
         hits = [Hit(i, "task", scores[i], snippet(shown[i]["text"], q.text),
                     {k: shown[i][k] for k in ("dispatch_id", "text", "status", "next_due", "deadlines", "lead", "support",
                                               "number", "issuer", "issued", "subject")})

@@ -247,10 +247,12 @@ class TaskColumns:
         joined = runs[0] if len(runs) == 1 else np.concatenate(runs)
         if len(runs) == 1 and bool(np.all(joined[1:] > joined[:-1])):   # one agency's run: sorted, each task once
             return joined.astype(np.intp)
-        if 64 * len(joined) < len(self.present):      # a sort, not np.unique (it hashes: ten times slower)
+        if 4 * len(joined) < len(self.present):
+            # a sort, not np.unique (it hashes: ten times slower) nor a mask over every task (five:
+            # 0.3 against 1.7 ms for the 46,000 pairs of nine agencies at a million tasks)
             joined = np.sort(joined)
             return joined[np.concatenate(([True], joined[1:] != joined[:-1]))].astype(np.intp)
-        m = np.zeros(len(self.present), bool)     # many: marking them beats sorting them
+        m = np.zeros(len(self.present), bool)     # most of the tasks: marking them beats sorting them
         m[joined] = True
         return np.flatnonzero(m)
 

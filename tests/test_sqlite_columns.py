@@ -282,6 +282,28 @@ def _columns_after_a_write(s, in_task_order: bool):
     return cols
 
 
+def test_a_write_moves_its_pairs_in_the_agency_runs_as_a_new_sort_would(register):
+    engine = backends.backend(register).engine
+    sqlite_columns.columns_for(engine).tasks_of(np.array([0], np.int32))     # the runs made, then two writes
+    _set_status(register, search(register, text="trẻ em").hits[0].id, Status.IN_PROGRESS.value)
+    with session_scope(register) as sess:    # a task given to a new agency, another losing one
+        agency = m.Agency(name="Sở Thử nghiệm tỉnh Kon Tum", emails=[])
+        sess.add(agency)
+        sess.flush()
+        t = sess.scalars(select(m.Task).order_by(m.Task.id.desc())).first()
+        sess.add(m.TaskAgency(task_id=t.id, agency_id=agency.id, role="support"))
+        gone = sess.scalars(select(m.TaskAgency).order_by(m.TaskAgency.id)).first()
+        sess.delete(gone)
+        outbox.enqueue(sess, [t.dispatch_id, sess.get(m.Task, gone.task_id).dispatch_id])
+    outbox.drain(register)
+    cols = sqlite_columns.columns_for(engine)
+    assert cols._by_agency is not None                # moved, not made again
+    made = cols.clone()
+    made._by_agency = None
+    assert all((a == b).all() for a, b in zip(cols._pairs_by_agency(), made._pairs_by_agency()))
+    assert search(register, agency="Sở Thử nghiệm").total == 1
+
+
 @pytest.mark.parametrize("in_task_order", [True, False])
 def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(register, in_task_order):
     cols = _columns_after_a_write(register, in_task_order)

@@ -188,7 +188,19 @@ class TaskColumns:
             setattr(self, attr, Vocabulary(names, {n: i for i, n in enumerate(names) if n}))
 
     def _apply(self, gone: np.ndarray, rows: tuple) -> None:
+        before = self._by_agency
         self._by_task = self._by_agency = None    # made again from the pairs as they are now
+        changed = np.concatenate([gone, ints(rows[0])])
+        new_task, new_code = self._apply_rows(gone, rows)
+        if before is not None and len(changed) + len(new_task) <= AGENCY_RUNS_UPDATED_UPTO:
+            # a write's few pairs moved in the runs a reader has already made (a new sort of the
+            # 1.8 million pairs costs ~50 ms, the first agency query after every write)
+            self._by_agency = _runs_updated(before, changed, new_task, new_code, len(self.agencies.names), len(self.present))
+
+    def _apply_rows(self, gone: np.ndarray, rows: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The rows written and the tasks gone applied to the arrays; the (task, agency) pairs
+        added, in task order."""
+        none = (np.zeros(0, np.intp), np.zeros(0, np.int32))
         ids = ints(rows[0])
         changed = np.concatenate([gone, ids])
         if len(changed) and len(self.pair_task):
@@ -197,7 +209,7 @@ class TaskColumns:
         gone = gone[gone < len(self.present)]
         self.present[gone] = False
         if not len(ids):
-            return
+            return none
         self._grow(int(ids.max()) + 1)
         self.present[ids] = True
         self.next_due[ids] = ints(rows[1])
@@ -220,15 +232,17 @@ class TaskColumns:
                     tasks.extend([i] * len(cs))
                     codes.extend(cs)
                     lead.extend([is_lead] * len(cs))
-        if tasks:
-            # merged in task order, not appended: the pairs by task and by agency are then made
-            # without sorting the 1.8 million pairs by task after every write
-            new_task = np.array(tasks, np.intp)
-            order = np.argsort(new_task, kind="stable")
-            at = np.searchsorted(self.pair_task, new_task[order], side="right")
-            self.pair_task = np.insert(self.pair_task, at, new_task[order])
-            self.pair_agency = np.insert(self.pair_agency, at, np.array(codes, np.int32)[order])
-            self.pair_lead = np.insert(self.pair_lead, at, np.array(lead, bool)[order])
+        if not tasks:
+            return none
+        # merged in task order, not appended: the pairs by task and by agency are then made
+        # without sorting the 1.8 million pairs by task after every write
+        order = np.argsort(np.array(tasks, np.intp), kind="stable")
+        new_task, new_code = np.array(tasks, np.intp)[order], np.array(codes, np.int32)[order]
+        at = np.searchsorted(self.pair_task, new_task, side="right")
+        self.pair_task = np.insert(self.pair_task, at, new_task)
+        self.pair_agency = np.insert(self.pair_agency, at, new_code)
+        self.pair_lead = np.insert(self.pair_lead, at, np.array(lead, bool)[order])
+        return new_task, new_code
 
     # -- reading ---------------------------------------------------------------------------
     def mask_of(self, ids: np.ndarray) -> np.ndarray:
@@ -268,15 +282,15 @@ class TaskColumns:
         got = self.__dict__.get("_by_agency")
         if got is None:
             pt, pa = self.pair_task, self.pair_agency
-            by_task = np.arange(len(pt)) if len(pt) < 2 or bool(np.all(pt[1:] >= pt[:-1])) else np.argsort(pt, kind="stable")
-            codes = pa[by_task]
+            if len(pt) > 1 and not bool(np.all(pt[1:] >= pt[:-1])):    # pairs left out of task order
+                by_task = np.argsort(pt, kind="stable")
+                pt, pa = pt[by_task], pa[by_task]
             # a stable sort of 16-bit keys is a radix sort: linear in the 1.8 million pairs
-            key = codes.astype(np.uint16) if len(codes) and 0 <= int(codes.min()) and int(codes.max()) < 1 << 16 else codes
-            order = by_task[np.argsort(key, kind="stable")]
-            count = np.bincount(pa, minlength=len(self.agencies.names)).astype(np.int64) if len(pa) else \
-                np.zeros(len(self.agencies.names), np.int64)
+            key = pa.astype(np.uint16) if len(pa) and 0 <= int(pa.min()) and int(pa.max()) < 1 << 16 else pa
+            order = np.argsort(key, kind="stable")
+            count = np.bincount(key, minlength=len(self.agencies.names)) if len(pa) else np.zeros(len(self.agencies.names), np.int64)
             start = np.cumsum(count) - count
-            got = self._by_agency = (pt[order].astype(np.int32), start, count)
+            got = self._by_agency = (pt.astype(np.int32)[order], start, count)
         return got
 
     def _pairs_by_task(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -352,6 +366,36 @@ class TaskColumns:
                 setattr(new, k, z[k].astype(getattr(new, k).dtype, copy=False))
         new.epoch, new.generation = head["epoch"], head["generation"]
         return new
+
+
+AGENCY_RUNS_UPDATED_UPTO = 20_000     # tasks changed and pairs added by a write; beyond, the runs are made again
+
+
+def _runs_updated(runs: tuple[np.ndarray, np.ndarray, np.ndarray], changed: np.ndarray, new_task: np.ndarray,
+                  new_code: np.ndarray, n_codes: int, n_tasks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs in agency order (`_pairs_by_agency`) once the tasks `changed` lost their pairs
+    and the pairs (new_task, new_code) were added."""
+    tasks, start, count = runs
+    n_codes = max(n_codes, int(new_code.max()) + 1 if len(new_code) else 0)
+    count = np.concatenate([count, np.zeros(max(0, n_codes - len(count)), count.dtype)])
+    if len(changed):
+        was = np.zeros(n_tasks, bool)
+        was[changed[changed < n_tasks]] = True
+        drop = np.flatnonzero(was[tasks])
+        if len(drop):
+            # the agency of each pair dropped: the last run starting at or before it
+            count = count - np.bincount(np.searchsorted(start, drop, side="right") - 1, minlength=len(count))
+            tasks = np.delete(tasks, drop)
+    start = np.cumsum(count) - count
+    if len(new_task):
+        order = np.lexsort((new_task, new_code))       # by agency, then task: the runs' order
+        new_task, new_code = new_task[order], new_code[order]
+        at = np.array([start[c] + np.searchsorted(tasks[start[c]: start[c] + count[c]], t)
+                       for t, c in zip(new_task.tolist(), new_code.tolist())], np.intp)
+        tasks = np.insert(tasks, at, new_task.astype(tasks.dtype))
+        count = count + np.bincount(new_code, minlength=len(count))
+        start = np.cumsum(count) - count
+    return tasks, start, count
 
 
 def _narrow(a: np.ndarray) -> np.ndarray:

@@ -368,7 +368,7 @@ class TaskColumns:
         return new
 
 
-AGENCY_RUNS_UPDATED_UPTO = 20_000     # tasks changed and pairs added by a write; beyond, the runs are made again
+AGENCY_RUNS_UPDATED_UPTO = 2_000      # tasks changed and pairs added by a write (a few µs each); beyond, the runs are made again
 
 
 def _runs_updated(runs: tuple[np.ndarray, np.ndarray, np.ndarray], changed: np.ndarray, new_task: np.ndarray,

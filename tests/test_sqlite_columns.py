@@ -266,11 +266,50 @@ def _pairs_of(cols, mask) -> Counter:
     return Counter(cols.agencies.names[a] for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist()) if mask[t])
 
 
-def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(register):
-    hit = search(register, text="trẻ em").hits[0]
-    _set_status(register, hit.id, Status.IN_PROGRESS.value)   # its dispatch's pairs go last: no longer in task order
-    cols = sqlite_columns.columns_for(backends.backend(register).engine)
-    assert np.any(np.diff(cols.pair_task) < 0)
+def _columns_after_a_write(s, in_task_order: bool):
+    """The columns once a dispatch was written again (its pairs merged among the others in task
+    order); with `in_task_order` False, a copy with the pairs shuffled (as older processes left
+    them: what every reader of the pairs must still count right)."""
+    _set_status(s, search(s, text="trẻ em").hits[0].id, Status.IN_PROGRESS.value)
+    cols = sqlite_columns.columns_for(backends.backend(s).engine)
+    assert np.all(np.diff(cols.pair_task) >= 0)
+    if in_task_order:
+        return cols
+    cols = cols.clone()
+    shuffle = np.random.default_rng(1).permutation(len(cols.pair_task))
+    cols.pair_task, cols.pair_agency, cols.pair_lead = cols.pair_task[shuffle], cols.pair_agency[shuffle], cols.pair_lead[shuffle]
+    cols._by_task = cols._by_agency = None
+    return cols
+
+
+@pytest.mark.parametrize("moved", [True, False])
+def test_a_write_moves_its_pairs_in_the_agency_runs_as_a_new_sort_would(register, monkeypatch, moved):
+    if not moved:           # a write larger than this: the runs are made again
+        monkeypatch.setattr(sqlite_columns, "AGENCY_RUNS_UPDATED_UPTO", 0)
+    engine = backends.backend(register).engine
+    sqlite_columns.columns_for(engine).tasks_of(np.array([0], np.int32))     # the runs made, then two writes
+    _set_status(register, search(register, text="trẻ em").hits[0].id, Status.IN_PROGRESS.value)
+    with session_scope(register) as sess:    # a task given to a new agency, another losing one
+        agency = m.Agency(name="Sở Thử nghiệm tỉnh Kon Tum", emails=[])
+        sess.add(agency)
+        sess.flush()
+        t = sess.scalars(select(m.Task).order_by(m.Task.id.desc())).first()
+        sess.add(m.TaskAgency(task_id=t.id, agency_id=agency.id, role="support"))
+        gone = sess.scalars(select(m.TaskAgency).order_by(m.TaskAgency.id)).first()
+        sess.delete(gone)
+        outbox.enqueue(sess, [t.dispatch_id, sess.get(m.Task, gone.task_id).dispatch_id])
+    outbox.drain(register)
+    cols = sqlite_columns.columns_for(engine)
+    assert (cols._by_agency is not None) == moved
+    made = cols.clone()
+    made._by_agency = None
+    assert all((a == b).all() for a, b in zip(cols._pairs_by_agency(), made._pairs_by_agency()))
+    assert search(register, agency="Sở Thử nghiệm").total == 1
+
+
+@pytest.mark.parametrize("in_task_order", [True, False])
+def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(register, in_task_order):
+    cols = _columns_after_a_write(register, in_task_order)
     present = np.flatnonzero(cols.present)
     few = present[:2]
     assert 16 * len(few) <= len(cols.present) < 16 * len(present)    # only their pairs / a pass over every pair
@@ -280,10 +319,25 @@ def test_the_agency_facet_counts_every_pair_of_the_tasks_counted_few_or_many(reg
         assert cols.facets(mask, top=1000, sel=sel) == cols.facets(None, top=1000, sel=sel) == cols.facets(mask, top=1000)
 
 
-def test_the_agency_filter_keeps_the_tasks_of_any_of_its_codes(register):
-    cols = sqlite_columns.columns_for(backends.backend(register).engine)
-    for codes in ([0], [1, 3], list(range(0, len(cols.agencies.names), 2))):    # a comparison per code / np.isin
-        wanted = {cols.agencies.names[c] for c in codes}
-        kept = cols.with_agencies(np.array(codes, np.int32))
-        assert set(np.flatnonzero(kept).tolist()) == {t for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist())
-                                                     if cols.agencies.names[a] in wanted}
+@pytest.mark.parametrize("in_task_order", [True, False])
+def test_the_agency_filter_keeps_the_tasks_of_any_of_its_codes(register, in_task_order):
+    cols = _columns_after_a_write(register, in_task_order)
+    every = list(range(len(cols.agencies.names)))
+    for codes in ([0], [1, 3], every[::2], every, [], [len(every) + 5]):    # one agency's run / several / none
+        wanted = {cols.agencies.names[c] for c in codes if c < len(every)}
+        theirs = sorted({t for t, a in zip(cols.pair_task.tolist(), cols.pair_agency.tolist()) if cols.agencies.names[a] in wanted})
+        assert cols.tasks_of(np.array(codes, np.int32)).tolist() == theirs
+        assert np.flatnonzero(cols.with_agencies(np.array(codes, np.int32))).tolist() == theirs
+
+
+def test_vocabulary_matches_and_ranks_as_a_pass_over_every_name_would():
+    v = sqlite_columns.Vocabulary()
+    for name in ("Sở Y tế", "Sở Tư pháp", "Sở Tư pháp tỉnh Kon Tum", "Bộ Y tế"):
+        v.code(name)
+    assert v.matching(["Sở Tư pháp"]).tolist() == [1, 2] and v.matching(["Sở Tư pháp"], with_suffix=False).tolist() == [1]
+    assert [n for n, _ in v.ranked(np.ones(4, np.int64), None)] == sorted(v.names)
+    v.code("Sở Tư pháp thành phố Huế")        # a new name: matched and ranked again
+    assert v.matching(["Sở Tư pháp"]).tolist() == [1, 2, 4]
+    counts = np.array([3, 5, 3, 0, 5])
+    assert v.ranked(counts, None) == sorted(((n, int(c)) for n, c in zip(v.names, counts) if c), key=lambda p: (-p[1], p[0]))
+    assert v.ranked(counts, 2) == [("Sở Tư pháp", 5), ("Sở Tư pháp thành phố Huế", 5)]

@@ -135,6 +135,8 @@ def snippet(text: str, query: str, width: int = 220) -> str:
     words = terms(query)
     if not text:
         return ""
+    if not words:        # nothing to mark: no need to fold the text (a page of 20 costs ~1 ms)
+        return str(escape(text[:width])) + ("…" if len(text) > width else "")
     f = fold(text)
     spans = []
     for w in words:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy import text as sql
 
 from ..config import Settings
-from ..domain import OPEN_STATUSES, ReportClass, Status
+from ..domain import ReportClass, Status
 from ..nlp.fold import fold
 from ..storage import models as m
 from ..storage.db import engine_for, session_scope
@@ -33,6 +33,7 @@ from .base import Hit, Overview, Query, Results, raw_terms, snippet, terms
 from .documents import task_docs
 from .postings import DISPATCH_EXACT, DISPATCH_FOLDED, TASK_EXACT, TASK_FOLDED
 from .sqlite_columns import NO_DATE, TaskColumns, columns_for, day_number, write_snapshot
+from .sqlite_selection import kept_tasks
 
 SCHEMA = {
     "s_meta": "CREATE TABLE IF NOT EXISTS {p}s_meta (key TEXT PRIMARY KEY, value TEXT)",
@@ -280,36 +281,11 @@ class SqliteBackend:
             raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     # -- reading ---------------------------------------------------------------------------
-    def _selection(self, cols: TaskColumns, q: Query, agency_names: Sequence[str]) -> np.ndarray:
-        """The tasks the filters keep, as a mask over task ids."""
-        m = cols.present.copy()
-        if agency_names:
-            m &= cols.with_agencies(cols.agencies.matching(agency_names))
-        if q.within is not None:           # exact names: a scope never widens to a locality's body
-            m &= cols.with_agencies(cols.agencies.matching(list(q.within), with_suffix=False))
-        if q.issuer:
-            m &= np.isin(cols.issuer, cols.issuers.matching([q.issuer], fold_case=True))
-        if q.status:
-            m &= cols.status == cols.statuses.codes.get(q.status, -2)
-        due, issued = cols.next_due, cols.issued
-        if q.due_from:
-            m &= (due >= day_number(q.due_from)) & (due != NO_DATE)
-        if q.due_to:
-            m &= due <= day_number(q.due_to)
-        if q.issued_from:
-            m &= (issued >= day_number(q.issued_from)) & (issued != NO_DATE)
-        if q.issued_to:
-            m &= issued <= day_number(q.issued_to)
-        if q.overdue:
-            open_ = [cols.statuses.codes.get(s, -2) for s in OPEN_STATUSES]   # domain.is_overdue
-            m &= np.isin(cols.status, open_) & (due < day_number(q.today))
-        return m
-
     def search_tasks(self, q: Query, agency_names: Sequence[str] | None = None) -> Results:
         self.ensure()
         cols = columns_for(self.engine)
-        mask = self._selection(cols, q, agency_names or [])
-        kept: np.ndarray | None = mask    # the tasks counted by the facets, as a mask (None: only as `ids`)
+        chosen = kept_tasks(cols, q, agency_names or [])
+        kept = chosen.mask_if_made        # the tasks counted by the facets, as a mask (None: only as `ids`)
         score = exact = None          # over `ids` below, not over every task
         words = terms(q.text)
         if words:
@@ -318,19 +294,19 @@ class SqliteBackend:
                 epoch = cols.epoch or ""
                 matched = postings.matching(c, cache, epoch, [(TASK_FOLDED, w) for w in words], cols.seg)
                 as_written = postings.matching(c, cache, epoch, _as_written(TASK_FOLDED, TASK_EXACT, q.text), cols.seg)
-            ids = matched[mask[matched]]       # the matches the filters keep, without a pass over every task
+            ids = chosen.of(matched)           # the matches the filters keep, without a pass over every task
             kept = None
             score = _rank_by_length(cols.ntok[ids], len(words), _average_length(cols.ntok[matched]))
             exact = cols.mask_of(as_written)[ids]
         else:
-            ids = np.flatnonzero(mask)
+            ids = chosen.ids
         order = self._order(cols, ids, q, score, exact)
         at = order[(q.page - 1) * q.per_page: q.page * q.per_page] if len(ids) else np.zeros(0, np.intp)
         page = [int(i) for i in ids[at]]
         scores = {int(ids[k]): float(score[k]) if score is not None else 0.0 for k in at}
         facets = cols.facets(kept, sel=ids)
-        with session_scope(self.settings) as s:
-            shown = task_docs(s, page)
+        with engine_for(self.settings.db_url).connect() as c:     # reads only: no session to set up
+            shown = task_docs(c, page)
         hits = [Hit(i, "task", scores[i], snippet(shown[i]["text"], q.text),
                     {k: shown[i][k] for k in ("dispatch_id", "text", "status", "next_due", "deadlines", "lead", "support",
                                               "number", "issuer", "issued", "subject")})

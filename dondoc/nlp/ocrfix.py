@@ -129,7 +129,7 @@ def _real_word_misread(tokens: list[re.Match[str]], words: list[str], readings: 
     known word with its neighbours where one of its vowel swaps does. Itself and that swap, for
     the context to choose; None for a word that fits, a function word or a short one."""
     w = words[i]
-    if not anchors or len(w) < 3 or w in _FUNCTION_WORDS or not w.isalpha() or not _near_anchor(w, anchors):
+    if not anchors or len(w) < 3 or w in _FUNCTION_WORDS or not w.isalpha():
         return None
     pairs = _joined(anchors)
     left = _neighbour(tokens, readings, text, i, i - 1)
@@ -141,21 +141,6 @@ def _real_word_misread(tokens: list[re.Match[str]], words: list[str], readings: 
         return None
     swaps = [c for at, ch in enumerate(w) if ch in _VOWELS for c in _vowel_swaps(w, at)[1:] if fits(c[1])]
     return ((0.0, w), *swaps) if swaps else None
-
-
-@lru_cache(maxsize=4)
-def _anchor_shapes(anchors: tuple[frozenset[str], ...]) -> frozenset[str]:
-    """Each syllable of the anchor pairs with one vowel blanked (`thoi` -> `th*i`, `tho*`)."""
-    return frozenset(a[:at] + "*" + a[at + 1:] for pair in _joined(anchors) for a in pair.split()
-                     for at, ch in enumerate(a) if ch in _VOWELS)
-
-
-@lru_cache(maxsize=20000)
-def _near_anchor(word: str, anchors: tuple[frozenset[str], ...]) -> bool:
-    """The word is one vowel away from a syllable of the anchors: only such a word can be one
-    misread (asked of every word of a scan, so answered once per word)."""
-    shapes = _anchor_shapes(anchors)
-    return any(word[:at] + "*" + word[at + 1:] in shapes for at, ch in enumerate(word) if ch in _VOWELS)
 
 
 def _neighbour(tokens: list[re.Match[str]], readings: list, text: str, i: int, j: int) -> str | None:

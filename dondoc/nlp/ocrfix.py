@@ -212,11 +212,11 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
-                 # the document's kind on a line of its own, its I read as ] | ! l 1 and its Đ as B or P
-                 # ("NGH] QUYET", "QUYET BINH", "CHI TH!")
-                 (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*$)"), r"\1I"),
-                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*$)"), r"\1Đ"),
-                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*$)"), r"\1I"),
+                 # the document's kind on a line of its own, or the enacting line (`QUYẾT ĐỊNH:`), its I
+                 # read as ] | ! l 1 and its Đ as B or P ("NGH] QUYET", "QUYET BINH:", "CHI TH!")
+                 (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*:?\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*:?\s*$)"), r"\1Đ"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*:?\s*$)"), r"\1I"),
                  (re.compile(r"(?m)^(\s*CH[I\]|!l1]\s+TH)[\]|!l1](?=\s*$)"), r"\1I"),
                  # a speck read as a colon after a sentence has ended ("... năm 2017. :"): not a lead-in
                  (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),

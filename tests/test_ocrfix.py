@@ -141,6 +141,17 @@ def test_a_syllable_whose_vowel_under_a_latin_mark_was_misread_is_read_as_the_ph
     assert read in fixed and len(offsets) == len(fixed) + 1
 
 
+@pytest.mark.parametrize("garbled, read", [("Sở Y té phdi hap vdi cac so", "phoi hop voi"),
+                                           ("Xa hdi phdi hap vdi BO NGi vu", "phoi hop voi")])
+def test_a_garbled_syllable_beside_a_misread_real_one_is_read_with_it_as_the_phrase_they_make(garbled, read):
+    # sentences written for this rule: `phối hợp` read `phdi hap` — no syllable, then `hấp`, a real
+    # one: either is read against every reading of the other
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(garbled, _phrases(), (load().role_phrases,))
+    assert read in fixed and len(offsets) == len(fixed) + 1
+
+
 def test_a_syllable_under_a_latin_mark_that_makes_no_known_phrase_otherwise_is_kept_as_read():
     from dondoc.nlp.ocrfix import repair
     assert repair("tré em va ngudi gia", _phrases())[0].startswith("tré em")

@@ -104,6 +104,17 @@ def test_the_kind_line_with_its_i_or_d_misread_is_read_back(garbled, read):
     assert f"\n{read}\n" in fixed and len(offsets) == len(fixed) + 1
 
 
+def test_the_enacting_line_with_its_d_misread_ends_the_preamble():
+    # lines written for this rule: `QUYẾT ĐỊNH:` read `QUYET BINH:` after the last recital, which asks
+    # (`Xét đề nghị của …`): the articles after it are the decision, not items the recital asks for
+    from dondoc.nlp.extract import extract
+    d = extract("THU TUONG CHINH PHU\n\nS6: 40/2027/QD-TTg\n\nHa N6i, ngay 27 thang 7 nam 2027\n\nQUYET BINH\n"
+                "Vé ché dé déi vdi thanh nién xung phong\n\nXét dé nghi cla BO truong BO Noi vu,\nQUYET BINH:\n\n"
+                "Diéu 1. Kinh phi dam bao\n\n1. Ngan sach trung uong dam bao kinh phi thuc hién ché dé tro cap mot lan.\n\n"
+                "Diéu 2. BO Tai chinh chiu trach nhiém b6 tri ngan sach hang nam.\n")
+    assert [t.lead for t in d.tasks] == [["Bộ Tài chính"]]
+
+
 def test_an_ocr_header_with_its_i_read_as_a_bang_keeps_its_fields():
     # the motto's HỘI read as HO!, "Số" read as "sé", the kind's Đ read as B (as `tesseract -l eng` reads them)
     from dondoc.nlp.extract import extract
@@ -127,6 +138,17 @@ def test_a_syllable_whose_vowel_under_a_latin_mark_was_misread_is_read_as_the_ph
     # an engine without Vietnamese marks ộ, ở, ố with its é: "Bé" is a syllable, but "Bộ" is meant
     from dondoc.nlp.ocrfix import repair
     fixed, offsets = repair(garbled, _phrases())
+    assert read in fixed and len(offsets) == len(fixed) + 1
+
+
+@pytest.mark.parametrize("garbled, read", [("Sở Y té phdi hap vdi cac so", "phoi hop voi"),
+                                           ("Xa hdi phdi hap vdi BO NGi vu", "phoi hop voi")])
+def test_a_garbled_syllable_beside_a_misread_real_one_is_read_with_it_as_the_phrase_they_make(garbled, read):
+    # sentences written for this rule: `phối hợp` read `phdi hap` — no syllable, then `hấp`, a real
+    # one: either is read against every reading of the other
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    fixed, offsets = repair(garbled, _phrases(), (load().role_phrases,))
     assert read in fixed and len(offsets) == len(fixed) + 1
 
 

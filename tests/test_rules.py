@@ -626,6 +626,14 @@ def test_the_same_head_noun_in_text_typed_without_marks_still_names_a_body():
     assert noun_phrase(doc, 0, len(doc.text)).name.startswith("Quy ho tro")
 
 
+@pytest.mark.parametrize("sentence", ["Quy trinh noi bo giai quyet thu tuc tai Phu luc II.",
+                                      "Quy dinh ve thu tuc duoc cong bo tai Phu luc I."])
+def test_in_text_without_marks_quy_opening_a_compound_is_no_head_noun(sentence):
+    # sentences written for this rule: `quy trình`, `quy định` typed without marks are no `Quỹ`
+    doc = build(sentence)
+    assert noun_phrase(doc, 0, len(doc.text)) is None
+
+
 @pytest.mark.parametrize("sentence", ["Các xã phụ cận có điều kiện khó khăn.", "Số liệu làm căn cứ xét duyệt."])
 def test_a_syllable_that_folds_to_can_inside_another_word_is_no_obligation(sentence):
     # sentences written for this rule: `phụ cận`, `căn cứ` fold to a `can` that is no `cần`

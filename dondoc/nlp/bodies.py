@@ -153,7 +153,7 @@ def _head_at(doc: Doc, head_at: int, plural: bool) -> tuple[re.Match[str], str] 
     kind = "collective"
     for head_kind, pattern in (("body", lex.head_re), ("role", lex.role_re)):
         m = pattern.match(f, head_at)
-        if m and lex.written_as_head(doc.text[m.start():m.end()], doc.plain):
+        if m and lex.written_as_head(doc.text[m.start():m.end()], doc.plain) and doc.spelled(m.start(), m.end()):
             kind = head_kind
             break
         m = None

@@ -132,23 +132,24 @@ def _real_word_misread(tokens: list[re.Match[str]], words: list[str], readings: 
     if not anchors or len(w) < 3 or w in _FUNCTION_WORDS or not w.isalpha():
         return None
     pairs = _joined(anchors)
-    left = _neighbour(tokens, readings, text, i, i - 1)
-    right = _neighbour(tokens, readings, text, i, i + 1)
+    left = _neighbours(tokens, readings, text, i, i - 1)
+    right = _neighbours(tokens, readings, text, i, i + 1)
 
     def fits(cand: str) -> bool:
-        return f"{left} {cand}" in pairs or f"{cand} {right}" in pairs
+        return any(f"{n} {cand}" in pairs for n in left) or any(f"{cand} {n}" in pairs for n in right)
     if fits(w):
         return None
     swaps = [c for at, ch in enumerate(w) if ch in _VOWELS for c in _vowel_swaps(w, at)[1:] if fits(c[1])]
     return ((0.0, w), *swaps) if swaps else None
 
 
-def _neighbour(tokens: list[re.Match[str]], readings: list, text: str, i: int, j: int) -> str | None:
-    """The likeliest reading of token j beside token i, if it stands right next to it."""
+def _neighbours(tokens: list[re.Match[str]], readings: list, text: str, i: int, j: int) -> tuple[str, ...]:
+    """The readings of token j beside token i, if it stands right next to it: a garbled
+    neighbour may be any of its candidates (`phdi hap`: `phối` and `hấp` misread together)."""
     if not 0 <= j < len(tokens) or not readings[j]:
-        return None
+        return ()
     a, b = (tokens[j], tokens[i]) if j < i else (tokens[i], tokens[j])
-    return readings[j][0][1] if _adjacent(text, a, b) else None
+    return tuple(r[1] for r in readings[j]) if _adjacent(text, a, b) else ()
 
 
 # A garbled syllable next to another is read as the known phrase they nearly spell ("cht tri" ->
@@ -197,11 +198,11 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  # a Roman heading number with I read as l or 1 ("Il. HO SO")
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
-                 # the document's kind on a line of its own, its I read as ] | ! l 1 and its Đ as B or P
-                 # ("NGH] QUYET", "QUYET BINH", "CHI TH!")
-                 (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*$)"), r"\1I"),
-                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*$)"), r"\1Đ"),
-                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*$)"), r"\1I"),
+                 # the document's kind on a line of its own, or the enacting line (`QUYẾT ĐỊNH:`), its I
+                 # read as ] | ! l 1 and its Đ as B or P ("NGH] QUYET", "QUYET BINH:", "CHI TH!")
+                 (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*:?\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*:?\s*$)"), r"\1Đ"),
+                 (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*:?\s*$)"), r"\1I"),
                  (re.compile(r"(?m)^(\s*CH[I\]|!l1]\s+TH)[\]|!l1](?=\s*$)"), r"\1I"),
                  # a speck read as a colon after a sentence has ended ("... năm 2017. :"): not a lead-in
                  (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),
@@ -246,7 +247,8 @@ def repair(text: str, phrases: tuple[frozenset[str], ...] = (), anchors: tuple[f
         fixed = word
         if garbled[i] and readings[i]:
             left = readings[i - 1][0][1] if i and readings[i - 1] and _adjacent(text, tokens[i - 1], m) else None
-            right = readings[i + 1][0][1] if i + 1 < len(tokens) and readings[i + 1] and _adjacent(text, m, tokens[i + 1]) else None
+            right = tuple(r[1] for r in readings[i + 1]) \
+                if i + 1 < len(tokens) and readings[i + 1] and _adjacent(text, m, tokens[i + 1]) else ()
             choice = _in_context(readings[i], left, right, phrases)
             fixed = word if choice == words[i] else _recase(choice, word)
             readings[i] = ((0.0, fold(fixed)),)     # the choice is the left context of the next word
@@ -291,11 +293,11 @@ def _joined(phrases: tuple[frozenset[str], ...]) -> frozenset[str]:
     return frozenset().union(*phrases)
 
 
-def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: str | None,
+def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: tuple[str, ...],
                 phrases: tuple[frozenset[str], ...]) -> str:
-    """The candidate that, with the word before or after it, makes a known phrase, if one is
-    nearly as cheap as the likeliest; else the likeliest."""
-    if len(cands) == 1 or not phrases or (left is None and right is None):
+    """The candidate that, with the word before it or any reading of the word after it, makes a
+    known phrase, if one is nearly as cheap as the likeliest; else the likeliest."""
+    if len(cands) == 1 or not phrases or (left is None and not right):
         return cands[0][1]
 
     pairs = _joined(phrases)
@@ -305,7 +307,7 @@ def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: s
 
     def score(item: tuple[float, str]) -> float:
         cost, cand = item
-        fits = (left is not None and known(f"{left} {cand}")) or (right is not None and known(f"{cand} {right}"))
+        fits = (left is not None and known(f"{left} {cand}")) or any(known(f"{cand} {r}") for r in right)
         return cost - (_PHRASE_BONUS if fits else 0.0)
     return min(cands, key=score)[1]
 

@@ -97,7 +97,7 @@ def test_a_head_noun_with_its_marks_garbled_by_ocr_still_names_a_body():
 
 @pytest.mark.parametrize("garbled, read", [("NGH] QUYET", "NGHI QUYET"), ("NGH! QUYET", "NGHI QUYET"),
                                            ("QUYET BINH", "QUYET ĐINH"), ("QUYET D]NH", "QUYET DINH"),
-                                           ("CHI TH!", "CHI THI")])
+                                           ("CHI TH!", "CHI THI"), ("CHi THI", "CHI THI")])
 def test_the_kind_line_with_its_i_or_d_misread_is_read_back(garbled, read):
     from dondoc.nlp.ocrfix import repair
     fixed, offsets = repair(f"CHINH PHU\n\n{garbled}\n\nVé co ché dac thu\n")
@@ -113,6 +113,27 @@ def test_the_enacting_line_with_its_d_misread_ends_the_preamble():
                 "Diéu 1. Kinh phi dam bao\n\n1. Ngan sach trung uong dam bao kinh phi thuc hién ché dé tro cap mot lan.\n\n"
                 "Diéu 2. BO Tai chinh chiu trach nhiém b6 tri ngan sach hang nam.\n")
     assert [t.lead for t in d.tasks] == [["Bộ Tài chính"]]
+
+
+@pytest.mark.parametrize("garbled", ["ctia", "cUia"])
+def test_cua_with_its_hook_drawn_as_two_glyphs_is_read_back(garbled):
+    # words written for this rule: the ủ of "của" read as "ti" or "Ui" by an engine without Vietnamese
+    from dondoc.nlp.ocrfix import candidates
+    assert candidates(garbled.lower())[0][1] == "cua"
+
+
+def test_gui_with_its_horn_drawn_as_two_glyphs_is_still_gui():
+    from dondoc.nlp.ocrfix import candidates
+    assert candidates("giti")[0][1] == "gui"
+
+
+def test_an_ocr_title_line_ending_on_a_misread_cua_runs_on_past_a_blank_line():
+    # title written for this rule: "của" read "ctia" ends the first line, OCR put a blank line inside
+    from dondoc.nlp.extract import extract
+    d = extract("CHINH PHU\n\nS6: 141/NQ-CP\n\nHa N6i, ngay 01 thang 6 nam 2027\n\nNGHI QUYET\n\n"
+                "Vé chinh sach cua Luat stra d6i, b6 sung m6t sé diéu ctia\n\nLuat Thuong mai, Luat Canh tranh\n\n"
+                "CHINH PHU\n\nCan ctr Luat T6 chic Chinh phi ngay 18 thang 02 nam 2025;\n")
+    assert d.subject and d.subject.endswith("Luat Canh tranh")
 
 
 def test_an_ocr_header_with_its_i_read_as_a_bang_keeps_its_fields():

@@ -28,6 +28,7 @@ LOOKALIKE = str.maketrans({"0": "o", "6": "o", "4": "a", "3": "a", "&": "o", "�
                            "w": "u"})
 _VOWELS = set("aeiouy")
 _U_HORN_GLYPHS = ("tr", "ir", "it", "tt", "rr")
+_U_HOOK_GLYPHS = ("ti", "ui")
 
 
 # Closed-class words (grammar, not content) are rare in a word list and common in any text.
@@ -87,10 +88,11 @@ def candidates(word: str) -> tuple[tuple[float, str], ...]:
     if not w.isalpha() or len(w) < 2:
         return ()
     keyed: dict[str, tuple[float, int]] = {}
-    # ư with its tone mark drawn as two glyphs ("cứ" -> "ctr", "cir"; "chức" -> "chitc", "chttc")
-    for glyphs in _U_HORN_GLYPHS:
+    # ư with its tone mark, or ủ with its hook after a consonant, drawn as two glyphs ("cứ" -> "ctr",
+    # "cir"; "chức" -> "chitc", "chttc"; "của" -> "ctia", "cUia"; not "gửi" -> "giti")
+    for glyphs in _U_HORN_GLYPHS + _U_HOOK_GLYPHS:
         i = w.find(glyphs, 1)
-        if i > 0:
+        if i > 0 and not (glyphs in _U_HOOK_GLYPHS and w[i - 1] in _VOWELS):
             cand = w[:i] + "u" + w[i + len(glyphs):]
             if cand in vocab:
                 keyed[cand] = min(keyed.get(cand, (9.0, 0)), (0.5, -vocab[cand]))
@@ -199,11 +201,12 @@ _FIXED_TOKENS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
                  (re.compile(r"(?m)^(\s*)((?=[IVXl1]*[IVX])[IVXl1]{2,5})(?=\.\s)"),
                   lambda m: m.group(1) + m.group(2).replace("l", "I").replace("1", "I")),
                  # the document's kind on a line of its own, or the enacting line (`QUYẾT ĐỊNH:`), its I
-                 # read as ] | ! l 1 and its Đ as B or P ("NGH] QUYET", "QUYET BINH:", "CHI TH!")
+                 # read as ] | ! l 1 (or as i, in CHỈ THỊ) and its Đ as B or P ("NGH] QUYET", "QUYET BINH:", "CHi TH!")
                  (re.compile(r"(?m)^(\s*NGH)[\]|!l1](?=\s+QUY[EÉ]T\s*:?\s*$)"), r"\1I"),
                  (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+)[BP](?=[I\]|!l1]NH\s*:?\s*$)"), r"\1Đ"),
                  (re.compile(r"(?m)^(\s*QUY[EÉ]T\s+[ĐD])[\]|!l1](?=NH\s*:?\s*$)"), r"\1I"),
-                 (re.compile(r"(?m)^(\s*CH[I\]|!l1]\s+TH)[\]|!l1](?=\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*CH)[i\]|!l1](?=\s+TH[Ii\]|!l1]\s*$)"), r"\1I"),
+                 (re.compile(r"(?m)^(\s*CH[I\]|!l1]\s+TH)[i\]|!l1](?=\s*$)"), r"\1I"),
                  # a speck read as a colon after a sentence has ended ("... năm 2017. :"): not a lead-in
                  (re.compile(r"(?m)(\.[ \t]*):([ \t]*)$"), r"\1 \2"),
                  # "thành phố" with its ố read as é, d or 6 ("thanh phé"): a locality of many names

@@ -709,3 +709,17 @@ def test_rows_of_a_table_under_a_group_of_work_already_done_are_no_tasks():
             "II | Phần công việc thuộc kế hoạch | 900.000.000 |\n"
             "1 | Thi công xây dựng nhà lớp học | 900.000.000 | Quý III/2027\n")
     assert [t.text[:15] for t in extract(text).tasks] == ["1 | Thi công xâ"]
+
+
+def test_a_colon_standing_apart_before_a_line_in_lower_case_ends_no_block():
+    # lines written for this rule: a scan's speck read as " :" inside a sentence that runs on
+    from dondoc.nlp.layout import blocks
+    text = ("a) Khẩn trương tổ chức rà soát toàn bộ thôn, tổ dân phố trên địa bàn; xây :\n\n"
+            "dựng Phương án tổng thể sắp xếp thôn, tổ dân phố, báo cáo cấp ủy cùng cấp.\n")
+    assert len(blocks(text)) == 1
+
+
+def test_a_colon_closing_a_lead_in_still_ends_its_block():
+    from dondoc.nlp.layout import blocks
+    text = "Các sở thực hiện các nội dung sau:\n\nTổ chức tuyên truyền về quyền trẻ em.\n"
+    assert len(blocks(text)) == 2

@@ -30,6 +30,7 @@ ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")
+_SPECK_COLON = re.compile(r"[^\W\d_]\s+:\s*$")
 
 
 @dataclass
@@ -116,8 +117,10 @@ def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bo
     prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
     ends_sentence = bool(_END_SENT.search(prev))
     lower_next = not _starts_upper(line)
-    if (lower_next and not ends_sentence) or DANGLING_RE.search(fold(prev)):
-        return False            # the sentence runs on, across a wrap or a page break
+    if (lower_next and (not ends_sentence or _SPECK_COLON.search(prev))) or DANGLING_RE.search(fold(prev)):
+        # the sentence runs on, across a wrap or a page break (a scan's speck read as a colon
+        # standing apart, `xây :` / `dựng Phương án …`, ends nothing)
+        return False
     if prev.rstrip().endswith(",") and cur.end - cur.start > 200:
         return False            # no paragraph ends on a comma: a page break inside one
     if gap and not ends_sentence and _wrapped_remainder(prev, cur):

@@ -723,3 +723,22 @@ def test_a_colon_closing_a_lead_in_still_ends_its_block():
     from dondoc.nlp.layout import blocks
     text = "Các sở thực hiện các nội dung sau:\n\nTổ chức tuyên truyền về quyền trẻ em.\n"
     assert len(blocks(text)) == 2
+
+
+_REGULATION = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 16/2027/QĐ-UBND\nA, ngày 10 tháng 3 năm 2027\n\nQUYẾT ĐỊNH\n"
+               "Về chính sách hỗ trợ khi Nhà nước thu hồi đất\n\nĐiều 1. Mức hỗ trợ\n\n{item}\n\n"
+               "Điều 2. Sở Tài chính hướng dẫn các huyện lập dự toán kinh phí hỗ trợ.\n")
+
+
+@pytest.mark.parametrize("item", [
+    "1. Hỗ trợ bằng tiền một lần với mức 3.000.000 đồng cho hộ có đến 5 khẩu.",
+    "2. Thu hồi trên 70% diện tích đất nông nghiệp thì được hỗ trợ trong thời gian mười hai (12) tháng.",
+    "3. Giảm 90% tiền sử dụng đất cho các đối tượng là thân nhân liệt sĩ."])
+def test_a_regulations_benefit_and_its_amount_is_no_task(item):
+    # sentences written for this rule: what a regulation grants, with a sum or a share, owed by no body
+    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]
+
+
+def test_a_body_handed_a_sum_to_spend_is_still_a_task():
+    item = "1. Sở Lao động - Thương binh và Xã hội hỗ trợ 3.000.000 đồng cho mỗi hộ trước ngày 30/6/2027."
+    assert len(extract(_REGULATION.format(item=item)).tasks) == 2

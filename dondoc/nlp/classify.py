@@ -33,6 +33,20 @@ _TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong h
 # an amount per unit (`40 triệu đồng/hộ`, `72.000 đồng/người/ngày`): a rate the text sets, owed by no one
 # (OCR without Vietnamese reads the ồ of đồng as é: "1.110.000 déng/người")
 _RATE = re.compile(r"\d[\d.,]*\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?d[oe]ng\s*/\s*[a-z]")
+# what a regulation grants, with its amount: opens with the benefit (`Hỗ trợ bằng tiền …`, `Giảm 90% …`,
+# `Mức bồi thường …`) or grants it (`… thì được hỗ trợ …`), and states a sum or a share
+_BENEFIT = re.compile(r"\s*(?:muc\s+)?(?:ho tro|boi thuong|thuong|tro cap|giam|mien)\b|.*?(?<![0-9a-z])duoc\s+(?:ho tro|boi thuong|thuong|huong|giam|mien)\b")
+_AMOUNT = re.compile(r"\d[\d.,]*\s*(?:\)\s*)?(?:trieu|nghin|ngan|tram ngan|ty)?\s*dong\b|\d+(?:[.,]\d+)?\s*%|\(\d+\)\s*(?:trieu|tram|nghin|ngan|thang|lan|nam)\b")
+
+
+def _benefit_rate(doc: Doc, c: Clause) -> bool:
+    """`Hỗ trợ bằng tiền một lần với mức 3.000.000 đồng cho hộ …`, `Thu hồi trên 70% diện tích … thì
+    được hỗ trợ trong thời gian mười hai (12) tháng`: a regulation's benefit and its amount, owed by
+    no body named in the clause."""
+    f = doc.folded[c.main:c.end]
+    return bool(_BENEFIT.match(f) and _AMOUNT.search(f))
+
+
 _CAN_CU = re.compile(r"can cu (?:vao )?(?:luat|bo luat|phap lenh|nghi|quyet|chi thi|thong tu|cong van|ke hoach|chuong trinh|bao cao|to trinh|khoan|dieu \d|van ban|y kien|de nghi|hien phap|thong bao|quy dinh|quy che|de an|ket luan)")
 
 
@@ -134,7 +148,8 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
     if barrier:
         return _no(barrier)
     dated = any(d.date for d in deadlines)
-    if c.explicit is None and c.subject is None and not dated and _RATE.search(doc.folded, c.main, c.end):
+    if c.explicit is None and c.subject is None and not dated and \
+            (_RATE.search(doc.folded, c.main, c.end) or (s.normative and _benefit_rate(doc, c))):
         return _no("định mức, mức chi hay mức hỗ trợ")
     if c.explicit is None and c.subject is None and not dated and _points_to_rules(doc, c):
         return _no("dẫn chiếu quy định hoặc hướng dẫn đã có")

@@ -732,6 +732,8 @@ _REGULATION = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 16/2027/QĐ-UBND\nA, ngày 1
 
 @pytest.mark.parametrize("item", [
     "1. Hỗ trợ bằng tiền một lần với mức 3.000.000 đồng cho hộ có đến 5 khẩu.",
+    "1. Bốn (04) triệu đồng/hộ nếu di chuyển trước thời hạn từ 30 ngày trở lên;",
+    "4. Những nội dung không quy định tại Quyết định này thì thực hiện theo Nghị định số 47/2027/NĐ-CP.",
     "2. Thu hồi trên 70% diện tích đất nông nghiệp thì được hỗ trợ trong thời gian mười hai (12) tháng.",
     "3. Giảm 90% tiền sử dụng đất cho các đối tượng là thân nhân liệt sĩ."])
 def test_a_regulations_benefit_and_its_amount_is_no_task(item):
@@ -742,3 +744,11 @@ def test_a_regulations_benefit_and_its_amount_is_no_task(item):
 def test_a_body_handed_a_sum_to_spend_is_still_a_task():
     item = "1. Sở Lao động - Thương binh và Xã hội hỗ trợ 3.000.000 đồng cho mỗi hộ trước ngày 30/6/2027."
     assert len(extract(_REGULATION.format(item=item)).tasks) == 2
+
+
+def test_the_enacting_line_after_a_recital_ending_on_a_comma_stands_apart():
+    # lines written for this rule: a long preamble in one paragraph ends `Xét đề nghị của …,`
+    from dondoc.nlp.layout import blocks
+    recital = "Căn cứ Luật Đất đai ngày 26/11/2003; " * 8 + "Xét đề nghị của Sở Tài nguyên và Môi trường,"
+    text = f"{recital}\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy định bồi thường.\n"
+    assert [text[b.start:b.end].strip()[:11] for b in blocks(text)] == ["Căn cứ Luật", "QUYẾT ĐỊNH:", "Điều 1. Ban"]

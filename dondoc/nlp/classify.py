@@ -30,9 +30,10 @@ EXECUTES = re.compile(r"(?:co|chiu)\s+trach\s+nhiem\s+(?:to\s+chuc\s+)?thi\s+han
 _EXECUTION = re.compile(EXECUTES.pattern + r"|co\s+hieu\s+luc\s+(?:thi\s+hanh\s+)?(?:ke\s+)?tu|bo\s+phan\s+khong\s+the\s+tach\s+roi|co\s+hieu\s+luc\s+thi\s+hanh")
 # "Nếu có khó khăn, vướng mắc, báo cáo về ...": the closing every letter has, no task of its own
 _TROUBLE = re.compile(r"(?:trong qua trinh[^.,]{0,40}?,?\s*)?(?:neu|khi|truong hop)\s+co\s+(?:gi\s+|van de\s+|phat sinh\s+)?(?:kho khan|vuong mac|chua ro)")
-# an amount per unit (`40 triệu đồng/hộ`, `72.000 đồng/người/ngày`): a rate the text sets, owed by no one
+# an amount per unit (`40 triệu đồng/hộ`, `72.000 đồng/người/ngày`, `Bốn (04) triệu đồng/hộ`): a rate the
+# text sets, owed by no one
 # (OCR without Vietnamese reads the ồ of đồng as é: "1.110.000 déng/người")
-_RATE = re.compile(r"\d[\d.,]*\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?d[oe]ng\s*/\s*[a-z]")
+_RATE = re.compile(r"\d[\d.,]*\)?\s*(?:trieu\s+|nghin\s+|ngan\s+|ty\s+)?d[oe]ng\s*/\s*[a-z]")
 # what a regulation grants, with its amount: opens with the benefit (`Hỗ trợ bằng tiền …`, `Giảm 90% …`,
 # `Mức bồi thường …`) or grants it (`… thì được hỗ trợ …`), and states a sum or a share
 _BENEFIT = re.compile(r"\s*(?:muc\s+)?(?:ho tro|boi thuong|thuong|tro cap|giam|mien)\b|.*?(?<![0-9a-z])duoc\s+(?:ho tro|boi thuong|thuong|huong|giam|mien)\b")
@@ -212,9 +213,10 @@ _THEN = re.compile(r"(?<![0-9a-z])thi\s+")
 
 
 # `Chế độ báo cáo: thực hiện theo quy định tại Thông tư …`, `Việc thanh toán thực hiện theo hướng dẫn
-# của Bộ Tài chính`: what governs a matter is a rule already in force, named; nobody is handed work
+# của Bộ Tài chính`, `Những nội dung không quy định tại Quyết định này thì thực hiện theo Nghị định số …`:
+# what governs a matter is a rule already in force, named; nobody is handed work
 _RESPONSIBLE = re.compile(r"(?<![0-9a-z])(?:(?:chiu|co) trach nhiem|co nhiem vu)(?![0-9a-z])")
-_POINTS_TO_RULES = re.compile(r"(?:duoc\s+)?thuc hien theo\s+(?:cac\s+)?(?:quy dinh|huong dan)\b")
+_POINTS_TO_RULES = re.compile(r"(?:duoc\s+)?thuc hien theo\s+(?:cac\s+)?(?:quy dinh|huong dan|(?:luat|nghi dinh|thong tu|nghi quyet)\s+so)\b")
 
 
 def _points_to_rules(doc: Doc, c: Clause) -> bool:

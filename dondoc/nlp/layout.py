@@ -114,6 +114,8 @@ def _wrapped_remainder(prev: str, cur: Block) -> bool:
 
 def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bool:
     """An unmarked line after block `cur` starts a block of its own (else it wraps `cur`)."""
+    if ENACTING_RE.match(fold(line)):
+        return True             # `QUYẾT ĐỊNH:` stands apart, even after a recital ending on a comma
     prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
     ends_sentence = bool(_END_SENT.search(prev))
     lower_next = not _starts_upper(line)
@@ -125,7 +127,7 @@ def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bo
         return False            # no paragraph ends on a comma: a page break inside one
     if gap and not ends_sentence and _wrapped_remainder(prev, cur):
         return False            # a scan rewrapped the sentence: its line's last words, then a gap
-    if gap or _ends_title_line(prev, cur, line, width) or ENACTING_RE.match(fold(line)):
+    if gap or _ends_title_line(prev, cur, line, width):
         return True
     # a hard wrap goes on below an unfinished sentence (a table row's cells have no full stops)
     return (ends_sentence or cur.kind == "row") and not lower_next

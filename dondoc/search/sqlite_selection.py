@@ -58,23 +58,24 @@ def _column_tests(cols: TaskColumns, q: Query) -> list[ColumnTest]:
     if q.status:
         code = cols.statuses.codes.get(q.status, -2)
         tests.append((cols.status, lambda v: v == code))
-    if q.due_from:
-        lo = day_number(q.due_from)
-        tests.append((cols.next_due, lambda v: (v >= lo) & (v != NO_DATE)))
-    if q.due_to:
-        hi = day_number(q.due_to)
-        tests.append((cols.next_due, lambda v: v <= hi))
-    if q.issued_from:
-        ilo = day_number(q.issued_from)
-        tests.append((cols.issued, lambda v: (v >= ilo) & (v != NO_DATE)))
-    if q.issued_to:
-        ihi = day_number(q.issued_to)
-        tests.append((cols.issued, lambda v: v <= ihi))
+    tests += _day_range(cols.next_due, q.due_from, q.due_to) + _day_range(cols.issued, q.issued_from, q.issued_to)
     if q.overdue:
         open_ = [cols.statuses.codes.get(s, -2) for s in OPEN_STATUSES]   # domain.is_overdue
         today = day_number(q.today)
         tests.append((cols.status, lambda v: np.isin(v, open_)))
         tests.append((cols.next_due, lambda v: v < today))
+    return tests
+
+
+def _day_range(column: np.ndarray, first, last) -> list[ColumnTest]:
+    """Tests of a day column against a range's ends, each end optional (no date never passes `from`)."""
+    tests: list[ColumnTest] = []
+    if first:
+        lo = day_number(first)
+        tests.append((column, lambda v: (v >= lo) & (v != NO_DATE)))
+    if last:
+        hi = day_number(last)
+        tests.append((column, lambda v: v <= hi))
     return tests
 
 

@@ -235,6 +235,7 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
 
 
 _VIEC = re.compile(r"\s*viec\s")
+_SEMICOLON = re.compile(r";\s*")
 # what befalls whoever breaks a rule (`… thì tùy theo mức độ vi phạm sẽ bị xử lý kỷ luật …`): a
 # penalty the text states, owed by no body
 _SANCTION = re.compile(r"(?<![0-9a-z])(?:se\s+)?bi\s+(?:xu ly|truy cuu|xu phat)(?![0-9a-z])")
@@ -246,7 +247,7 @@ def _manner_of_an_activity(doc: Doc, c: Clause) -> bool:
     f = doc.folded
     if not _VIEC.match(f, c.main):
         return False
-    return not re.search(r";\s*(?:" + doc.lexicon.verb_re.pattern + ")", f[c.main:c.end])
+    return not any(doc.lexicon.verb_re.match(f, m.end()) for m in _SEMICOLON.finditer(f, c.main, c.end))
 
 
 def _binds_a_thing(doc: Doc, c: Clause) -> bool:

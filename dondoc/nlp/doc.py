@@ -88,8 +88,9 @@ class Doc:
             return False
         before = _SYLLABLE.findall(self.folded, max(0, start - 12), start)
         after = _SYLLABLE.findall(self.folded, end, end + 16)
-        if after and " ".join([word, *after[:2]]) in h["unless"] or " ".join([word, *after[:1]]) in h["unless"]:
-            return False
+        phrase = " ".join([word, *after[:2]])
+        if any(phrase == u or phrase.startswith(u + " ") for u in h["unless"]):
+            return False            # `cần bổ sung`: the word after all
         return bool(before and before[-1] in h["after"]) or bool(after and after[0] in h["before"])
 
 

@@ -125,6 +125,7 @@ class Walker:
         self.meta_pending = False
         self.glyphs: dict[str, float] = {}
         self.pipe_roles: list[str] | None = None
+        self.done_group: dict[int, bool] = {}     # a table line's start -> under a group of done work
         self.tables = find_line_tables(doc, part.start, part.end)
         self.tables_done: set[int] = set()
         self.items_below = False
@@ -481,18 +482,26 @@ class Walker:
         self._row_lead(row.task, lead_names, support, evidence)
 
     def _under_done_group(self, start: int) -> bool:
-        """The nearest group row above (`II | …`, the table's lines read upwards) reports its work done."""
-        f = self.doc.folded
-        end = start
+        """The nearest group row above (`II | …`, the table's lines read upwards) reports its work
+        done. Each line's answer is kept, so a table's rows are read once, not once per row below."""
+        f, known = self.doc.folded, self.done_group
+        walked: list[int] = []
+        end, found = start, False
         for _ in range(300):
+            if end in known:
+                found = known[end]
+                break
+            walked.append(end)
             line_start = f.rfind("\n", 0, max(0, end - 1)) + 1
             line = f[line_start:end]
             if "|" not in line or line_start >= end:
-                return False
+                break
             if _GROUP_ROW.match(line):
-                return bool(_DONE_WORK.search(line))
+                found = bool(_DONE_WORK.search(line))
+                break
             end = line_start
-        return False
+        known.update(dict.fromkeys(walked, found))
+        return found
 
     def _row_lead(self, t: Task, lead_names: list[str], support: list[str], evidence: str) -> None:
         doc = self.doc

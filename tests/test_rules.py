@@ -752,3 +752,84 @@ def test_the_enacting_line_after_a_recital_ending_on_a_comma_stands_apart():
     recital = "Căn cứ Luật Đất đai ngày 26/11/2003; " * 8 + "Xét đề nghị của Sở Tài nguyên và Môi trường,"
     text = f"{recital}\n\nQUYẾT ĐỊNH:\n\nĐiều 1. Ban hành kèm theo Quyết định này Quy định bồi thường.\n"
     assert [text[b.start:b.end].strip()[:11] for b in blocks(text)] == ["Căn cứ Luật", "QUYẾT ĐỊNH:", "Điều 1. Ban"]
+
+
+@pytest.mark.parametrize("item", [
+    "2. Nếu cây trồng không đúng mật độ quy định thì khi tính bồi thường phải tính giảm theo tỷ lệ tương ứng.",
+    "3. Trường hợp chi trả chậm do thay đổi giá thì điều chỉnh theo đơn giá mới.",
+    "4. Khi có thay đổi về diện tích, phải lập lại hồ sơ theo mẫu."])
+def test_what_a_regulation_says_holds_in_a_case_is_no_task(item):
+    # sentences written for this rule: a case, then what holds in it, and no body named to act
+    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]
+
+
+def test_a_case_in_which_a_named_body_must_act_is_still_a_task():
+    item = "2. Trường hợp chi trả chậm do thay đổi giá, Ủy ban nhân dân cấp huyện lập lại phương án bồi thường."
+    assert len(extract(_REGULATION.format(item=item)).tasks) == 2
+
+
+def test_a_case_under_work_handed_out_is_the_sections_task():
+    found = extract(_PLAN.format(item="2. Trường hợp phát sinh vướng mắc ngoài thẩm quyền, kịp thời báo cáo Ủy ban nhân dân huyện.")).tasks
+    assert len(found) == 2
+
+
+# table written for this rule: groups I and II, each numbering its rows from 1
+_GROUPED_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 901/QĐ-TTg
+Hà Nội, ngày 12 tháng 3 năm 2027
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch thực hiện Chương trình phòng, chống thiên tai
+
+Phụ lục
+NHIỆM VỤ CỤ THỂ
+TT
+Nội dung, nhiệm vụ
+Cơ quan chủ
+trì
+Cơ quan
+phối hợp
+Thời gian
+I
+Hoàn thiện thể chế về phòng, chống
+thiên tai
+1
+Rà soát các văn bản quy phạm pháp
+luật về phòng, chống thiên tai.
+Bộ Tư pháp
+Các bộ,
+cơ quan
+Năm
+2027 - 2028
+2
+Sửa đổi quy chuẩn kỹ thuật công trình
+đê điều.
+Bộ Xây dựng
+Các bộ,
+cơ quan
+Năm 2027
+II
+Nâng cao năng lực lực lượng tại chỗ
+1
+Tập huấn lực lượng xung kích ở cơ sở.
+Bộ Quốc phòng
+Các địa
+phương
+Giai đoạn
+2027 - 2030
+"""
+
+
+def test_a_tables_rows_numbered_again_in_each_group_are_each_a_task():
+    found = [(t.text[:12], t.lead, [d.date for d in t.deadlines]) for t in extract(_GROUPED_TABLE).tasks]
+    assert found == [("Rà soát các ", ["Bộ Tư pháp"], ["2028-12-31"]),
+                     ("Sửa đổi quy ", ["Bộ Xây dựng"], ["2027-12-31"]),
+                     ("Tập huấn lực", ["Bộ Quốc phòng"], ["2030-12-31"])]
+
+
+def test_a_line_ending_on_a_word_that_only_folds_like_a_preposition_ends_its_cell():
+    # lines written for this rule: "nguyên tử" folds to "nguyen tu", as "từ" does
+    from dondoc.nlp.layout import dangles
+    assert dangles("bảo đảm hoàn thành trước") and dangles("theo Nghị quyết số 72-NQ/TW của")
+    assert not dangles("trong lĩnh vực năng lượng nguyên tử") and not dangles("quản lý giá thuốc")
+    assert dangles("bao dam hoan thanh truoc")          # typed without marks: read folded

@@ -154,6 +154,8 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
         return _no("định mức, mức chi hay mức hỗ trợ")
     if c.explicit is None and c.subject is None and not dated and _points_to_rules(doc, c):
         return _no("dẫn chiếu quy định hoặc hướng dẫn đã có")
+    if c.explicit is None and c.subject is None and not dated and _rule_for_a_case(doc, c, s):
+        return _no("quy định cho một trường hợp, không giao cho cơ quan")
     if c.explicit is not None and not all(s.is_issuer(p.name) for p in c.explicit.lead):
         return _yes("giao việc cho cơ quan được nêu tên", 0.95)
     if c.subject is not None:
@@ -232,6 +234,13 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     # "… thực hiện theo quy định …, đồng thời báo cáo …": a second predicate is work of its own
     rest = f[m.end():c.end]
     return not re.search(r"[;,]\s*(?:dong thoi\s+)?(?:va\s+)?(?:" + lex.verb_re.pattern + ")", rest)
+
+
+def _rule_for_a_case(doc: Doc, c: Clause, s: Setting) -> bool:
+    """`Nếu cây trồng không đúng mật độ thì khi tính bồi thường phải tính giảm …`, `Trường hợp bồi
+    thường chậm … thì điều chỉnh theo đơn giá mới`: a regulation says what holds in a case, and no
+    body is named to act; where work is handed out the doer is the section's body."""
+    return s.normative and not s.hands_out_work and doc.lexicon.opens("condition", doc.folded, c.body) is not None
 
 
 _VIEC = re.compile(r"\s*viec\s")

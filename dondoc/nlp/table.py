@@ -19,7 +19,7 @@ from .bodies import noun_phrases
 from .deadline import Context, read_deadlines
 from .doc import Doc
 from .fold import fold
-from .layout import DANGLING_RE, iter_lines
+from .layout import dangles, iter_lines
 from .record import Deadline, Task
 from .textprep import collapse
 
@@ -28,6 +28,8 @@ _HEADER_WORDS = ("tt", "stt", "ten nhiem vu", "nhiem vu", "noi dung", "cong viec
                  "hoan thanh", "thoi gian hoan thanh", "thoi han", "can cu", "bo sung", "can cu bo sung",
                  "ghi chu", "don vi chu tri", "don vi phoi hop", "ngay", "thoi gian thuc hien", "tien do")
 _ROW_START = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s*[.)])?(?:\s+(?P<rest>\S.*))?$")
+# a group row: a Roman numeral alone on its line or before the group's title
+_GROUP_ROW = re.compile(r"^\s*[IVX]{1,5}(?:\s*[.)])?(?:\s+[^\W\d_][^\n]*)?\s*$")
 _RANGE_YEARS = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
 
 
@@ -74,6 +76,7 @@ def _skip_header(lines, i):
 def _collect_rows(lines, j):
     rows: list[_Row] = []
     expected = 1
+    in_group = False
     k = j
     while k < len(lines):
         s, e, line = lines[k]
@@ -81,14 +84,22 @@ def _collect_rows(lines, j):
             # the header again, on a new page: skip it
             k, _ = _skip_header(lines, k)
             continue
+        if _GROUP_ROW.match(line):
+            # "II / Phân công, phân cấp …": a group of rows, numbered on or from 1 again; its
+            # title is no cell of the row before
+            in_group = True
+            k += 1
+            continue
         m = _ROW_START.match(line)
         if m and int(m.group("n")) not in (expected, expected + 1) and len(line) > 60 and (m.group("rest") or "")[:1].isupper():
             k += 1              # a footnote ("3 Chương trình số 12-CTr/BCĐ ..."), no cell of the row
             continue
-        if m and int(m.group("n")) in (expected, expected + 1) and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
+        numbered = m is not None and (int(m.group("n")) in (expected, expected + 1) or (in_group and int(m.group("n")) == 1))
+        if m and numbered and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
             rows.append(_Row(s, e, [(s, e, line)]))
             expected = int(m.group("n")) + 1
-        elif rows:
+            in_group = False
+        elif rows and not in_group:
             rows[-1].lines.append((s, e, line))
             rows[-1].end = e
         k += 1
@@ -146,7 +157,7 @@ def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int
         # "... Nghị quyết số 72-NQ/TW của / Bộ Chính trị": a cell does not end on a word that
         # needs what follows, so the name on the next line is still the task's text
         prev = body_lines[line_starts[f.start] - 1]
-        return bool(DANGLING_RE.search(doc.folded[prev[0]:prev[1]]))
+        return dangles(doc.text[prev[0]:prev[1]])
 
     return [f for i, f in enumerate(found) if f.start in line_starts and line_starts[f.start] >= 1
             and chain_ends_cell(i) and not continues_line_before(f)]

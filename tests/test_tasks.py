@@ -208,3 +208,16 @@ def test_a_distribution_entry_wrapped_over_lines_stays_in_the_list():
     # the real PDF's `Nơi nhận:` runs an entry over two lines before `- Lưu: VT, CN.`
     found = doc("dev2-variants/real_pdf_read/008.txt").tasks
     assert [t.text[:10] for t in found] == ["Giao các B"]
+
+
+def test_a_tables_rows_numbered_again_under_each_group_keep_their_own_cells():
+    # dev9/005: group II numbers its rows from 1 after row 10 of group I (the appendix row is
+    # the last task of that wording; section II says the same without a body)
+    t = [t for t in doc("dev9/005.txt").tasks if t.text.startswith("Đào tạo, bồi dưỡng, huấn luyện chuyên sâu")][-1]
+    assert t.lead == ["Bộ Quốc phòng", "Bộ Công an", "Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng"]
+
+
+def test_a_task_cell_ending_on_nguyen_tu_is_not_run_on_into_the_lead_cell():
+    # dev9/006: "... trong lĩnh vực năng lượng / nguyên tử" then "Bộ Khoa học và / Công nghệ"
+    t = [t for t in doc("dev9/006.txt").tasks if t.text.startswith("Điều tra, đánh giá nhu cầu đào tạo")][-1]
+    assert t.lead == ["Bộ Khoa học và Công nghệ"]

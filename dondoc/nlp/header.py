@@ -19,7 +19,7 @@ from .doc import Doc
 from .documents import MOTTO2_RE, MOTTO_RE
 from .agency import strip_title
 from .fold import fold, fold_key
-from .layout import DANGLING_RE, ENACTING_RE, iter_lines
+from .layout import ENACTING_RE, dangles, iter_lines
 from .record import Cite, Signer
 from .textprep import collapse
 
@@ -231,7 +231,7 @@ def _ends_title(doc: Doc, ln: _Line, prev: str | None) -> bool:
     if (PLACE_LINE_RE.match(f) or MOTTO_RE.search(f) or MOTTO2_RE.search(f) or RECIPIENT_RE.match(f)
             or SEPARATOR_RE.match(ln.text) or preamble or ENACTING_RE.match(f)):
         return True
-    if prev is not None and DANGLING_RE.search(prev):
+    if prev is not None and dangles(prev):
         return False
     found = doc.agencies_in(ln.start, ln.end)
     bare = ln.text.strip()
@@ -256,7 +256,7 @@ def _title_lines(doc: Doc, lines: list[_Line], first: int, stop: int, vv: bool) 
                 break
             i += 1
             continue
-        if out and (_ends_title(doc, ln, out[-1].folded) or _is_body_sentence(ln)):
+        if out and (_ends_title(doc, ln, out[-1].text) or _is_body_sentence(ln)):
             break
         if out and not vv and ln.text.strip().isupper() and not out[-1].text.strip().isupper() and len(ln.text.strip()) < 60:
             break
@@ -273,7 +273,7 @@ def _title_runs_on(lines: list[_Line], i: int, last: _Line) -> bool:
     nxt = next((ln for ln in lines[i + 1:i + 3] if ln.text.strip()), None)
     if nxt is None or SEPARATOR_RE.match(lines[i].text):
         return False
-    return nxt.text.strip()[:1].islower() or bool(DANGLING_RE.search(last.folded))
+    return nxt.text.strip()[:1].islower() or dangles(last.text)
 
 
 def _read_subject(h: Header, doc: Doc, lines: list[_Line], mk: _Marks) -> list[_Line]:

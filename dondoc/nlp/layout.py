@@ -8,6 +8,7 @@ text plainly runs on (next line in lower case).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .fold import fold
@@ -24,7 +25,19 @@ MARKER_RE = re.compile(
 )
 # A line ending on one of these words stops mid-phrase ("... của / Bộ Chính trị", "trước ngày /
 # 15/11"): whatever follows it, even past a blank line, continues it.
-DANGLING_RE = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren|ngay|truoc)\s*$")
+_DANGLING_FOLDED = re.compile(r"\b(?:cua|theo|voi|ve|cho|tai|va|do|boi|tu|den|trong|thuoc|giua|tren|ngay|truoc)\s*$")
+# other words that fold the same and need nothing after them: "nguyên tử", "thuốc", "cửa", "đó"
+_NOT_DANGLING = frozenset("tử tự tư tú tù tủ thuốc đó đỏ độ đỗ vé vẻ vẽ chó chợ chỗ tài tái tải vá vả đen đèn đền "
+                          "vội vơi cửa cùa bồi bơi bội trọng trồng".split())
+
+
+def dangles(line: str) -> bool:
+    """The line stops on a word that needs what follows (`của`, `trước ngày`), unless the word as
+    written is another one (the folded list alone reads "nguyên tử" as ending on "từ")."""
+    if not _DANGLING_FOLDED.search(fold(line)):
+        return False
+    words = unicodedata.normalize("NFC", line).split()
+    return not words or words[-1].lower().strip(",;:") not in _NOT_DANGLING
 # the enacting formula after a decision's or resolution's preamble: its articles follow
 ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
@@ -97,7 +110,7 @@ def _ends_title_line(prev: str, cur: Block, line: str, width: int) -> bool:
     """A line standing alone as a title (`Điều 2. Áp dụng văn bản ...`, `CHÍNH PHỦ`) ends its
     block though the next line opens without a blank line: it is short of the wrap width, or in
     capitals over running text."""
-    if len(cur.lines) != 1 or not _starts_upper(line) or DANGLING_RE.search(fold(prev)):
+    if len(cur.lines) != 1 or not _starts_upper(line) or dangles(prev):
         return False
     if is_heading(prev) and not is_heading(line):
         return True
@@ -119,7 +132,7 @@ def _starts_block(text: str, cur: Block, line: str, gap: bool, width: int) -> bo
     prev = text[cur.lines[-1][0]:cur.lines[-1][1]]
     ends_sentence = bool(_END_SENT.search(prev))
     lower_next = not _starts_upper(line)
-    if (lower_next and (not ends_sentence or _SPECK_COLON.search(prev))) or DANGLING_RE.search(fold(prev)):
+    if (lower_next and (not ends_sentence or _SPECK_COLON.search(prev))) or dangles(prev):
         # the sentence runs on, across a wrap or a page break (a scan's speck read as a colon
         # standing apart, `xây :` / `dựng Phương án …`, ends nothing)
         return False

@@ -12,6 +12,10 @@ def test_number_split_by_markup_is_joined():
     assert doc("seeds/001_e16342c4faedd0ca.txt").number == "546/SLĐTBXH-TEBĐG"
 
 
+def test_a_number_written_as_a_dotted_pair_is_read_whole():
+    assert doc("dev9/001.txt").number == "66.17/2026/NQ-CP"
+
+
 def test_draft_with_blank_number_and_day():
     d = doc("seeds/004_aab771c767b14fb2.txt")
     assert d.number is None and d.issued is None

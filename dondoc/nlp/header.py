@@ -132,7 +132,8 @@ def read_number(line: str, folded: str | None = None) -> tuple[str | None, str |
     am = re.search(r"/(?:\d{4}/)?([^/\-]+)", rest)
     if am:
         abbr = am.group(1)
-    if not re.match(r"^[0-9OoIl]{1,6}[a-zA-Z]?/", rest):
+    # "66.17/2026/NQ-CP": the Government's resolutions of one series number by a dotted pair
+    if not re.match(r"^[0-9OoIl]{1,6}(?:\.\d{1,3})?[a-zA-Z]?/", rest):
         return None, abbr
     return rest, abbr
 

@@ -136,6 +136,15 @@ def test_an_aside_between_subject_and_verb_keeps_the_subject(body, leads):
     assert only(body).lead == leads
 
 
+@pytest.mark.parametrize("body, leads", [
+    # sentences written for this rule: where a body stands is part of it, not the end of the subject
+    ("Các bộ ở Trung ương tổ chức tuyên truyền pháp luật về bảo hiểm y tế.", ["Các bộ"]),
+    ("Sở Tài chính ở địa phương, Sở Y tế hướng dẫn các huyện lập dự toán.", ["Sở Tài chính", "Sở Y tế"]),
+])
+def test_a_body_named_with_where_it_stands_is_the_subject(body, leads):
+    assert only(body).lead == leads
+
+
 def test_a_collective_further_down_a_list_takes_the_lists_cac():
     t = only("Các sở, ban, ngành, đoàn thể và chính quyền địa phương tăng cường kiểm tra an toàn thực phẩm.")
     assert "Chính quyền địa phương" in t.lead and "Đoàn thể" in t.lead

@@ -36,6 +36,9 @@ _MAX_WORDS = 14
 _ADVERBIAL = re.compile(r"\s*,?\s*(?:theo|trong pham vi|can cu|tren co so|trong qua trinh|tai)\s")
 _COMMA = re.compile(r",\s*")
 # how often or how soon, between a subject and its verb, with no comma
+# where a body stands, as part of what it is: "Các bộ ở Trung ương", "Ủy ban nhân dân cấp tỉnh ở
+# địa phương", "cơ quan thuế ở cơ sở"
+_LOCATIVE = re.compile(r"[ \t\n]+o[ \t\n]+(?:trung[ \t\n]+uong|dia[ \t\n]+phuong|co[ \t\n]+so|cac[ \t\n]+cap|nuoc[ \t\n]+ngoai|trong[ \t\n]+nuoc)(?![0-9a-z])")
 _WHEN = re.compile(r"\s*(?:hang|dinh ky)(?:\s+(?:6|sau)\s+thang|\s+(?:nam|quy|thang|tuan|ngay))?\s+|\s*(?:thuong xuyen|kip thoi|khan truong)\s+")
 _SENTENCE_MARK = re.compile(r"[;:.]")
 _ASIDE_CHARS = 120
@@ -376,6 +379,9 @@ def _noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
                 break
         else:
             listed = _listed_after(doc, p, end)
+            where = None if listed else _LOCATIVE.match(doc.folded, p.end, end)
+            if where:
+                p = Phrase(p.name, p.start, where.end(), p.known, p.kind)
             out.extend(listed or [p])
             cur = listed[-1].end if listed else p.end
         sep = re.match(r"[ \t\n]*(?:\([^()\n]{0,80}\))?[ \t\n]*(?:,|;|\bva\b|\bcung\b|&)[ \t\n]*", doc.folded[cur:end])

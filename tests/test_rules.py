@@ -842,3 +842,46 @@ def test_a_line_ending_on_a_word_that_only_folds_like_a_preposition_ends_its_cel
     assert dangles("bảo đảm hoàn thành trước") and dangles("theo Nghị quyết số 72-NQ/TW của")
     assert not dangles("trong lĩnh vực năng lượng nguyên tử") and not dangles("quản lý giá thuốc")
     assert dangles("bao dam hoan thanh truoc")          # typed without marks: read folded
+
+
+# table written for this rule: lead cells the gazetteer cannot name, one word a line
+_UNNAMED_LEAD_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 902/QĐ-TTg
+Hà Nội, ngày 12 tháng 3 năm 2027
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch thực hiện Chương trình bảo hiểm y tế toàn dân
+
+Phụ lục
+STT
+Tên nhiệm vụ
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Thời gian hoàn
+thành
+1.
+Đưa chỉ tiêu bao phủ bảo hiểm y tế vào kế
+hoạch phát triển kinh tế - xã hội hằng năm.
+Các
+bộ
+ở
+Trung ương
+Bộ Tài chính
+Năm 2027
+2.
+Rà soát quy trình tiếp nhận người bệnh
+vào ngày nghỉ, ngày lễ.
+Cơ sở khám
+bệnh,
+chữa
+bệnh
+Bộ Y tế, Sở Y tế
+Quý II/2027
+"""
+
+
+def test_a_lead_cell_the_gazetteer_cannot_name_is_read_as_bodies():
+    found = [(t.lead, t.support) for t in extract(_UNNAMED_LEAD_TABLE).tasks]
+    assert found == [(["Các bộ"], ["Bộ Tài chính"]), (["Cơ sở khám bệnh, chữa bệnh"], ["Bộ Y tế", "Sở Y tế"])]

@@ -221,3 +221,9 @@ def test_a_task_cell_ending_on_nguyen_tu_is_not_run_on_into_the_lead_cell():
     # dev9/006: "... trong lĩnh vực năng lượng / nguyên tử" then "Bộ Khoa học và / Công nghệ"
     t = [t for t in doc("dev9/006.txt").tasks if t.text.startswith("Điều tra, đánh giá nhu cầu đào tạo")][-1]
     assert t.lead == ["Bộ Khoa học và Công nghệ"]
+
+
+def test_a_lead_cell_of_bodies_the_gazetteer_does_not_know_leads_its_row():
+    # dev9/004 row 12: "Cơ sở khám / bệnh, / chữa / bệnh" then the supporters "Bộ Y tế, Sở Y tế, ..."
+    t = task_starting(doc("dev9/004.txt"), "Nghiên cứu cơ chế, bảo đảm điều kiện, tiêu chí chuyên môn")
+    assert t.lead == ["Cơ sở khám bệnh, chữa bệnh"] and t.support[:2] == ["Bộ Y tế", "Sở Y tế"]

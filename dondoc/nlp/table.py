@@ -121,6 +121,12 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
     # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
     chained = [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])]
     name_end = line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines)
+    # a name the gazetteer knows at a line's start opens a cell: an unnamed body before it ends there
+    cell_ends = sorted(f.start for f in found if f.start in line_starts) + [row.end]
+    unnamed = _unnamed_lead_cell(doc, body_lines, name_end, cell_ends)
+    if unnamed is not None:
+        name_end, phrases, stop = unnamed
+        chained = [Found(p.start, p.end, p.name, "body") for p in phrases] + [f for f in found if f.start >= stop]
     name_span = (body_lines[0][0], body_lines[name_end - 1][1])
     lead, support, last_end = _lead_and_support(text, chained)
     tail_from = len(body_lines)
@@ -130,6 +136,25 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
     deadlines = _tail_deadlines(doc, tail[0][0], tail[-1][1], ctx) if tail else []
     span = (name_span[0], row.end)
     return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
+
+
+def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: int,
+                       cell_ends: list[int]) -> tuple[int, list, int] | None:
+    """A lead cell before any the gazetteer names: a line after the task's first that opens
+    with bodies filling the cell (`Các / bộ / ở / Trung ương,`, `Cơ sở khám / bệnh, chữa bệnh`),
+    the line before it not stopping mid-phrase. (line index, phrases, where they end)"""
+    for i in range(1, upto):
+        s, _e, ln = body_lines[i]
+        if not ln.lstrip()[:1].isupper() or dangles(body_lines[i - 1][2]):
+            continue
+        at = s + len(ln) - len(ln.lstrip())
+        end = next(c for c in cell_ends if c > at)
+        phrases = [p for p in noun_phrases(doc, at, end)[0] if p.end <= end]
+        stop = phrases[-1].end if phrases else at
+        if phrases and all(p.kind in ("body", "collective") for p in phrases) and \
+                re.match(r"[ \t,;.]*(?:\n|$)", doc.text[stop:end]):
+            return i, phrases, stop
+    return None
 
 
 def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int, str]],

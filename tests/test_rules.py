@@ -885,3 +885,70 @@ Quý II/2027
 def test_a_lead_cell_the_gazetteer_cannot_name_is_read_as_bodies():
     found = [(t.lead, t.support) for t in extract(_UNNAMED_LEAD_TABLE).tasks]
     assert found == [(["Các bộ"], ["Bộ Tài chính"]), (["Cơ sở khám bệnh, chữa bệnh"], ["Bộ Y tế", "Sở Y tế"])]
+
+
+# table written for this rule: numbered groups ("1." and its title) over rows 1.1, 1.2 …, and the
+# header printed again on a new page right before a row
+_SUB_NUMBERED_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 903/QĐ-TTg
+Hà Nội, ngày 12 tháng 3 năm 2027
+
+QUYẾT ĐỊNH
+Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số
+
+Phụ lục
+TT
+Nhiệm vụ, giải pháp
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Thời gian
+thực hiện
+1.
+Hoàn thiện thể chế
+1.1
+Rà soát thủ tục hành chính về xuất khẩu
+dịch vụ công nghệ số.
+Bộ Tài chính
+Bộ Công Thương
+Quý IV/2027
+1.2
+Xây dựng cơ chế tín dụng cho doanh nghiệp
+công nghệ số.
+Ngân hàng Nhà nước
+Bộ Tài chính
+Quý II/2028
+TT
+Nhiệm vụ, giải pháp
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Thời gian
+thực hiện
+2.
+Phát triển thị trường
+2.1
+Tổ chức diễn đàn doanh nghiệp công nghệ số
+tại các thị trường chiến lược.
+Bộ Ngoại giao
+Bộ Công Thương
+Quý III/2027
+"""
+
+
+def test_rows_numbered_under_their_groups_are_each_a_task():
+    found = [(t.text[:12], t.lead, [d.date for d in t.deadlines]) for t in extract(_SUB_NUMBERED_TABLE).tasks]
+    assert found == [("Rà soát thủ ", ["Bộ Tài chính"], ["2027-12-31"]),
+                     ("Xây dựng cơ ", ["Ngân hàng Nhà nước"], ["2028-06-30"]),
+                     ("Tổ chức diễn", ["Bộ Ngoại giao"], ["2027-09-30"])]
+
+
+def test_a_forms_sections_numbered_1_1_are_no_rows_of_a_table_without_a_lead_column():
+    from dondoc.nlp.doc import build
+    from dondoc.nlp.table import find_line_tables
+    text = ("TT\nNhiệm vụ\nCông việc cụ thể\nTiêu chí đánh giá\nhoàn thành\ncông việc\n1\nChỉ đạo\n- Xây dựng kế hoạch năm.\n"
+            "3.1. Bên trong\nĐược quản lý trực tiếp bởi Giám đốc.\n3.2. Bên ngoài\nCác cơ quan có liên quan.\n")
+    (_s, _e, rows), = find_line_tables(build(text), 0, len(text))
+    assert [r.lines[0][2] for r in rows] == ["1"]

@@ -30,6 +30,9 @@ _HEADER_WORDS = ("tt", "stt", "ten nhiem vu", "nhiem vu", "noi dung", "cong viec
 _ROW_START = re.compile(r"^\s*(?P<n>\d{1,3})(?:\s*[.)])?(?:\s+(?P<rest>\S.*))?$")
 # a group row: a Roman numeral alone on its line or before the group's title
 _GROUP_ROW = re.compile(r"^\s*[IVX]{1,5}(?:\s*[.)])?(?:\s+[^\W\d_][^\n]*)?\s*$")
+_LEAD_HEADER = re.compile(r"\bchu\s+tri\b|\b(?:co quan|don vi)\s+(?:thuc hien|phu trach)\b")
+# a row numbered under its group: "1.2", "3.10."
+_SUB_ROW = re.compile(r"^\s*(?P<n>\d{1,3})\.(?P<sub>\d{1,2})\.?(?:\s+(?P<rest>\S.*))?$")
 _RANGE_YEARS = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
 
 
@@ -55,7 +58,10 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
         if re.sub(r"[^a-z]", "", fold(lines[i][2])) in ("tt", "stt"):
             j, known = _skip_header(lines, i)
             if known >= 3:
-                rows, k = _collect_rows(lines, j)
+                # rows numbered under their group (1.1, 1.2) only where a column names who leads:
+                # a form's sections are numbered so too ("3.1. Bên trong", "3.2. Bên ngoài")
+                lead_column = any(_LEAD_HEADER.search(fold(ln)) for _s, _e, ln in lines[i:j])
+                rows, k = _collect_rows(lines, j, lead_column)
                 if rows:
                     tables.append((lines[i][0], lines[k - 1][1], rows))
                 i = k
@@ -67,16 +73,39 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
 def _skip_header(lines, i):
     """Past a header that starts at line i: (next line, how many header words it had)."""
     j, known = i + 1, 0
-    while j < len(lines) and j < i + 16 and not _ROW_START.match(lines[j][2]):
+    while j < len(lines) and j < i + 16 and not (_ROW_START.match(lines[j][2]) or _SUB_ROW.match(lines[j][2])):
         known += _is_header_line(lines[j][2])
         j += 1
     return j, known
 
 
-def _collect_rows(lines, j):
+@dataclass
+class _Numbering:
+    """Which numbers may open the next row: 1, 2, 3 … (from 1 again after a group row `II`), or
+    1.1, 1.2 … under a numbered group (`1. / Rà soát, hoàn thiện thể chế / 1.1 / Nghiên cứu …`)."""
+    expected: int = 1
+    in_group: bool = False
+    sub_of: int | None = None
+    sub_next: int = 1
+    last_int: _Row | None = None
+
+    def opens_sub_row(self, m: re.Match, rows: list[_Row]) -> bool:
+        n, sub = int(m.group("n")), int(m.group("sub"))
+        if self.sub_of == n and sub in (self.sub_next, self.sub_next + 1):
+            self.sub_next = sub + 1
+            return True
+        if sub != 1 or not (n in (self.expected, self.expected + 1) or (rows and rows[-1] is self.last_int)):
+            return False
+        own = _ROW_START.match(rows[-1].lines[0][2]) if rows and rows[-1] is self.last_int else None
+        if own is not None and own.group("n") == m.group("n"):
+            rows.pop()            # the group's own row: its number and title, no task
+        self.sub_of, self.sub_next, self.expected, self.in_group = n, 2, n + 1, False
+        return True
+
+
+def _collect_rows(lines, j, sub_rows: bool = False):
     rows: list[_Row] = []
-    expected = 1
-    in_group = False
+    num = _Numbering()
     k = j
     while k < len(lines):
         s, e, line = lines[k]
@@ -87,19 +116,23 @@ def _collect_rows(lines, j):
         if _GROUP_ROW.match(line):
             # "II / Phân công, phân cấp …": a group of rows, numbered on or from 1 again; its
             # title is no cell of the row before
-            in_group = True
+            num.in_group = True
+            k += 1
+            continue
+        sub = _SUB_ROW.match(line) if sub_rows else None
+        if sub and num.opens_sub_row(sub, rows):
+            rows.append(_Row(s, e, [(s, e, line)]))
             k += 1
             continue
         m = _ROW_START.match(line)
-        if m and int(m.group("n")) not in (expected, expected + 1) and len(line) > 60 and (m.group("rest") or "")[:1].isupper():
+        if m and int(m.group("n")) not in (num.expected, num.expected + 1) and len(line) > 60 and (m.group("rest") or "")[:1].isupper():
             k += 1              # a footnote ("3 Chương trình số 12-CTr/BCĐ ..."), no cell of the row
             continue
-        numbered = m is not None and (int(m.group("n")) in (expected, expected + 1) or (in_group and int(m.group("n")) == 1))
+        numbered = m is not None and (int(m.group("n")) in (num.expected, num.expected + 1) or (num.in_group and int(m.group("n")) == 1))
         if m and numbered and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
             rows.append(_Row(s, e, [(s, e, line)]))
-            expected = int(m.group("n")) + 1
-            in_group = False
-        elif rows and not in_group:
+            num.expected, num.in_group, num.last_int = int(m.group("n")) + 1, False, rows[-1]
+        elif rows and not num.in_group:
             rows[-1].lines.append((s, e, line))
             rows[-1].end = e
         k += 1
@@ -108,7 +141,7 @@ def _collect_rows(lines, j):
 
 def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
     text = doc.text
-    first = _ROW_START.match(row.lines[0][2])
+    first = _ROW_START.match(row.lines[0][2]) or _SUB_ROW.match(row.lines[0][2])
     body_lines = row.lines[1:]
     if first and first.group("rest"):
         off = row.lines[0][0] + first.start("rest")

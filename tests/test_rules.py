@@ -952,3 +952,16 @@ def test_a_forms_sections_numbered_1_1_are_no_rows_of_a_table_without_a_lead_col
             "3.1. Bên trong\nĐược quản lý trực tiếp bởi Giám đốc.\n3.2. Bên ngoài\nCác cơ quan có liên quan.\n")
     (_s, _e, rows), = find_line_tables(build(text), 0, len(text))
     assert [r.lines[0][2] for r in rows] == ["1"]
+
+
+@pytest.mark.parametrize("item", ["3. Trình tự, thủ tục cấp giấy phép thực hiện theo quy định tại Nghị định số 15/2027/NĐ-CP.",
+                                  "4. Trình độ chuyên môn của cán bộ thực hiện theo quy định tại Thông tư số 05/2027/TT-BNV."])
+def test_a_noun_that_opens_with_a_verbs_syllable_is_no_directive(item):
+    # sentences written for this rule: "Trình tự", "Trình độ" are no "Trình" (submit)
+    found = extract(_PLAN.format(item=item)).tasks
+    assert [t.text[:9] for t in found] == ["Tổ chức t"]
+
+
+def test_the_verb_itself_still_opens_a_task():
+    item = "2. Trình Ủy ban nhân dân huyện phê duyệt danh sách trước ngày 30/6/2027."
+    assert len(extract(_PLAN.format(item=item)).tasks) == 2

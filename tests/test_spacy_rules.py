@@ -28,3 +28,9 @@ def test_spacy_is_imported_without_its_cli_and_keeps_it_within_reach():
     out = json.loads(r.stdout)
     assert 8 in out.pop("offsets")        # "chủ trì"
     assert out == {"cli_loaded": False, "info": True, "cli": True}
+
+
+def test_the_matcher_marks_no_directive_where_a_noun_opens_with_the_verb():
+    from dondoc.nlp.spacy_rules import directive_offsets
+    text = "Trình tự thực hiện như sau. Trình Bộ Tài chính dự toán."
+    assert sorted(directive_offsets(text)) == [text.index("thực hiện"), text.index("Trình Bộ")]

@@ -229,7 +229,7 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     if m is None:
         return False
     topic = f[c.main:m.start()]
-    if _RESPONSIBLE.search(topic) or (topic.strip() and (lex.verb_re.match(f, c.main) or ";" in topic)):
+    if _RESPONSIBLE.search(topic) or (topic.strip() and (doc.is_directive_at(c.main) or ";" in topic)):
         return False        # "… chịu trách nhiệm thực hiện theo hướng dẫn …": a duty put on someone
     # "… thực hiện theo quy định …, đồng thời báo cáo …": a second predicate is work of its own
     rest = f[m.end():c.end]

@@ -28,6 +28,7 @@ def alternation(words, boundary: bool = True) -> str:
 @dataclass(frozen=True)
 class Lexicon:
     verbs: tuple[str, ...]
+    verb_nouns: tuple[str, ...]  # nouns that open with a verb's syllable ("trình tự"): no directive
     verb_re: re.Pattern          # a directive or action verb (matched at a position)
     assign_re: re.Pattern        # a word that hands work to the body after it
     agency_verb_re: re.Pattern   # what follows a body that leads ("X chủ trì", "X có trách nhiệm")
@@ -91,6 +92,7 @@ def load() -> Lexicon:
     b = d["bodies"]
     return Lexicon(
         verbs=tuple(d["verbs"]),
+        verb_nouns=tuple(d["verb_nouns"]["words"]),
         verb_re=re.compile(alternation(d["verbs"])),
         assign_re=re.compile(alternation(d["assign"])),
         agency_verb_re=re.compile(r"\s*(?:\([^)]*\)\s*)?(?:,\s*)?" + alternation(d["agency_verbs"])),

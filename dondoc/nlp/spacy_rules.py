@@ -63,17 +63,22 @@ from .fold import fold
 class DirectiveMarker:
     def __init__(self, nlp: Language, name: str):
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        patterns = []
-        for verb in lexicon.load().verbs:
-            d = nlp.make_doc(verb)
-            for t in d:
-                t.norm_ = t.text
-            patterns.append(d)
-        self.matcher.add("DIRECTIVE", patterns)
+        lex = lexicon.load()
+        self.matcher.add("DIRECTIVE", [self._pattern(nlp, w) for w in lex.verbs])
+        # "Trình tự", "Giao thông": the longer noun wins over the verb it opens with
+        self.matcher.add("NOUN", [self._pattern(nlp, w) for w in lex.verb_nouns])
+        self.directive = nlp.vocab.strings["DIRECTIVE"]
+
+    @staticmethod
+    def _pattern(nlp: Language, words: str) -> Doc:
+        d = nlp.make_doc(words)
+        for t in d:
+            t.norm_ = t.text
+        return d
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label="DIRECTIVE") for _, s, e in self.matcher(doc)]
-        doc.spans["directive"] = filter_spans(spans)
+        spans = filter_spans([Span(doc, s, e, label=label) for label, s, e in self.matcher(doc)])
+        doc.spans["directive"] = [sp for sp in spans if sp.label == self.directive]
         return doc
 
 

@@ -146,6 +146,22 @@ def test_dev9_holds_what_it_reached_since_it_was_seen(dev9):
     was annotated blind and scored once on 2026-12-04 (task F1 .92, lead .80, deadline .93,
     (lead, date) .83; OCR task F1 .83, lead .67); tuned on since."""
     for v in ("clean", "stripped"):
-        assert dev9[v]["task_f1"] >= 0.95 and dev9[v]["lead_acc"] >= 0.83 and dev9[v]["deadline_f1"] >= 0.90
+        assert dev9[v]["task_f1"] >= 0.95 and dev9[v]["lead_acc"] >= 0.88 and dev9[v]["deadline_f1"] >= 0.90
     assert min(dev9["clean"]["header"].values()) >= 0.95
     assert dev9["ocr_eng"]["task_f1"] >= 0.84 and dev9["ocr_eng"]["lead_acc"] >= 0.68
+
+
+@pytest.fixture(scope="module")
+def dev10():
+    return {v: score_set(CORPUS, "dev10", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev10_holds_what_it_reached_since_it_was_seen(dev10):
+    """dev10 (three long Công báo documents, 194 required tasks) was annotated blind and scored
+    once on 2026-12-04 (task F1 .87, lead .89, deadline .86, (lead, date) .92; OCR task F1 .80,
+    lead .82); tuned on since."""
+    for v in ("clean", "stripped"):
+        assert dev10[v]["task_f1"] >= 0.92 and dev10[v]["lead_acc"] >= 0.88 and dev10[v]["obligation_f1"] >= 0.93
+    assert min(dev10["clean"]["header"].values()) >= 0.95
+    assert dev10["ocr_eng"]["task_f1"] >= 0.82 and dev10["ocr_eng"]["lead_acc"] >= 0.80
+

@@ -227,3 +227,10 @@ def test_a_lead_cell_of_bodies_the_gazetteer_does_not_know_leads_its_row():
     # dev9/004 row 12: "Cơ sở khám / bệnh, / chữa / bệnh" then the supporters "Bộ Y tế, Sở Y tế, ..."
     t = task_starting(doc("dev9/004.txt"), "Nghiên cứu cơ chế, bảo đảm điều kiện, tiêu chí chuyên môn")
     assert t.lead == ["Cơ sở khám bệnh, chữa bệnh"] and t.support[:2] == ["Bộ Y tế", "Sở Y tế"]
+
+
+def test_rows_numbered_under_their_group_after_a_repeated_header_are_tasks():
+    # dev10/001: "2.3" and "3.2" stand right after the header printed again on a new page
+    d = doc("dev10/001.txt")
+    for words in ("Hỗ trợ chi phí cho các hoạt động mang tính kỹ thuật cao", "Kết nối kênh huy động vốn"):
+        assert task_starting(d, words).lead == ["Bộ Khoa học và Công nghệ"]

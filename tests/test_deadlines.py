@@ -58,6 +58,14 @@ def test_an_effective_date_is_no_deadline():
                  issued=None, year=2017) == []
 
 
+@pytest.mark.parametrize("text", [  # written for the test
+    "Triển khai Chiến lược phát triển nhân lực đến năm 2030, tầm nhìn đến năm 2045.",
+    "Thực hiện Đề án nâng cao năng lực cứu nạn đến năm 2030 và định hướng đến năm 2045.",
+])
+def test_a_strategys_horizon_in_its_name_is_no_deadline(text):
+    assert dates(text) == []
+
+
 def test_period_gives_its_last_day():  # written for the test
     assert dates("trực từ ngày 30/4 đến hết ngày 02/5/2026", issued=date(2026, 4, 20)) == ["2026-05-02"]
 

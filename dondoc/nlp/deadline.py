@@ -244,11 +244,21 @@ def parse_sitting(folded: str, ctx: Context) -> list[Deadline]:
     return out
 
 
+# a strategy's or programme's horizon, part of its name ("Chiến lược … đến năm 2030, tầm nhìn đến năm 2045")
+_HORIZON_BEFORE = re.compile(r"(?:tam nhin|dinh huong)\s*$")
+_HORIZON_AFTER = re.compile(r"\s*(?:,|va)?\s*(?:tam nhin|dinh huong)\s+(?:den|toi)?\s*" + _NAM + r"\s+\d{4}")
+
+
+def _horizon(folded: str, m: re.Match) -> bool:
+    return bool(_HORIZON_BEFORE.search(folded, max(0, m.start() - 14), m.start())
+                or _HORIZON_AFTER.match(folded, m.end()))
+
+
 def parse_period_end(folded: str, ctx: Context) -> list[Deadline]:
     out = []
     for m in YEAR_END_RE.finditer(folded):
         y = int(m.group("y"))
-        if 1990 <= y <= 2100:
+        if 1990 <= y <= 2100 and not _horizon(folded, m):
             out.append(Deadline(date(y, 12, 31).isoformat(), "", "period_end", None, m.span()))
     for m in MONTH_RE.finditer(folded):
         mo, y = int(m.group("m")), int(m.group("y"))

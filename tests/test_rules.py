@@ -965,3 +965,10 @@ def test_a_noun_that_opens_with_a_verbs_syllable_is_no_directive(item):
 def test_the_verb_itself_still_opens_a_task():
     item = "2. Trình Ủy ban nhân dân huyện phê duyệt danh sách trước ngày 30/6/2027."
     assert len(extract(_PLAN.format(item=item)).tasks) == 2
+
+
+def test_a_comma_inside_brackets_ends_no_condition():
+    # sentence written for this rule: the bodies listed in brackets are no subject of the main clause
+    item = ("2. Trường hợp phải di chuyển đến xã có điều kiện đặc biệt khó khăn (các huyện Sìn Hồ, Mường Tè, các xã thực hiện "
+            "chương trình 135) thì thời gian hỗ trợ kéo dài thêm mười hai tháng.")
+    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]

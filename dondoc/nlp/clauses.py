@@ -99,8 +99,10 @@ def _next_main(doc: Doc, pos: int, end: int) -> int | None:
     with a predicate, else a directive verb."""
     f = doc.folded
     # a comma, or "thì" ending a condition (in lower case: "Thi tuong" is no "thì")
+    # a comma inside brackets ("(các huyện Sìn Hồ, Mường Tè, các xã …)") ends no phrase
     cuts = [m.end() if not m.group(1) or doc.text[pos + m.start(1)].islower() else m.start(1)
-            for m in re.finditer(r",\s*(thi\s+)?|\s+(?=thi\s)(thi\s+)", f[pos:end])]
+            for m in re.finditer(r",\s*(thi\s+)?|\s+(?=thi\s)(thi\s+)", f[pos:end])
+            if f.count("(", pos, pos + m.start()) <= f.count(")", pos, pos + m.start())]
     verb_cut = None
     for c in cuts:
         at = pos + c

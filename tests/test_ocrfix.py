@@ -210,3 +210,13 @@ def test_the_horn_read_as_an_apostrophe_is_a_horn_again(garbled, read):
 def test_an_apostrophe_before_what_ends_no_syllable_of_u_or_o_horn_is_kept(text):
     from dondoc.nlp.ocrfix import repair
     assert repair(text)[0].count("'") == 1
+
+
+def test_a_ministry_named_by_an_initialism_with_an_ampersand_is_read_back():
+    # line written for this rule: "Bộ" read as "Bé" before "NN&MT" (Nông nghiệp và Môi trường)
+    from dondoc.nlp.agency import gazetteer
+    from dondoc.nlp.lexicon import load
+    from dondoc.nlp.ocrfix import repair
+    lex = load()
+    fixed, _ = repair("Bé NN&MT chủ trì", (lex.phrases, gazetteer(()).pairs), (lex.role_phrases,))
+    assert fixed.startswith("Bo NN&MT")

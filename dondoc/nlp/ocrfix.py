@@ -306,7 +306,8 @@ def _in_context(cands: tuple[tuple[float, str], ...], left: str | None, right: t
     pairs = _joined(phrases)
 
     def known(pair: str) -> bool:
-        return pair in pairs
+        # an initialism joined by "&" (`Bộ NN&MT`) stands in the names as one syllable: "bo nnmt"
+        return pair.replace("&", "") in pairs
 
     def score(item: tuple[float, str]) -> float:
         cost, cand = item

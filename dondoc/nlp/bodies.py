@@ -35,10 +35,10 @@ _FREE_AFTER = {"ban", "to", "phong", "hoi", "doi", "tram", "quy", "vien"}
 _MAX_WORDS = 14
 _ADVERBIAL = re.compile(r"\s*,?\s*(?:theo|trong pham vi|can cu|tren co so|trong qua trinh|tai)\s")
 _COMMA = re.compile(r",\s*")
-# how often or how soon, between a subject and its verb, with no comma
 # where a body stands, as part of what it is: "Các bộ ở Trung ương", "Ủy ban nhân dân cấp tỉnh ở
 # địa phương", "cơ quan thuế ở cơ sở"
 _LOCATIVE = re.compile(r"[ \t\n]+o[ \t\n]+(?:trung[ \t\n]+uong|dia[ \t\n]+phuong|co[ \t\n]+so|cac[ \t\n]+cap|nuoc[ \t\n]+ngoai|trong[ \t\n]+nuoc)(?![0-9a-z])")
+# how often or how soon, between a subject and its verb, with no comma
 _WHEN = re.compile(r"\s*(?:hang|dinh ky)(?:\s+(?:6|sau)\s+thang|\s+(?:nam|quy|thang|tuan|ngay))?\s+|\s*(?:thuong xuyen|kip thoi|khan truong)\s+")
 _SENTENCE_MARK = re.compile(r"[;:.]")
 _ASIDE_CHARS = 120
@@ -364,8 +364,10 @@ def noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
 def _noun_phrases(doc: Doc, pos: int, end: int) -> tuple[list[Phrase], int]:
     out: list[Phrase] = []
     cur = pos
-    while True:
+    while cur < end:
         p = noun_phrase(doc, cur, end)
+        if p is not None and p.end > end:
+            break           # a name running past the caller's bound (a table cell's) is none of its list
         if p is None and out:
             p = _collective_listed(doc, cur, end)
         if p is None:

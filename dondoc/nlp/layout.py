@@ -38,6 +38,8 @@ def dangles(line: str) -> bool:
         return False
     words = unicodedata.normalize("NFC", line).split()
     return not words or words[-1].lower().strip(",;:") not in _NOT_DANGLING
+
+
 # the enacting formula after a decision's or resolution's preamble: its articles follow
 ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")

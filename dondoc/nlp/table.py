@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .agency import Found
-from .bodies import noun_phrases
+from .bodies import Phrase, noun_phrases
 from .deadline import Context, read_deadlines
 from .doc import Doc
 from .fold import fold
@@ -87,23 +87,24 @@ class _Numbering:
     in_group: bool = False
     sub_of: int | None = None
     sub_next: int = 1
-    last_int: _Row | None = None
+    last_int: _Row | None = None      # the row a whole number opened last: a group's, if 1.1 follows
 
     def opens_sub_row(self, m: re.Match, rows: list[_Row]) -> bool:
         n, sub = int(m.group("n")), int(m.group("sub"))
         if self.sub_of == n and sub in (self.sub_next, self.sub_next + 1):
             self.sub_next = sub + 1
             return True
-        if sub != 1 or not (n in (self.expected, self.expected + 1) or (rows and rows[-1] is self.last_int)):
+        group = rows[-1] if rows and rows[-1] is self.last_int else None
+        if sub != 1 or not (n in (self.expected, self.expected + 1) or group):
             return False
-        own = _ROW_START.match(rows[-1].lines[0][2]) if rows and rows[-1] is self.last_int else None
+        own = _ROW_START.match(group.lines[0][2]) if group else None
         if own is not None and own.group("n") == m.group("n"):
             rows.pop()            # the group's own row: its number and title, no task
         self.sub_of, self.sub_next, self.expected, self.in_group = n, 2, n + 1, False
         return True
 
 
-def _collect_rows(lines, j, sub_rows: bool = False):
+def _collect_rows(lines, j, sub_rows: bool):
     rows: list[_Row] = []
     num = _Numbering()
     k = j
@@ -172,7 +173,7 @@ def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
 
 
 def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: int,
-                       cell_ends: list[int]) -> tuple[int, list, int] | None:
+                       cell_ends: list[int]) -> tuple[int, list[Phrase], int] | None:
     """A lead cell before any the gazetteer names: a line after the task's first that opens
     with bodies filling the cell (`Các / bộ / ở / Trung ương,`, `Cơ sở khám / bệnh, chữa bệnh`),
     the line before it not stopping mid-phrase. (line index, phrases, where they end)"""
@@ -182,8 +183,7 @@ def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: i
             continue
         at = s + len(ln) - len(ln.lstrip())
         end = next(c for c in cell_ends if c > at)
-        phrases = [p for p in noun_phrases(doc, at, end)[0] if p.end <= end]
-        stop = phrases[-1].end if phrases else at
+        phrases, stop = noun_phrases(doc, at, end)
         if phrases and all(p.kind in ("body", "collective") for p in phrases) and \
                 re.match(r"[ \t,;.]*(?:\n|$)", doc.text[stop:end]):
             return i, phrases, stop

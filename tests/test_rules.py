@@ -739,6 +739,10 @@ _REGULATION = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 16/2027/QĐ-UBND\nA, ngày 1
                "Điều 2. Sở Tài chính hướng dẫn các huyện lập dự toán kinh phí hỗ trợ.\n")
 
 
+
+def regulation_leads(item):
+    return [t.lead for t in extract(_REGULATION.format(item=item)).tasks]
+
 @pytest.mark.parametrize("item", [
     "1. Hỗ trợ bằng tiền một lần với mức 3.000.000 đồng cho hộ có đến 5 khẩu.",
     "1. Bốn (04) triệu đồng/hộ nếu di chuyển trước thời hạn từ 30 ngày trở lên;",
@@ -747,12 +751,12 @@ _REGULATION = ("ỦY BAN NHÂN DÂN TỈNH A\nSố: 16/2027/QĐ-UBND\nA, ngày 1
     "3. Giảm 90% tiền sử dụng đất cho các đối tượng là thân nhân liệt sĩ."])
 def test_a_regulations_benefit_and_its_amount_is_no_task(item):
     # sentences written for this rule: what a regulation grants, with a sum or a share, owed by no body
-    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]
+    assert regulation_leads(item) == [["Sở Tài chính"]]
 
 
 def test_a_body_handed_a_sum_to_spend_is_still_a_task():
     item = "1. Sở Lao động - Thương binh và Xã hội hỗ trợ 3.000.000 đồng cho mỗi hộ trước ngày 30/6/2027."
-    assert len(extract(_REGULATION.format(item=item)).tasks) == 2
+    assert len(regulation_leads(item)) == 2
 
 
 def test_the_enacting_line_after_a_recital_ending_on_a_comma_stands_apart():
@@ -769,12 +773,12 @@ def test_the_enacting_line_after_a_recital_ending_on_a_comma_stands_apart():
     "4. Khi có thay đổi về diện tích, phải lập lại hồ sơ theo mẫu."])
 def test_what_a_regulation_says_holds_in_a_case_is_no_task(item):
     # sentences written for this rule: a case, then what holds in it, and no body named to act
-    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]
+    assert regulation_leads(item) == [["Sở Tài chính"]]
 
 
 def test_a_case_in_which_a_named_body_must_act_is_still_a_task():
     item = "2. Trường hợp chi trả chậm do thay đổi giá, Ủy ban nhân dân cấp huyện lập lại phương án bồi thường."
-    assert len(extract(_REGULATION.format(item=item)).tasks) == 2
+    assert len(regulation_leads(item)) == 2
 
 
 def test_a_case_under_work_handed_out_is_the_sections_task():
@@ -782,16 +786,13 @@ def test_a_case_under_work_handed_out_is_the_sections_task():
     assert len(found) == 2
 
 
+def _appendix(number, title):
+    """A Prime Minister's decision whose appendix follows: the tables below are written for their rules."""
+    return f"THỦ TƯỚNG CHÍNH PHỦ\nSố: {number}/QĐ-TTg\nHà Nội, ngày 12 tháng 3 năm 2027\n\nQUYẾT ĐỊNH\n{title}\n\nPhụ lục\n"
+
+
 # table written for this rule: groups I and II, each numbering its rows from 1
-_GROUPED_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
-Số: 901/QĐ-TTg
-Hà Nội, ngày 12 tháng 3 năm 2027
-
-QUYẾT ĐỊNH
-Ban hành Kế hoạch thực hiện Chương trình phòng, chống thiên tai
-
-Phụ lục
-NHIỆM VỤ CỤ THỂ
+_GROUPED_TABLE = _appendix("901", "Ban hành Kế hoạch thực hiện Chương trình phòng, chống thiên tai") + """NHIỆM VỤ CỤ THỂ
 TT
 Nội dung, nhiệm vụ
 Cơ quan chủ
@@ -845,15 +846,7 @@ def test_a_line_ending_on_a_word_that_only_folds_like_a_preposition_ends_its_cel
 
 
 # table written for this rule: lead cells the gazetteer cannot name, one word a line
-_UNNAMED_LEAD_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
-Số: 902/QĐ-TTg
-Hà Nội, ngày 12 tháng 3 năm 2027
-
-QUYẾT ĐỊNH
-Ban hành Kế hoạch thực hiện Chương trình bảo hiểm y tế toàn dân
-
-Phụ lục
-STT
+_UNNAMED_LEAD_TABLE = _appendix("902", "Ban hành Kế hoạch thực hiện Chương trình bảo hiểm y tế toàn dân") + """STT
 Tên nhiệm vụ
 Cơ quan
 chủ trì
@@ -889,15 +882,7 @@ def test_a_lead_cell_the_gazetteer_cannot_name_is_read_as_bodies():
 
 # table written for this rule: numbered groups ("1." and its title) over rows 1.1, 1.2 …, and the
 # header printed again on a new page right before a row
-_SUB_NUMBERED_TABLE = """THỦ TƯỚNG CHÍNH PHỦ
-Số: 903/QĐ-TTg
-Hà Nội, ngày 12 tháng 3 năm 2027
-
-QUYẾT ĐỊNH
-Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số
-
-Phụ lục
-TT
+_SUB_NUMBERED_TABLE = _appendix("903", "Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số") + """TT
 Nhiệm vụ, giải pháp
 Cơ quan
 chủ trì
@@ -971,4 +956,4 @@ def test_a_comma_inside_brackets_ends_no_condition():
     # sentence written for this rule: the bodies listed in brackets are no subject of the main clause
     item = ("2. Trường hợp phải di chuyển đến xã có điều kiện đặc biệt khó khăn (các huyện Sìn Hồ, Mường Tè, các xã thực hiện "
             "chương trình 135) thì thời gian hỗ trợ kéo dài thêm mười hai tháng.")
-    assert [t.lead for t in extract(_REGULATION.format(item=item)).tasks] == [["Sở Tài chính"]]
+    assert regulation_leads(item) == [["Sở Tài chính"]]

@@ -133,7 +133,7 @@ def test_dev8_holds_what_it_reached_since_it_was_seen():
     for v in (None, "stripped", "ocr_eng"):
         r = score_set(CORPUS, "dev8", v)
         assert r["task_r"] >= 0.95 and r["lead_acc"] >= 0.95 and min(r["header"].values()) >= 0.95
-    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.58
+    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.75
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +165,17 @@ def test_dev10_holds_what_it_reached_since_it_was_seen(dev10):
     assert min(dev10["clean"]["header"].values()) >= 0.95
     assert dev10["ocr_eng"]["task_f1"] >= 0.82 and dev10["ocr_eng"]["lead_acc"] >= 0.80
 
+
+@pytest.fixture(scope="module")
+def dev11():
+    return {v: score_set(CORPUS, "dev11", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev11_holds_what_it_reached_since_it_was_seen(dev11):
+    """dev11 (eight circulars and decrees, 46 required tasks; two assign nothing required) was
+    annotated blind and scored once on 2026-12-04 (task P .69, F1 .77, lead .80; number and date
+    .88; OCR task F1 .69); tuned on since."""
+    for v in ("clean", "stripped"):
+        assert dev11[v]["task_f1"] >= 0.84 and dev11[v]["task_p"] >= 0.77 and dev11[v]["lead_acc"] >= 0.76
+    assert min(dev11["clean"]["header"].values()) >= 0.95
+    assert dev11["ocr_eng"]["task_f1"] >= 0.72 and dev11["ocr_eng"]["lead_acc"] >= 0.74

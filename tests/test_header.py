@@ -158,3 +158,9 @@ def test_a_month_split_by_a_stray_space_is_read_whole():
 def test_a_title_a_blank_line_below_the_kind_is_the_subject_not_a_preamble():
     # dev5/004: "KẾ HOẠCH", a blank line, then a title opening with a verb ("TRIỂN KHAI …")
     assert doc("dev5/004.txt").subject.lower().startswith("triển khai thực hiện quyết định số 1237/qđ-ttg")
+
+
+def test_a_header_block_a_pdf_read_out_of_order_still_gives_number_and_date():
+    # dev11/002: pdftotext put the issuer, number and date block after Điều 2.1
+    d = doc("dev11/002.txt")
+    assert (d.number, d.issued) == ("32/2026/TT-BKHCN", "2026-06-11")

@@ -786,6 +786,78 @@ def test_a_case_under_work_handed_out_is_the_sections_task():
     assert len(found) == 2
 
 
+def obligation_marked(text):
+    from dondoc.nlp.clauses import analyse
+    return "obligation" in analyse(build(text), 0, len(text)).marks
+
+
+def test_must_inside_a_case_says_what_the_case_is_and_asks_nothing():
+    # sentences written for this rule: `phải` between `trường hợp` and its `thì`, then after the case
+    assert not obligation_marked("Đất trồng cây lâu năm được bồi thường, trường hợp cây trồng phải chặt bỏ trước "
+                                 "thời hạn thì bồi thường thêm giá trị còn lại của vườn cây.")
+    assert obligation_marked("Chủ đầu tư phải chi trả trong 30 ngày, trường hợp chậm thì bồi thường theo đơn giá mới.")
+
+
+def test_a_regulations_heading_over_its_rates_is_no_task():
+    item = "a) Hỗ trợ hộ gia đình chính sách\n\n- Mức hỗ trợ 3.000.000 đồng/hộ đối với hộ gia đình thương binh phải di chuyển chỗ ở."
+    assert regulation_leads(item) == [["Sở Tài chính"]]
+
+
+def test_organisations_and_persons_filing_papers_is_a_rule_for_anyone():
+    item = "a) Tổ chức, cá nhân nộp hồ sơ trực tiếp hoặc qua dịch vụ bưu chính đến Bộ phận một cửa."
+    assert regulation_leads(item) == [["Sở Tài chính"]]
+
+
+def test_the_contents_of_a_paper_someone_files_are_no_tasks():
+    item = ("3. Người vận tải phải lập phương án vận chuyển. Phương án gồm các nội dung chủ yếu sau:\n"
+            "a) Tuyến đường dự kiến và thời gian vận chuyển;\nb) Hướng dẫn bảo đảm an toàn trên tuyến.")
+    assert regulation_leads(item) == [["Sở Tài chính"]]
+
+
+# a circular written for its rules: the enacting formula closes the legal bases, a catalogue lists fields
+_CIRCULAR = ("BỘ Y TẾ\nSố: 15/2027/TT-BYT\nHà Nội, ngày 03 tháng 3 năm 2027\n\nTHÔNG TƯ\nQuy định về khám sức khỏe định kỳ\n\n"
+             "Căn cứ Luật Khám bệnh, chữa bệnh số 15/2023/QH15;\nTheo đề nghị của Cục trưởng Cục Quản lý Khám, chữa bệnh;\n"
+             "Bộ trưởng Bộ Y tế ban hành Thông tư quy định về khám sức khỏe định kỳ.\n\n{articles}\n")
+
+
+def circular_tasks(articles):
+    return [(t.text[:40], t.lead) for t in extract(_CIRCULAR.format(articles=articles)).tasks]
+
+
+def test_a_circulars_enacting_formula_is_no_task():
+    assert circular_tasks("Điều 1. Sở Y tế các tỉnh tổ chức khám sức khỏe định kỳ cho người lao động.") == [
+        ("Sở Y tế các tỉnh tổ chức khám sức khỏe đ", ["Sở Y tế các tỉnh"])]
+
+
+def test_a_ministry_told_to_issue_a_circular_still_has_a_task():
+    found = tasks("1. Bộ Y tế ban hành Thông tư hướng dẫn khám sức khỏe định kỳ trước ngày 30/6/2027.", RESOLUTION)
+    assert [t.lead for t in found] == [["Bộ Y tế"]]
+
+
+def test_a_catalogue_lists_entries_under_a_long_title():
+    title = ("Điều 1. Danh mục các lĩnh vực mà người có chức vụ, quyền hạn sau khi thôi giữ chức vụ không được thành lập, "
+             "giữ chức danh quản lý, điều hành doanh nghiệp tư nhân, công ty trách nhiệm hữu hạn, công ty cổ phần, "
+             "hợp tác xã trong thời hạn quy định")
+    assert circular_tasks(f"{title}\n1. Nghiên cứu khoa học.\n2. Phát triển công nghệ.\n3. Giao dịch điện tử.") == []
+
+
+def test_a_duty_put_on_a_body_under_a_catalogue_is_a_task():
+    found = circular_tasks("Điều 1. Danh mục ngành, nghề kinh doanh có điều kiện\n1. Dịch vụ xét nghiệm.\n"
+                           "2. Giám đốc Sở Y tế có trách nhiệm rà soát danh mục hằng năm.")
+    assert [lead for _, lead in found] == [["Sở Y tế"]]
+
+
+def test_a_list_of_tasks_is_no_catalogue():
+    found = circular_tasks("Điều 1. Danh mục nhiệm vụ năm 2027\n1. Xây dựng phần mềm quản lý hồ sơ khám sức khỏe.")
+    assert len(found) == 1
+
+
+def test_a_minister_told_to_lay_down_detailed_rules_has_a_task():
+    found = circular_tasks("Điều 5. Tổ chức thực hiện\n1. Cục trưởng Cục Quản lý Khám, chữa bệnh quy định chi tiết "
+                           "biểu mẫu khám sức khỏe định kỳ.")
+    assert [lead for _, lead in found] == [["Cục trưởng Cục Quản lý Khám, chữa bệnh"]]
+
+
 def _appendix(number, title):
     """A Prime Minister's decision whose appendix follows: the tables below are written for their rules."""
     return f"THỦ TƯỚNG CHÍNH PHỦ\nSố: {number}/QĐ-TTg\nHà Nội, ngày 12 tháng 3 năm 2027\n\nQUYẾT ĐỊNH\n{title}\n\nPhụ lục\n"

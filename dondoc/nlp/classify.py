@@ -23,6 +23,8 @@ from datetime import date
 
 from .clauses import Clause, analyse
 from .doc import Doc
+from .header import RECITAL_RE
+from .layout import ENACTS_RE
 from .record import Deadline
 
 # the execution article of a decision ("... chịu trách nhiệm thi hành Quyết định này"), hard-wrapped or not
@@ -123,6 +125,22 @@ def _basis_then_work(doc: Doc, c: Clause, s: Setting) -> bool:
     return False
 
 
+# what opens a normative text's articles, on the line after its enacting formula
+_ARTICLES_OPEN = re.compile(r"\s*(?:dieu 1\b|chuong (?:i|1)\b|phan (?:i|1|thu nhat)\b|muc 1\b)")
+
+
+def _enacts(doc: Doc, c: Clause) -> bool:
+    """`Bộ trưởng Bộ Khoa học và Công nghệ ban hành Thông tư quy định …` after the legal bases, or
+    just above `Điều 1.`: the text's own enacting formula, wherever a PDF's reading order put its
+    header (a ministry's minister is no issuer by name)."""
+    f = doc.folded
+    if not ENACTS_RE.match(f, c.body, c.end):
+        return False
+    before = f[:c.body].rstrip()
+    prev = before[before.rfind("\n") + 1:]
+    return prev.endswith(";") or bool(RECITAL_RE.match(prev)) or bool(_ARTICLES_OPEN.match(f, c.end))
+
+
 def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
     """Why a clause is no task whatever it says, if it is so."""
     f = doc.folded
@@ -133,6 +151,8 @@ def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
         return "câu mở đầu, dẫn chiếu hoặc kết thúc"
     if (_CAN_CU.match(opening) and not _basis_then_work(doc, c, s)) or _EXECUTION.search(f, c.main, c.end):
         return "căn cứ hoặc điều khoản thi hành"
+    if _enacts(doc, c):
+        return "câu ban hành văn bản, cuối phần căn cứ"
     if _TROUBLE.match(opening):
         return "lời dặn khi có vướng mắc"
     if "closing" in c.marks and not (c.explicit and c.explicit.how == "assign"):
@@ -177,6 +197,9 @@ def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:
         if any(s.is_addressee(n) for n in names):
             return _yes("cơ quan nhận văn bản phải thực hiện", 0.7)
         return _no("quy định chung, không giao cho cơ quan cụ thể")
+    if s.mode == "describe" and {"lead_verb", "obligation"} <= c.marks:
+        # "2. Bộ trưởng … có trách nhiệm nghiên cứu …" under `Danh mục ngành, nghề …`: a duty put on a body
+        return _yes("cơ quan có trách nhiệm thực hiện", 0.7)
     if s.mode in ("describe", "opinion"):
         return _yes("có thời hạn hoàn thành", 0.6) if dated and "completion" in c.marks else _no("mô tả, không giao việc")
     if "hedges" in c.marks and not dated:

@@ -219,8 +219,7 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
             marks.add(name)
     if lex.opens("passive", f, pred) and not lex.opens("assigned_passive", f, pred):
         marks.add("passive")
-    if any(doc.spelled(c.main + m.start(), c.main + m.end())
-           for m in _anywhere(lex.clause["obligation"]).finditer(f[c.main:c.end])):
+    if _obliges(doc, c):
         marks.add("obligation")
     if _NORMATIVE.match(head) or _NORMATIVE.match(f, c.main):
         marks.add("normative")
@@ -241,6 +240,29 @@ def _marks(doc: Doc, c: Clause) -> set[str]:
     if c.subject is not None and doc.is_directive_at(c.predicate):
         marks.add("directive_verb")   # "X vận động hội viên ...", spaCy's directive mark
     return marks
+
+
+def _obliges(doc: Doc, c: Clause) -> bool:
+    """An obligation word (`phải`, `có trách nhiệm` …) as written, outside a case the clause names."""
+    f = doc.folded
+    return any(doc.spelled(c.main + m.start(), c.main + m.end()) and not _in_case(doc, c.main, c.main + m.start(), c.end)
+               for m in _anywhere(doc.lexicon.clause["obligation"]).finditer(f[c.main:c.end]))
+
+
+_THEN_WORD = re.compile(r"(?<![0-9a-z])thi(?=\s)")
+
+
+def _then_in(doc: Doc, start: int, end: int) -> re.Match | None:
+    """The first `thì` in folded[start:end], as written (no `thị xã`, `thi hành`)."""
+    return next((m for m in _THEN_WORD.finditer(doc.folded, start, end) if doc.spelled(m.start(), m.end())), None)
+
+
+def _in_case(doc: Doc, start: int, pos: int, end: int) -> bool:
+    """`…, trường hợp đất trồng cây lâu năm phải chuyển sang đất trồng cây hàng năm thì bồi thường
+    …`: an obligation word (at `pos`) between a case's opening and its `thì` says what the case is;
+    it puts no duty on anyone."""
+    opened = max(_anywhere(doc.lexicon.clause["case"]).finditer(doc.folded, start, pos), key=lambda m: m.start(), default=None)
+    return opened is not None and _then_in(doc, opened.end(), pos) is None and _then_in(doc, pos, end) is not None
 
 
 _STATING = re.compile(r"\s+(?:duoc|bi|la|da|dang|se)\s")

@@ -11,7 +11,7 @@ title or a `Căn cứ`; a blank day gives no date and a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .bodies import written_name
@@ -19,7 +19,7 @@ from .doc import Doc
 from .documents import MOTTO2_RE, MOTTO_RE
 from .agency import strip_title
 from .fold import fold, fold_key
-from .layout import ENACTING_RE, dangles, iter_lines
+from .layout import ENACTING_RE, ENACTS_RE, dangles, iter_lines
 from .record import Cite, Signer
 from .textprep import collapse
 
@@ -220,6 +220,27 @@ def _find_marks(lines: list[_Line]) -> _Marks:
         if mk.preamble is None and i > 1 and not first_title_line and PREAMBLE_RE.match(f) and ln.text.strip()[:1].isupper():
             mk.preamble = i
             break
+    return mk
+
+
+_BESIDE_MOTTO = 8        # lines of a header block around its motto
+
+
+def _displaced_block(lines: list[_Line], mk: _Marks) -> _Marks:
+    """`BỘ KHOA HỌC VÀ CÔNG NGHỆ / Số: 32/2026/TT-BKHCN / CỘNG HÒA … / Hà Nội, ngày 11 tháng 6 năm
+    2026` after Điều 2: a PDF whose text boxes were read out of order put the header block inside
+    the body. The national motto with a number or a date line beside it is that block; only its
+    number and date are read there (the issuer and title stay those of the top)."""
+    for i, ln in enumerate(lines):
+        if not (MOTTO_RE.search(ln.folded) or MOTTO2_RE.search(ln.folded)):
+            continue
+        near = range(max(0, i - _BESIDE_MOTTO), min(len(lines), i + _BESIDE_MOTTO))
+        # filled in, not a form's blanks (`Số: …/…`, `……, ngày … tháng … năm …`)
+        number = next((j for j in near if NUMBER_LINE_RE.match(lines[j].folded)
+                       and read_number(lines[j].text, lines[j].folded)[0]), None)
+        day = next((j for j in near if read_date_line(lines[j].text, lines[j].folded)[1]), None)
+        if number is not None or day is not None:
+            return replace(mk, number=number, date=day)
     return mk
 
 
@@ -494,11 +515,12 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     h = Header()
     lines = _lines(doc, start, end)
     mk = _find_marks(lines)
-    if mk.number is not None:
-        h.number, h.number_abbr = read_number(lines[mk.number].text, lines[mk.number].folded)
+    figures = mk if mk.number is not None or mk.date is not None else _displaced_block(lines, mk)
+    if figures.number is not None:
+        h.number, h.number_abbr = read_number(lines[figures.number].text, lines[figures.number].folded)
         if h.number is None:    # a blank left after "Số:", or a handwritten number OCR could not read
             h.warnings.append("Số văn bản để trống: cần nhập số.")
-    _read_date(h, doc, lines, mk, start, end)
+    _read_date(h, doc, lines, figures, start, end)
     title = _read_subject(h, doc, lines, mk)
     h.kind = kind_of(_kind_title(lines[mk.kind]) if mk.kind is not None else None, h.number,
                      mk.vv is not None or mk.recipients is not None)
@@ -532,11 +554,8 @@ def read_header(doc: Doc, start: int = 0, end: int | None = None) -> Header:
     return h
 
 
-# "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Công Thương ban hành Thông tư …": the enacting
-# sentence of a normative text (Decree 154/2020's forms) names its issuer, or the office holder
-# who signs for it
-_ENACTS_RE = re.compile(r"^[ \t]*(?P<who>[^\n,;:.]{3,120}?)\s+ban\s+hanh\s+(?:nghi dinh|thong tu|quyet dinh|nghi quyet|chi thi)\b",
-                        re.M)
+# the enacting sentence of a normative text names its issuer, or the office holder who signs for it
+_ENACTS_RE = re.compile("^" + ENACTS_RE.pattern, re.M)
 _PREAMBLE_CHARS = 6000
 
 

@@ -42,6 +42,9 @@ def dangles(line: str) -> bool:
 
 # the enacting formula after a decision's or resolution's preamble: its articles follow
 ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
+# "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Công Thương ban hành Thông tư …": the sentence
+# that closes a normative text's preamble (Decree 154/2020's forms), naming who enacts it
+ENACTS_RE = re.compile(r"[ \t]*(?P<who>[^\n,;:.]{3,120}?)\s+ban\s+hanh\s+(?:nghi dinh|thong tu|quyet dinh|nghi quyet|chi thi)\b")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")

@@ -41,6 +41,10 @@ _LEAD_IN_DIRECTIVE = re.compile(
     r"\b(?:de nghi|yeu cau|giao|chi dao|phan dau|can|phai|chu tri|luu y|ket luan)\b"
     r"|\b(?:thuc hien|trien khai|h[u][a-z0-9]{0,2}ng dan(?: thuc hien)?)\s+(?:\S+\s+){0,8}?(?:noi dung|nhiem vu|giai phap|cong tac|chuong trinh|ke hoach|cong viec)"
     r"|\b(?:noi dung|nhiem vu|giai phap|hoat dong|cong viec)\b[^:]{0,40}\b(?:sau|nhu sau)\b")
+# "Phương án gồm các nội dung chủ yếu sau:", "Hồ sơ bao gồm các giấy tờ sau:": what a paper someone
+# files holds, item by item; its items describe, they ask for nothing
+_CONTENTS = re.compile(r"\b(?:phuong an|ho so|bao cao|de an|to trinh|don|van ban de nghi|bien ban|thong bao)\b[^:.;]{0,60}?"
+                       r"\b(?:bao gom|gom)(?:\s+co)?\s+(?:cac\s+|nhung\s+)?(?:noi dung|thong tin|tai lieu|giay to)\b[^:]{0,30}:\s*$")
 _MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
 # a table's group row (`II | …`) and a row that reports its work done
 _GROUP_ROW = re.compile(r"\s*[ivxlc]{1,5}\s*\|")
@@ -208,8 +212,13 @@ class Walker:
             return True
         if b.kind == "plain" and RECITAL_RE.match(self.doc.folded, cs, b.end):
             return False            # `Căn cứ Nghị quyết ... của Bộ` cut off by a page break is no title
-        if nxt is None or len(collapse(title)) > 160:
+        if nxt is None:
             return False
+        if len(collapse(title)) > 160:
+            # an article's title runs long in a normative text (`Điều 4. Danh mục các lĩnh vực … mà
+            # người có chức vụ … không được thành lập …` over `1.`, `2.`): no sentence ends it
+            return b.kind == "article" and nxt.kind in ("num", "alpha") and not _TERMINAL.search(title) \
+                and len(collapse(title)) < 400
         if _TERMINAL.search(title):
             # "2. Công tác tổ chức bộ máy, bố trí nhân lực." over "2.1. ...": a section's title
             return nxt.kind == "num" and b.kind in ("num", "roman") and nxt.level > b.level and len(collapse(title)) < 150
@@ -233,8 +242,11 @@ class Walker:
         scope = Scope(rank, lead, mode=mode or ("task" if lead else None), directive=True if lead else None)
         if b.kind in ("roman", "article") or (b.kind == "plain" and is_heading(doc.text[cs:b.end])):
             self.group += 1
-        if not lead and mode is None and doc.opens_with_directive(cs, b.end) and b.kind != "article" and self.items_below:
-            self._clauses(b, cs, b.end)          # "1. Rà soát việc ..." over bullets detailing it: a task too
+        if not lead and mode is None and doc.opens_with_directive(cs, b.end) and b.kind != "article" and self.items_below \
+                and not (self.part.genre == "normative" and self.scopes.mode is None):
+            # "1. Rà soát việc ..." over bullets detailing it: a task too; a regulation's own
+            # headings ("a) Hỗ trợ gia đình chính sách" over its rates) title the rules below
+            self._clauses(b, cs, b.end)
         self.scopes.push(scope)
 
     def _heading_lead(self, start: int, end: int) -> list[str]:
@@ -273,14 +285,7 @@ class Walker:
         c = analyse(doc, ls, le)
         f = doc.folded[ls:le]
         lead = self._lead_in_lead(c, ls, le)
-        mode = doc.lexicon.section_mode(doc.folded[cs:le]) if b.kind != "plain" else None
-        if _MEMBERS.search(f):
-            mode = "members"
-        elif opinion := _OPINION.search(f):
-            mode = "task" if self._leader_voices(f[:opinion.start()]) else "opinion"
-        asks = c.explicit is not None and c.explicit.how == "assign"
-        if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
-            mode = "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
+        mode = self._lead_in_mode(b, c, doc.folded[cs:le], f)
         directive = bool(lead) or mode == "task" or self._asks_for_items(ls, le)
         if self.scopes.mode in ("members", "skip"):
             mode, directive = None, False        # a list inside a members' list is members too
@@ -292,7 +297,21 @@ class Walker:
         if c.explicit is not None and c.explicit.how == "assign" and self._asks_more(c, ls, le):
             self._emit_clause(b, c, dls, Decision(True, "lời dẫn tự giao việc", 0.7))
         support = [p.name for p in (c.explicit.support if c.explicit else ())]
-        self.scopes.push(Scope(rank, lead, support, dls, mode, directive if mode not in ("members", "guidance", "opinion") else False))
+        self.scopes.push(Scope(rank, lead, support, dls, mode, directive if mode not in ("members", "guidance", "opinion", "describe") else False))
+
+    def _lead_in_mode(self, b: Block, c: Clause, whole: str, f: str) -> str | None:
+        """What a lead-in (`whole`, folded; `f` its last sentence) makes of the items under it."""
+        mode = self.doc.lexicon.section_mode(whole) if b.kind != "plain" else None
+        if _MEMBERS.search(f):
+            return "members"
+        if _CONTENTS.search(f):
+            return "describe"
+        if opinion := _OPINION.search(f):
+            return "task" if self._leader_voices(f[:opinion.start()]) else "opinion"
+        asks = c.explicit is not None and c.explicit.how == "assign"
+        if mode is None and _GUIDES.search(f) and not asks and (self.part.genre == "guidance" or guides_rules(f)):
+            return "guidance"           # "Bộ Tài chính hướng dẫn cụ thể một số nội dung như sau:"
+        return mode
 
     def _asks_for_items(self, start: int, end: int) -> bool:
         """The lead-in's words ask for the items below (`đề nghị`, `cần`, `nhiệm vụ … như sau`),

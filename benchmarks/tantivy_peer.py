@@ -82,15 +82,18 @@ class TantivyPeer:
     def _all(self, field: str, words: list[str]):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, field, w)) for w in words])
 
-    def search(self, text: str = "", agency: str | None = None, overdue_on: date | None = None, per_page: int = 20):
-        """(total, ids of the first page, facets)."""
+    def search(self, text: str = "", agency: str | list[str] | None = None, overdue_on: date | None = None,
+               per_page: int = 20):
+        """(total, ids of the first page, facets); `agency`: a name, or any of several names."""
         must = []
         should = []
         if text:
             must.append(self._all("folded", terms(text)))
             # written as asked ranks first, as in the embedded index
             should.append(tantivy.Query.boost_query(self._all("text", raw_terms(text)), 10.0))
-        if agency:
+        if isinstance(agency, list):
+            must.append(tantivy.Query.term_set_query(self.schema, "agencies", agency))
+        elif agency:
             must.append(tantivy.Query.term_query(self.schema, "agencies", agency))
         order = None
         if overdue_on:

@@ -814,6 +814,41 @@ def test_the_contents_of_a_paper_someone_files_are_no_tasks():
     assert regulation_leads(item) == [["Sở Tài chính"]]
 
 
+def in_a_task_section(text):
+    """Is `text` a task where work is handed out (a numbered item under `Tổ chức thực hiện`)?"""
+    from dondoc.nlp.classify import Setting, classify
+    from dondoc.nlp.clauses import analyse
+    doc = build(text)
+    setting = Setting("task", False, True, True, lambda n: False, lambda n: False, date(2027, 3, 10))
+    return classify(doc, analyse(doc, 0, len(text)), setting, []).task
+
+
+@pytest.mark.parametrize("field", [
+    "Đánh giá mức độ rủi ro của hệ thống sau thử nghiệm: □ Không thay đổi; □ Giảm; □ Tăng.",
+    "Đề xuất hỗ trợ từ cơ quan quản lý (nếu có): ...................................................",
+    "Tổ chức tín dụng phi ngân hàng lập hồ sơ gửi Ngân hàng Nhà nước chi nhánh."])
+def test_what_a_text_prints_for_others_to_fill_or_to_hold_is_no_task(field):
+    # sentences written for these rules: a form's blank or box, a credit institution (no verb
+    # `tổ chức`)
+    assert not in_a_task_section(field)
+
+
+def test_a_task_with_a_short_blank_is_still_a_task():
+    assert in_a_task_section("Tổng hợp báo cáo kết quả gửi Sở Tài chính trước ngày …/…/2027.")
+
+
+def test_a_thing_handed_over_to_a_body_hands_it_no_work():
+    assert regulation_leads("2. Đối với cá nhân vi phạm thì bàn giao cho Công an cấp xã để xử lý theo quy định.") == [
+        ["Sở Tài chính"]]
+
+
+def test_what_a_form_under_a_blank_addressee_says_names_no_one():
+    # dev11/006: the decree's appendix prints the application form (`Kính gửi: ……….(1)`)
+    from .conftest import CORPUS
+    found = extract((CORPUS / "dev11" / "006.txt").read_text(encoding="utf-8")).tasks
+    assert found and not any("cam kết thực hiện nghiêm chỉnh" in t.text for t in found)
+
+
 # a circular written for its rules: the enacting formula closes the legal bases, a catalogue lists fields
 _CIRCULAR = ("BỘ Y TẾ\nSố: 15/2027/TT-BYT\nHà Nội, ngày 03 tháng 3 năm 2027\n\nTHÔNG TƯ\nQuy định về khám sức khỏe định kỳ\n\n"
              "Căn cứ Luật Khám bệnh, chữa bệnh số 15/2023/QH15;\nTheo đề nghị của Cục trưởng Cục Quản lý Khám, chữa bệnh;\n"

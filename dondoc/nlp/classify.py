@@ -125,6 +125,8 @@ def _basis_then_work(doc: Doc, c: Clause, s: Setting) -> bool:
     return False
 
 
+# a form's field left to fill in (`Email: ……………`, `Họ và tên: ..........`, `Đảm bảo □`)
+_BLANK = re.compile(r"(?:[.…]\s?){12,}|[□☐]")
 # what opens a normative text's articles, on the line after its enacting formula
 _ARTICLES_OPEN = re.compile(r"\s*(?:dieu 1\b|chuong (?:i|1)\b|phan (?:i|1|thu nhat)\b|muc 1\b)")
 
@@ -153,6 +155,8 @@ def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
         return "căn cứ hoặc điều khoản thi hành"
     if _enacts(doc, c):
         return "câu ban hành văn bản, cuối phần căn cứ"
+    if _BLANK.search(doc.text, c.main, c.end):
+        return "chỗ để trống của biểu mẫu"
     if _TROUBLE.match(opening):
         return "lời dặn khi có vướng mắc"
     if "closing" in c.marks and not (c.explicit and c.explicit.how == "assign"):
@@ -259,11 +263,19 @@ def _points_to_rules(doc: Doc, c: Clause) -> bool:
     return not re.search(r"[;,]\s*(?:dong thoi\s+)?(?:va\s+)?(?:" + lex.verb_re.pattern + ")", rest)
 
 
+_THEN_ENDS = re.compile(r"(?<![0-9a-z])thi\s*$")
+
+
 def _rule_for_a_case(doc: Doc, c: Clause, s: Setting) -> bool:
     """`Nếu cây trồng không đúng mật độ thì khi tính bồi thường phải tính giảm …`, `Trường hợp bồi
-    thường chậm … thì điều chỉnh theo đơn giá mới`: a regulation says what holds in a case, and no
-    body is named to act; where work is handed out the doer is the section's body."""
-    return s.normative and not s.hands_out_work and doc.lexicon.opens("condition", doc.folded, c.body) is not None
+    thường chậm … thì điều chỉnh theo đơn giá mới`, `Đối với cá nhân vi phạm thì bàn giao …`: a
+    regulation says what holds in a case, and no body is named to act; where work is handed out the
+    doer is the section's body."""
+    if not s.normative or s.hands_out_work:
+        return False
+    f = doc.folded
+    return doc.lexicon.opens("condition", f, c.body) is not None \
+        or (c.prefix == "topic" and bool(_THEN_ENDS.search(f, c.body, c.main)))
 
 
 _VIEC = re.compile(r"\s*viec\s")

@@ -132,11 +132,15 @@ def _after_honorific(doc: Doc, pos: int) -> int:
     return m.end() if m else pos
 
 
+# `bàn giao … cho Công an cấp xã`, `chuyển giao cho …`: a thing handed over, no work handed out
+_HANDED_OVER = re.compile(r"(?<![0-9a-z])(?:ban|chuyen)\s+$")
+
+
 def _assignment(doc: Doc, pos: int, end: int) -> Explicit | None:
     """`Giao / Đề nghị / Yêu cầu / Chỉ đạo X ...`: the bodies named right after the word."""
     lex, f = doc.lexicon, doc.folded
     for m in lex.assign_re.finditer(f, pos, end):
-        if _quoted(doc, m.start(), pos):
+        if _quoted(doc, m.start(), pos) or _HANDED_OVER.search(f, max(pos, m.start() - 8), m.start()):
             continue
         after = _after_honorific(doc, m.end())
         phrases, stop = noun_phrases(doc, after, end)

@@ -143,6 +143,15 @@ def _part(doc: Doc, h: Header, start: int, end: int, closing: list[tuple[int, in
     return Part(h.header_end, end, Context.of(issued, h.year, calendar), defaults, _genre(h), addressee_test(defaults))
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _blank_form(h: Header) -> bool:
+    """A form printed in an appendix (`Kính gửi: ……(1)`): a template whose addressee is left blank
+    for whoever fills it in, no document that assigns anything."""
+    return bool(h.recipients) and not any(_LETTER.search(r) for r in h.recipients)
+
+
 def _issuer_from_body(doc: Doc, h: Header) -> None:
     """An issuer named only in the body (`Bộ ... đề nghị Ủy ban ...`)."""
     for f in (x for x in doc.agencies if x.start >= h.header_end):
@@ -197,7 +206,9 @@ def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
         if not h.issuer:
             h.issuer, h.issuer_parts = first.issuer, first.issuer_parts
         h.year = h.year or first.year
-        tasks.extend(find_tasks(doc, _part(doc, h, s, e, closing, calendar), skip))
+        found = find_tasks(doc, _part(doc, h, s, e, closing, calendar), skip)
+        # under a form's blank addressee (`Kính gửi: ……(1)`) what names no one of its own is the form's
+        tasks.extend(t for t in found if not _blank_form(h) or any(_LETTER.search(n) for n in t.lead))
     warnings = list(first.warnings)
     if doc.plain and not doc.ocr:
         warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")

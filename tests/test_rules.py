@@ -833,6 +833,22 @@ def test_what_a_text_prints_for_others_to_fill_or_to_hold_is_no_task(field):
     assert not in_a_task_section(field)
 
 
+@pytest.mark.parametrize("sentence", [
+    "Sửa đổi cụm từ “500 triệu đồng” thành “01 tỷ đồng” tại Điều 3 và Điều 4.",
+    "Bổ sung điểm c vào khoản 2 Điều 9 của Nghị định số 12/2027/NĐ-CP."])
+def test_an_amending_texts_own_act_is_no_task(sentence):
+    assert not in_a_task_section(sentence)
+
+
+def test_amending_rules_a_body_keeps_is_still_a_task():
+    assert in_a_task_section("Sửa đổi, bổ sung Quy chế làm việc của Sở trước ngày 30/6/2027.")
+
+
+def test_the_sources_of_the_money_are_no_tasks():
+    assert circular_tasks("Điều 5. Kinh phí thực hiện\n1. Nguồn kinh phí của các bộ, cơ quan trung ương:\n"
+                          "a) Sử dụng 10% tiết kiệm chi thường xuyên năm 2027;\nb) Sử dụng nguồn cải cách tiền lương còn dư.") == []
+
+
 def test_a_task_with_a_short_blank_is_still_a_task():
     assert in_a_task_section("Tổng hợp báo cáo kết quả gửi Sở Tài chính trước ngày …/…/2027.")
 

@@ -45,6 +45,8 @@ _LEAD_IN_DIRECTIVE = re.compile(
 # files holds, item by item; its items describe, they ask for nothing
 _CONTENTS = re.compile(r"\b(?:phuong an|ho so|bao cao|de an|to trinh|don|van ban de nghi|bien ban|thong bao)\b[^:.;]{0,60}?"
                        r"\b(?:bao gom|gom)(?:\s+co)?\s+(?:cac\s+|nhung\s+)?(?:noi dung|thong tin|tai lieu|giay to)\b[^:]{0,30}:\s*$")
+# "1. Nguồn kinh phí của các bộ, cơ quan trung ương:": the sources of the money, item by item
+_SOURCES = re.compile(r"\s*nguon (?:kinh phi|von)\b[^:]{0,80}:\s*$")
 _MEMBERS = re.compile(r"\bgom(?:\s+co)?(?:\s+cac\s+(?:thanh vien|ong(?:\s*,\s*|\s+)ba|ong|ba|dong chi|co quan|don vi)(?:\s+co\s+ten)?)?(?:\s+sau(?:\s+day)?)?\s*:\s*$|\bthanh phan\b[^:]{0,40}:\s*$")
 # a table's group row (`II | …`) and a row that reports its work done
 _GROUP_ROW = re.compile(r"\s*[ivxlc]{1,5}\s*\|")
@@ -304,7 +306,7 @@ class Walker:
         mode = self.doc.lexicon.section_mode(whole) if b.kind != "plain" else None
         if _MEMBERS.search(f):
             return "members"
-        if _CONTENTS.search(f):
+        if _CONTENTS.search(f) or _SOURCES.match(f):
             return "describe"
         if opinion := _OPINION.search(f):
             return "task" if self._leader_voices(f[:opinion.start()]) else "opinion"

@@ -176,6 +176,21 @@ def test_dev11_holds_what_it_reached_since_it_was_seen(dev11):
     annotated blind and scored once on 2026-12-04 (task P .69, F1 .77, lead .80; number and date
     .88; OCR task F1 .69); tuned on since."""
     for v in ("clean", "stripped"):
-        assert dev11[v]["task_f1"] >= 0.84 and dev11[v]["task_p"] >= 0.77 and dev11[v]["lead_acc"] >= 0.76
+        assert dev11[v]["task_f1"] >= 0.87 and dev11[v]["task_p"] >= 0.83 and dev11[v]["lead_acc"] >= 0.76
     assert min(dev11["clean"]["header"].values()) >= 0.95
     assert dev11["ocr_eng"]["task_f1"] >= 0.72 and dev11["ocr_eng"]["lead_acc"] >= 0.74
+
+
+@pytest.fixture(scope="module")
+def dev12():
+    return {v: score_set(CORPUS, "dev12", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev12_holds_what_it_reached_since_it_was_seen(dev12):
+    """dev12 (eight more circulars, decrees and decisions, 19 required tasks; five assign nothing
+    required) was annotated blind and scored once on 2026-12-04 (task P .59, F1 .74, lead 1.00 on
+    aab8a2a; P .54, F1 .70 on the day's first code); tuned on since."""
+    for v in ("clean", "stripped"):
+        assert dev12[v]["task_f1"] >= 0.77 and dev12[v]["task_r"] >= 0.95 and dev12[v]["lead_acc"] >= 0.95
+    assert min(dev12["clean"]["header"].values()) >= 0.95
+    assert dev12["ocr_eng"]["task_f1"] >= 0.70 and dev12["ocr_eng"]["lead_acc"] >= 0.95

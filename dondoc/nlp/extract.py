@@ -24,7 +24,7 @@ from .layout import blocks, iter_lines
 from .lexicon import load as load_lexicon
 from .lead import Defaults
 from .ocrfix import looks_garbled, repair
-from .record import AgencyMention, Dispatch
+from .record import AgencyMention, Dispatch, Task
 from .tasks import Part, addressee_test, find_tasks, guides_rules
 from .textprep import clean, collapse
 
@@ -149,7 +149,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _blank_form(h: Header) -> bool:
     """A form printed in an appendix (`Kính gửi: ……(1)`): a template whose addressee is left blank
     for whoever fills it in, no document that assigns anything."""
-    return bool(h.recipients) and not any(_LETTER.search(r) for r in h.recipients)
+    return bool(h.recipients) and not any(_LETTER.search(r) for r in h.recipients or ())
 
 
 def _issuer_from_body(doc: Doc, h: Header) -> None:
@@ -201,7 +201,7 @@ def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
     skip = list(closing) + [(s, h.header_end) for (s, _), h in list(zip(bounds, headers))[1:]]
     if not first.issuer:
         _issuer_from_body(doc, first)
-    tasks = []
+    tasks: list[Task] = []
     for (s, e), h in zip(bounds, headers):
         if not h.issuer:
             h.issuer, h.issuer_parts = first.issuer, first.issuer_parts

@@ -840,6 +840,14 @@ def test_an_amending_texts_own_act_is_no_task(sentence):
     assert not in_a_task_section(sentence)
 
 
+def test_an_amending_act_is_read_to_its_own_sentence_end():
+    # the next article quotes its new wording (`… như sau:`); the act before it quotes nothing
+    assert circular_tasks("Điều 1. Sửa đổi, bổ sung Thông tư số 12/2025/TT-BYT\n"
+                          "1. Bổ sung điểm c vào khoản 2 Điều 9.\n"
+                          "2. Sửa đổi khoản 3 Điều 10 như sau:\n"
+                          "“3. Hồ sơ đề nghị gồm đơn và bản sao giấy phép.”") == []
+
+
 def test_amending_rules_a_body_keeps_is_still_a_task():
     assert in_a_task_section("Sửa đổi, bổ sung Quy chế làm việc của Sở trước ngày 30/6/2027.")
 

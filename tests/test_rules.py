@@ -893,6 +893,23 @@ def test_a_ministry_told_to_issue_a_circular_still_has_a_task():
     assert [t.lead for t in found] == [["Bộ Y tế"]]
 
 
+def test_an_article_titled_by_a_long_body_name_leads_its_items():
+    found = circular_tasks("Chương III\nTRÁCH NHIỆM CỦA CÁC CƠ QUAN\n"
+                           "Điều 9. Cơ quan quản lý thi hành án hình sự, hỗ trợ tư pháp thuộc Công an cấp tỉnh\n"
+                           "1. Hướng dẫn Công an cấp xã thực hiện việc quản lý người được tha tù trước thời hạn.\n"
+                           "2. Tổng hợp, báo cáo kết quả thực hiện trong phạm vi địa phương.")
+    assert [lead for _, lead in found] == [
+        ["Cơ quan quản lý thi hành án hình sự, hỗ trợ tư pháp thuộc Công an cấp tỉnh"]] * 2
+
+
+def test_a_provincial_bodys_duties_under_its_article_title():
+    # dev11/005: `Điều 14. Cơ quan quản lý tạm giữ, … Công an cấp tỉnh` in the chapter of duties
+    from .conftest import CORPUS
+    found = extract((CORPUS / "dev11" / "005.txt").read_text(encoding="utf-8")).tasks
+    task = next(t for t in found if t.text.startswith("Chỉ đạo nghiệp vụ, hướng dẫn Công an cấp xã"))
+    assert task.lead == ["Cơ quan quản lý tạm giữ, tạm giam và cấm đi khỏi nơi cư trú Công an cấp tỉnh"]
+
+
 def test_a_catalogue_lists_entries_under_a_long_title():
     title = ("Điều 1. Danh mục các lĩnh vực mà người có chức vụ, quyền hạn sau khi thôi giữ chức vụ không được thành lập, "
              "giữ chức danh quản lý, điều hành doanh nghiệp tư nhân, công ty trách nhiệm hữu hạn, công ty cổ phần, "

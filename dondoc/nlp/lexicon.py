@@ -54,7 +54,9 @@ class Lexicon:
 
     def section_mode(self, folded_title: str) -> str | None:
         """skip | describe | guidance | task | neutral for a section title, or None."""
-        t = re.sub(r"^[\s\d.)IVXivx\-–:]+", "", folded_title).strip()
+        # past the label of a chapter, section or part (`Chương III`, `Mục 2.`) and its numbering
+        t = re.sub(r"^\s*(?:chuong|muc|phan)\s+(?:[ivxlc]+|\d+|thu \w+)\b", "", folded_title)
+        t = re.sub(r"^[\s\d.)IVXivx\-–:]+", "", t).strip()
         for mode in ("skip", "describe", "guidance", "task", "neutral"):
             if self.section_re[mode].match(t):
                 return mode

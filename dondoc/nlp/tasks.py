@@ -55,6 +55,11 @@ _GUIDES = re.compile(r"huong dan\b[^:]{0,120}\b(?:nhu sau|sau day|sau)\s*:\s*$")
 _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
 
+# the label of a normative text's chapter or part, above its articles
+_PART_RANK = 0.5
+_PART_LABEL = re.compile(r"\s*(?:chuong|phan)\s+(?:[ivxlc]+|\d+|thu \w+)\b\.?\s*(?:\n|$|[^\n]{0,200}$)")
+
+
 @dataclass
 class Scope:
     rank: float
@@ -174,7 +179,7 @@ class Walker:
         rank = self._rank(b)
         if b.kind != "plain":
             self.untold = None            # a new item: whatever the last one left untold stays so
-        self.scopes.close(_BULLET_RANK if b.kind == "plain" else rank)
+        self.scopes.close(_BULLET_RANK if b.kind == "plain" and rank != _PART_RANK else rank)
         if is_lead_in(doc, b.start, b.end):
             self._lead_in(b, rank)
         elif self._is_heading(b, nxt, rank):
@@ -183,6 +188,8 @@ class Walker:
             self._content(b, rank)
 
     def _rank(self, b: Block) -> float:
+        if b.kind == "plain" and _PART_LABEL.match(self.doc.folded, b.start, b.end):
+            return _PART_RANK   # `Chương III` / `Phần thứ hai` over its articles
         if b.kind == "roman":
             return 1.0
         if b.kind == "article":
@@ -240,8 +247,16 @@ class Walker:
         cs = body_start(doc, b.start, b.end)
         title_f = doc.folded[cs:b.end]
         mode = doc.lexicon.section_mode(title_f)
+        if rank == _PART_RANK and mode != "task":
+            mode = None         # a chapter's title spans many articles: only one of duties says what they are
         lead = self._heading_lead(cs, b.end)
-        scope = Scope(rank, lead, mode=mode or ("task" if lead else None), directive=True if lead else None)
+        if lead:
+            scope = Scope(rank, lead, mode=mode or "task", directive=True)
+        else:
+            # an article titled by a body names who does what the items below say; whether they
+            # are work is for the chapter above and the items themselves to say
+            named = b.kind == "article" and self.scopes.mode == "task"
+            scope = Scope(rank, self._article_body(cs, b.end) if named else [], mode=mode)
         if b.kind in ("roman", "article") or (b.kind == "plain" and is_heading(doc.text[cs:b.end])):
             self.group += 1
         if not lead and mode is None and doc.opens_with_directive(cs, b.end) and b.kind != "article" and self.items_below \
@@ -273,6 +288,17 @@ class Walker:
             return [p.name for p in phrases]
         if len(phrases) == 1 and not phrases[0].known and ":" not in rest and len(rest.split()) <= 6:
             # a heading is no sentence: the whole of it names the body ("5.3. Các khoa tham gia khảo sát")
+            return [written_name(doc.text[phrases[0].start:end])]
+        return []
+
+    def _article_body(self, start: int, end: int) -> list[str]:
+        """`Điều 14. Cơ quan quản lý tạm giữ, tạm giam và cấm đi khỏi nơi cư trú Công an cấp tỉnh`
+        over `1. Chỉ đạo …`, in a chapter of duties: an article's title that is one body's long name."""
+        doc = self.doc
+        phrases, stop = noun_phrases(doc, start, end)
+        rest = doc.text[stop:end]
+        if len(phrases) == 1 and phrases[0].kind == "body" and not phrases[0].known \
+                and not _TERMINAL.search(rest) and ":" not in rest and len(rest.split()) <= 20:
             return [written_name(doc.text[phrases[0].start:end])]
         return []
 

@@ -1105,3 +1105,36 @@ def test_a_comma_inside_brackets_ends_no_condition():
     item = ("2. Trường hợp phải di chuyển đến xã có điều kiện đặc biệt khó khăn (các huyện Sìn Hồ, Mường Tè, các xã thực hiện "
             "chương trình 135) thì thời gian hỗ trợ kéo dài thêm mười hai tháng.")
     assert regulation_leads(item) == [["Sở Tài chính"]]
+
+
+# a programme written for these rules: its body states a task, its appendix table restates it
+# with the lead and the time; the table breaks over a page, where a new group opens
+_RESTATED = ("CHÍNH PHỦ\nSố: 120/NQ-CP\nHà Nội, ngày 12 tháng 3 năm 2027\n\nNGHỊ QUYẾT\n"
+             "Ban hành Chương trình hành động về phòng, chống thiên tai\n\nQUYẾT NGHỊ:\n"
+             "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động về phòng, chống thiên tai.\n\n"
+             "CHƯƠNG TRÌNH HÀNH ĐỘNG\nII. NHIỆM VỤ, GIẢI PHÁP\n"
+             "1. Rà soát, hoàn thiện quy định về phòng, chống thiên tai ở cấp xã, bảo đảm phù hợp với "
+             "mô hình chính quyền địa phương hai cấp.\n"
+             "2. Kiểm tra việc thực hiện quy định về lực lượng xung kích phòng, chống thiên tai tại cơ sở.\n\n"
+             "Phụ lục I\nNHIỆM VỤ CỤ THỂ\nTT\nNội dung công việc\nCơ quan\nchủ trì\nCơ quan\nphối hợp\nThời hạn\n"
+             "hoàn thành\nI\nHoàn thiện thể chế\n1\nRà soát, hoàn thiện quy định về phòng, chống thiên tai\n"
+             "ở cấp xã, bảo đảm phù hợp với mô hình\nchính quyền địa phương hai cấp\nBộ Nông nghiệp\nvà Môi trường\n"
+             "Bộ Tư pháp\nQuý II/2027\n\nTT\nNội dung công việc\nCơ quan\nchủ trì\nCơ quan\nphối hợp\nThời hạn\n"
+             "hoàn thành\nII\nKiểm tra, giám sát\n1\nKiểm tra việc thực hiện quy định về lực\nlượng xung kích phòng, "
+             "chống thiên\ntai tại cơ sở\nBộ Quốc phòng\nBộ Công an\nNăm 2027\n\n"
+             "Phụ lục II\nĐỊNH HƯỚNG SẮP XẾP LỰC LƯỢNG\n1. Các tỉnh sắp xếp lực lượng xung kích theo hướng tinh gọn.\n")
+
+
+def test_a_task_the_appendix_table_restates_is_kept_once_with_the_rows_lead():
+    found = [(t.text[:30], t.lead) for t in extract(_RESTATED).tasks if "Rà soát, hoàn thiện quy định" in t.text]
+    assert found == [("Rà soát, hoàn thiện quy định v", ["Bộ Nông nghiệp và Môi trường"])]
+
+
+def test_a_group_that_opens_after_the_header_on_a_new_page_starts_its_own_row():
+    found = [(t.lead, [d.date for d in t.deadlines]) for t in extract(_RESTATED).tasks if t.text.startswith("Kiểm tra việc")]
+    assert found == [(["Bộ Quốc phòng"], ["2027-12-31"])]
+
+
+def test_the_next_appendix_ends_the_table():
+    found = [t for t in extract(_RESTATED).tasks if t.text.startswith("Kiểm tra việc")]
+    assert len(found) == 1 and "Phụ lục II" not in found[0].text and "sắp xếp lực lượng" not in found[0].text

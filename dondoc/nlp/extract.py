@@ -24,6 +24,7 @@ from .layout import blocks, iter_lines
 from .lexicon import load as load_lexicon
 from .lead import Defaults
 from .ocrfix import looks_garbled, repair
+from .restated import restated_in_rows
 from .record import AgencyMention, Dispatch, Task
 from .tasks import Part, addressee_test, find_tasks, guides_rules
 from .textprep import clean, collapse
@@ -209,6 +210,7 @@ def _extract(doc: Doc, calendar: Calendar | None) -> Dispatch:
         found = find_tasks(doc, _part(doc, h, s, e, closing, calendar), skip)
         # under a form's blank addressee (`Kính gửi: ……(1)`) what names no one of its own is the form's
         tasks.extend(t for t in found if not _blank_form(h) or any(_LETTER.search(n) for n in t.lead))
+    tasks = restated_in_rows(tasks)
     warnings = list(first.warnings)
     if doc.plain and not doc.ocr:
         warnings.append("Văn bản không có dấu tiếng Việt (gõ không dấu hoặc OCR không đúng ngôn ngữ): kết quả cần soát lại.")

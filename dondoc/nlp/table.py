@@ -33,6 +33,7 @@ _GROUP_ROW = re.compile(r"^\s*[IVX]{1,5}(?:\s*[.)])?(?:\s+[^\W\d_][^\n]*)?\s*$")
 _LEAD_HEADER = re.compile(r"\bchu\s+tri\b|\b(?:co quan|don vi)\s+(?:thuc hien|phu trach)\b")
 # a row numbered under its group: "1.2", "3.10."
 _SUB_ROW = re.compile(r"^\s*(?P<n>\d{1,3})\.(?P<sub>\d{1,2})\.?(?:\s+(?P<rest>\S.*))?$")
+_APPENDIX = re.compile(r"\s*phu luc(?:\s+(?:[ivxlc]+|\d+|so \d+))?\s*$", re.I)
 _RANGE_YEARS = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
 
 
@@ -71,9 +72,11 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
 
 
 def _skip_header(lines, i):
-    """Past a header that starts at line i: (next line, how many header words it had)."""
+    """Past a header that starts at line i: (next line, how many header words it had). A group row
+    (`V / Thực hiện hiệu quả công tác kiểm tra`) ends it: on a new page the group may open there."""
     j, known = i + 1, 0
-    while j < len(lines) and j < i + 16 and not (_ROW_START.match(lines[j][2]) or _SUB_ROW.match(lines[j][2])):
+    while j < len(lines) and j < i + 16 and not (_ROW_START.match(lines[j][2]) or _SUB_ROW.match(lines[j][2])
+                                                 or (known >= 3 and _GROUP_ROW.match(lines[j][2]))):
         known += _is_header_line(lines[j][2])
         j += 1
     return j, known
@@ -110,6 +113,8 @@ def _collect_rows(lines, j, sub_rows: bool):
     k = j
     while k < len(lines):
         s, e, line = lines[k]
+        if _APPENDIX.match(fold(line)):
+            break               # the next appendix (`Phụ lục II`): the table ended with the last row
         if re.sub(r"[^a-z]", "", fold(line)) in ("tt", "stt"):
             # the header again, on a new page: skip it
             k, _ = _skip_header(lines, k)

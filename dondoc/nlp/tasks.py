@@ -146,16 +146,22 @@ class Walker:
     # -- the walk ----------------------------------------------------------------------------
     def run(self) -> list[Task]:
         bl = blocks(self.doc.text, self.part.start, self.part.end)
-        for b in bl:
-            for ts, _, _ in self.tables:
+        opens: dict[int, int] = {}     # a block's index -> the table its lines run on into
+        for i, b in enumerate(bl):
+            for t, (ts, _, _) in enumerate(self.tables):
                 if b.start < ts < b.end:
                     b.end = ts          # a block runs on into a table's first cells: the table reads them
+                    opens[i] = t
         for i, b in enumerate(bl):
             if any(s <= b.start < e for s, e in self.skip):
                 continue
             if self._in_table(b):
                 continue
             self._block(b, bl[i + 1] if i + 1 < len(bl) else None)
+            if i in opens and opens[i] not in self.tables_done:
+                # the whole table ran in this block (no blank line before its rows): read it here
+                self.tables_done.add(opens[i])
+                self._line_table(self.tables[opens[i]][2])
         return [d.task for d in sorted(self.drafts, key=lambda d: d.task.span)]
 
     def _block(self, b: Block, nxt: Block | None) -> None:

@@ -1,0 +1,43 @@
+"""A task the document states twice: in the body (`II. Nhiệm vụ, giải pháp`) and again as a row of
+its assignment table, where the row names the lead and the time. A clerk enters it once, from the
+row; the body's statement only goes when the row holds it whole."""
+import re
+
+from rapidfuzz import fuzz
+
+from .fold import fold
+from .record import Task
+
+# a statement shorter than this is too generic to say which row restates it (`Tổ chức thực hiện.`)
+_MIN_CHARS = 60
+_SAME = 90          # rapidfuzz partial ratio of the statement inside the row
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(text).lower()).strip()
+
+
+def restated_in_rows(tasks: list[Task]) -> list[Task]:
+    """The tasks less those a table row of the same document restates; a row with no date takes
+    the dates of the statement it replaces."""
+    rows = [(t, _words(t.text)) for t in tasks if t.evidence == "table"]
+    if not rows:
+        return tasks
+    dropped: set[int] = set()
+    for i, t in enumerate(tasks):
+        if t.evidence == "table":
+            continue
+        said = _words(t.text)
+        if len(said) < _MIN_CHARS:
+            continue
+        opening = " ".join(said.split()[:4])
+        for row, row_words in rows:
+            # the row holds the statement, with its cells and perhaps a sentence more, not a page
+            # of a form read as one row
+            if opening in row_words and 0.8 * len(said) <= len(row_words) <= 2.5 * len(said) + 250 \
+                    and fuzz.partial_ratio(said, row_words) >= _SAME:
+                if not row.deadlines:
+                    row.deadlines = list(t.deadlines)
+                dropped.add(i)
+                break
+    return [t for i, t in enumerate(tasks) if i not in dropped]

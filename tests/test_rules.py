@@ -1138,3 +1138,13 @@ def test_a_group_that_opens_after_the_header_on_a_new_page_starts_its_own_row():
 def test_the_next_appendix_ends_the_table():
     found = [t for t in extract(_RESTATED).tasks if t.text.startswith("Kiểm tra việc")]
     assert len(found) == 1 and "Phụ lục II" not in found[0].text and "sắp xếp lực lượng" not in found[0].text
+
+
+def test_the_lines_naming_who_and_when_belong_to_their_item():
+    found = tasks("Điều 1. Phê duyệt Đề án với các nhiệm vụ sau:\n"
+                  "a) Xây dựng hạ tầng vận hành Trung tâm dữ liệu đáp ứng các tiêu chuẩn kỹ thuật.\n"
+                  "- Đơn vị chủ trì: Bộ Công an.\n- Thời gian thực hiện: Quý IV năm 2027.\n"
+                  "b) Tham mưu ban hành quy định về kết nối, chia sẻ dữ liệu.\n"
+                  "- Đơn vị chủ trì: Văn phòng Chính phủ.\n- Thời gian thực hiện: Năm 2028.", RESOLUTION)
+    assert [(t.text.endswith("Quý IV năm 2027.") or t.text.endswith("Năm 2028."), t.lead, [d.date for d in t.deadlines])
+            for t in found] == [(True, ["Bộ Công an"], ["2027-12-31"]), (True, ["Văn phòng Chính phủ"], ["2028-12-31"])]

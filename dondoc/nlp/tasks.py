@@ -585,8 +585,20 @@ class Walker:
         self.meta_list = None
         colon = doc.folded.index(":", b.start) + 1
         self._give_role(role, colon, b.end)
+        self._meta_joins_its_task(b)
         self.meta_pending = True
         return True
+
+    def _meta_joins_its_task(self, b: Block) -> None:
+        """`a) Xây dựng hạ tầng …` / `- Đơn vị chủ trì: Bộ Công an.` / `- Thời gian thực hiện: …`: the
+        lines that say who and when belong to the item of the one task right above them."""
+        group = [d for d in self.drafts if d.group == self.group]
+        if len(group) != 1 or b.kind not in ("bullet", "plain"):
+            return          # `3. Thời gian thực hiện: …` is an item of its own, after the list of bodies
+        t = group[0].task
+        if t.span[1] <= b.start and not self.doc.text[t.span[1]:b.start].strip():
+            t.text = f"{t.text} {collapse(self.doc.text[b.start:b.end])}"
+            t.span = (t.span[0], b.end)
 
     def _meta_heading(self, b: Block) -> bool:
         """`2. Cơ quan chủ trì, phối hợp` / `a) Cơ quan chủ trì` over items naming bodies: the

@@ -643,6 +643,23 @@ def test_in_text_without_marks_quy_opening_a_compound_is_no_head_noun(sentence):
     assert noun_phrase(doc, 0, len(doc.text)) is None
 
 
+@pytest.mark.parametrize("sentence, name", [
+    ("Cac to chuc, ca nhan co lien quan phoi hop thuc hien Nghi dinh nay.", "Cac to chuc, ca nhan co lien quan"),
+    ("Co so giao duc dai hoc cong bo chuan dau ra cua chuong trinh dao tao.", "Co so giao duc dai hoc")])
+def test_in_text_without_marks_a_verbs_syllable_inside_a_noun_goes_on_with_the_name(sentence, name):
+    # sentences written for this rule: `cá nhân` holds no `nhận`, `giáo dục` no `giao`
+    doc = build(sentence)
+    assert noun_phrase(doc, 0, len(doc.text)).name == name
+
+
+def test_without_marks_giao_before_a_body_still_assigns():
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFD", LETTER.replace("đ", "d").replace("Đ", "D"))
+                    if unicodedata.category(c) != "Mn")
+    found = tasks("Giao Vu Phap che chu tri, phoi hop voi cac don vi ra soat van ban truoc ngay 30/6/2027.", plain)
+    assert [t.lead for t in found] == [["Vu Phap che"]]
+
+
 @pytest.mark.parametrize("sentence", ["Các xã phụ cận có điều kiện khó khăn.", "Số liệu làm căn cứ xét duyệt."])
 def test_a_syllable_that_folds_to_can_inside_another_word_is_no_obligation(sentence):
     # sentences written for this rule: `phụ cận`, `căn cứ` fold to a `can` that is no `cần`

@@ -645,11 +645,19 @@ def test_in_text_without_marks_quy_opening_a_compound_is_no_head_noun(sentence):
 
 @pytest.mark.parametrize("sentence, name", [
     ("Cac to chuc, ca nhan co lien quan phoi hop thuc hien Nghi dinh nay.", "Cac to chuc, ca nhan co lien quan"),
-    ("Co so giao duc dai hoc cong bo chuan dau ra cua chuong trinh dao tao.", "Co so giao duc dai hoc")])
+    ("Co so giao duc dai hoc cong bo chuan dau ra cua chuong trinh dao tao.", "Co so giao duc dai hoc"),
+    ("Hoi dong trong tai lao dong cap tinh giai quyet tranh chap.", "Hoi dong trong tai lao dong cap tinh"),
+    ("Thu truong cac don vi quan ly nha nuoc chiu trach nhiem thi hanh.", "Thu truong cac don vi")])
 def test_in_text_without_marks_a_verbs_syllable_inside_a_noun_goes_on_with_the_name(sentence, name):
-    # sentences written for this rule: `cá nhân` holds no `nhận`, `giáo dục` no `giao`
+    # sentences written for this rule: `cá nhân` holds no `nhận`, `giáo dục` no `giao`, `trọng tài` no
+    # stop word `trong` or `tại`, `quản lý` no district `quận`
     doc = build(sentence)
     assert noun_phrase(doc, 0, len(doc.text)).name == name
+
+
+def test_without_marks_a_district_still_closes_its_committees_name():
+    doc = build("Uy ban nhan dan quan Ba Dinh tiep nhan ho so.")
+    assert noun_phrase(doc, 0, len(doc.text)).name == "Ủy ban nhân dân quận"
 
 
 def test_without_marks_giao_before_a_body_still_assigns():

@@ -229,7 +229,7 @@ def _name_end(doc: Doc, pos: int, end: int, first_free: bool, prose_name: bool =
             continue
         if words:
             loc = doc.gazetteer.locality_at(text, doc.folded, stop, plain=doc.plain)
-            if loc is not None and loc[0] <= end:
+            if loc is not None and loc[0] <= end and (not doc.plain or doc.spelled(m.start(), m.end())):
                 return loc[0]           # "... các huyện, thị xã và thành phố Huế"
         gap = text[stop:m.start()]
         if any(c in gap for c in ";:.()\"“”–") or "\n\n" in gap or ("," in gap and not _runs_on(doc, m.start(), end)):
@@ -274,7 +274,9 @@ def _ends_before(doc: Doc, m: re.Match[str], stop: int, end: int, gap: str, word
     text = doc.text
     lower = text[m.start()].islower()
     w = doc.folded[m.start():m.end()]
-    stop_word = w in _STOP_WORDS and (doc.plain or text[m.start():m.end()].lower() in _STOP_WRITTEN)
+    # without marks a stop word may be a syllable of the name (`Hoi dong trong tai`: trọng tài)
+    stop_word = w in _STOP_WORDS and (doc.spelled(m.start(), m.end()) if doc.plain
+                                      else text[m.start():m.end()].lower() in _STOP_WRITTEN)
     if stop_word and w == "va" and capitals_seen and _joins_capitals(doc, m.end(), end):
         stop_word = False
     if doc.agency_at(m.start()) is not None or (lower and stop_word) or words >= _MAX_WORDS:

@@ -655,6 +655,13 @@ def test_in_text_without_marks_a_verbs_syllable_inside_a_noun_goes_on_with_the_n
     assert noun_phrase(doc, 0, len(doc.text)).name == name
 
 
+@pytest.mark.parametrize("sentence", ["SO LUONG TRUNG TAM THUONG MAI tren dia ban tinh.",
+                                      "So lieu thong ke duoc tong hop theo quy."])
+def test_without_marks_so_of_a_count_is_no_department(sentence):
+    # sentences written for this rule: `số lượng`, `số liệu` typed without marks are no `Sở`
+    assert noun_phrase(build(sentence), 0, len(sentence)) is None
+
+
 def test_without_marks_a_district_still_closes_its_committees_name():
     doc = build("Uy ban nhan dan quan Ba Dinh tiep nhan ho so.")
     assert noun_phrase(doc, 0, len(doc.text)).name == "Ủy ban nhân dân quận"

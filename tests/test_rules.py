@@ -1180,3 +1180,9 @@ def test_the_lines_naming_who_and_when_belong_to_their_item():
                   "- Đơn vị chủ trì: Văn phòng Chính phủ.\n- Thời gian thực hiện: Năm 2028.", RESOLUTION)
     assert [(t.text.endswith("Quý IV năm 2027.") or t.text.endswith("Năm 2028."), t.lead, [d.date for d in t.deadlines])
             for t in found] == [(True, ["Bộ Công an"], ["2027-12-31"]), (True, ["Văn phòng Chính phủ"], ["2028-12-31"])]
+
+
+def test_a_tables_column_title_read_as_a_heading_names_no_body():
+    # OCR lost the table's `TT`: its column titles stand over the rows as lines of their own
+    found = tasks("Cơ quan\nphối hợp\n1. Tổ chức tuyên truyền, phổ biến nội dung Chỉ thị trước ngày 30/6/2027.", RESOLUTION)
+    assert [t.lead for t in found] == [["Chính phủ"]]

@@ -44,8 +44,9 @@ class _Row:
     lines: list[tuple[int, int, str]]
 
 
-def _is_header_line(line: str) -> bool:
-    f = re.sub(r"[^a-z ]+", " ", fold(line)).strip()
+def is_column_header(line: str) -> bool:
+    """A task table's column title (`Cơ quan phối hợp`, `Thời gian hoàn thành`), on one line or broken over several."""
+    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", " ", fold(line))).strip()
     return bool(f) and f in _HEADER_WORDS
 
 
@@ -77,7 +78,7 @@ def _skip_header(lines, i):
     j, known = i + 1, 0
     while j < len(lines) and j < i + 16 and not (_ROW_START.match(lines[j][2]) or _SUB_ROW.match(lines[j][2])
                                                  or (known >= 3 and _GROUP_ROW.match(lines[j][2]))):
-        known += _is_header_line(lines[j][2])
+        known += is_column_header(lines[j][2])
         j += 1
     return j, known
 

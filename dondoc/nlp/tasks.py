@@ -28,7 +28,7 @@ from .header import RECITAL_RE
 from .layout import ENACTING_RE, Block, blocks, is_heading, sentences
 from .lead import Defaults, Lead
 from .record import Deadline, Task
-from .table import find_line_tables, is_descriptive, pipe_header, pipe_row, row_task
+from .table import find_line_tables, is_column_header, is_descriptive, pipe_header, pipe_row, row_task
 from .textprep import collapse
 
 _BULLET_RANK = 10.0
@@ -278,6 +278,8 @@ class Walker:
         của Ban Chỉ đạo`)."""
         doc = self.doc
         f = doc.folded
+        if is_column_header(doc.text[start:end]):
+            return []           # `Cơ quan / phối hợp`, a table's header read as lines: a column, no body
         owned = _OWNED.match(f, start)
         if owned:
             phrases, _ = noun_phrases(doc, owned.end(), end)

@@ -655,6 +655,12 @@ def test_in_text_without_marks_a_verbs_syllable_inside_a_noun_goes_on_with_the_n
     assert noun_phrase(doc, 0, len(doc.text)).name == name
 
 
+@pytest.mark.parametrize("sentence", ["Quy IV/2027 hoan thanh viec ra soat.", "Quy 2 nam 2027 bao cao ket qua."])
+def test_without_marks_a_quarter_is_no_fund(sentence):
+    # sentences written for this rule: `Quý IV/2027` typed without marks is no `Quỹ`
+    assert noun_phrase(build(sentence), 0, len(sentence)) is None
+
+
 @pytest.mark.parametrize("sentence", ["SO LUONG TRUNG TAM THUONG MAI tren dia ban tinh.",
                                       "So lieu thong ke duoc tong hop theo quy."])
 def test_without_marks_so_of_a_count_is_no_department(sentence):

@@ -1192,3 +1192,10 @@ def test_a_tables_column_title_read_as_a_heading_names_no_body():
     # OCR lost the table's `TT`: its column titles stand over the rows as lines of their own
     found = tasks("Cơ quan\nphối hợp\n1. Tổ chức tuyên truyền, phổ biến nội dung Chỉ thị trước ngày 30/6/2027.", RESOLUTION)
     assert [t.lead for t in found] == [["Chính phủ"]]
+
+
+def test_the_requirements_under_a_plans_purpose_are_no_tasks():
+    # dev13/001: `I. MỤC ĐÍCH, YÊU CẦU` / `2. Yêu cầu` / `a) Bám sát quan điểm chỉ đạo …`
+    from .conftest import CORPUS
+    found = extract((CORPUS / "dev13" / "001.txt").read_text(encoding="utf-8")).tasks
+    assert found and not any(t.text.startswith(("Bám sát quan điểm chỉ đạo", "Quá trình thực hiện phải")) for t in found)

@@ -98,7 +98,10 @@ class ScopeStack:
 
     @property
     def mode(self) -> str | None:
-        return self._nearest(lambda s: s.mode)
+        mode = self._nearest(lambda s: s.mode)
+        if mode == "neutral" and any(s.mode == "skip" for s in self._stack):
+            return "skip"       # `I. MỤC ĐÍCH, YÊU CẦU` / `2. Yêu cầu`: the part says nothing is asked there
+        return mode
 
     @property
     def directive(self) -> bool:

@@ -23,19 +23,20 @@ def restated_in_rows(tasks: list[Task]) -> list[Task]:
     rows = [(t, _words(t.text)) for t in tasks if t.evidence == "table"]
     if not rows:
         return tasks
+    every_row = "\n".join(w for _, w in rows)      # one search says whether any row holds the opening
     dropped: set[int] = set()
     for i, t in enumerate(tasks):
-        if t.evidence == "table":
+        if t.evidence == "table" or len(t.text) < _MIN_CHARS:
+            continue
+        opening = " ".join(_words(t.text[:80]).split()[:4])
+        if opening not in every_row:
             continue
         said = _words(t.text)
-        if len(said) < _MIN_CHARS:
-            continue
-        opening = " ".join(said.split()[:4])
         for row, row_words in rows:
             # the row holds the statement, with its cells and perhaps a sentence more, not a page
             # of a form read as one row
             if opening in row_words and 0.8 * len(said) <= len(row_words) <= 2.5 * len(said) + 250 \
-                    and fuzz.partial_ratio(said, row_words) >= _SAME:
+                    and fuzz.partial_ratio(said, row_words, score_cutoff=_SAME):
                 if not row.deadlines:
                     row.deadlines = list(t.deadlines)
                 dropped.add(i)

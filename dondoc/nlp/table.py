@@ -46,6 +46,8 @@ class _Row:
 
 def is_column_header(line: str) -> bool:
     """A task table's column title (`Cơ quan phối hợp`, `Thời gian hoàn thành`), on one line or broken over several."""
+    if len(line) > 40:
+        return False        # the longest title, `Thời gian hoàn thành`, with its line breaks
     f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", " ", fold(line))).strip()
     return bool(f) and f in _HEADER_WORDS
 

@@ -133,7 +133,7 @@ def test_dev8_holds_what_it_reached_since_it_was_seen():
     for v in (None, "stripped", "ocr_eng"):
         r = score_set(CORPUS, "dev8", v)
         assert r["task_r"] >= 0.95 and r["lead_acc"] >= 0.95 and min(r["header"].values()) >= 0.95
-    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.75
+    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.75 and score_set(CORPUS, "dev8", "stripped")["task_p"] >= 0.65
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_dev9_holds_what_it_reached_since_it_was_seen(dev9):
     for v in ("clean", "stripped"):
         assert dev9[v]["task_f1"] >= 0.95 and dev9[v]["lead_acc"] >= 0.88 and dev9[v]["deadline_f1"] >= 0.90
     assert min(dev9["clean"]["header"].values()) >= 0.95
-    assert dev9["ocr_eng"]["task_f1"] >= 0.84 and dev9["ocr_eng"]["lead_acc"] >= 0.68
+    assert dev9["ocr_eng"]["task_f1"] >= 0.84 and dev9["ocr_eng"]["lead_acc"] >= 0.74
 
 
 @pytest.fixture(scope="module")
@@ -176,9 +176,9 @@ def test_dev11_holds_what_it_reached_since_it_was_seen(dev11):
     annotated blind and scored once on 2026-12-04 (task P .69, F1 .77, lead .80; number and date
     .88; OCR task F1 .69); tuned on since."""
     for v in ("clean", "stripped"):
-        assert dev11[v]["task_f1"] >= 0.87 and dev11[v]["task_p"] >= 0.83 and dev11[v]["lead_acc"] >= 0.76
+        assert dev11[v]["task_f1"] >= 0.87 and dev11[v]["task_p"] >= 0.83 and dev11[v]["lead_acc"] >= 0.88
     assert min(dev11["clean"]["header"].values()) >= 0.95
-    assert dev11["ocr_eng"]["task_f1"] >= 0.72 and dev11["ocr_eng"]["lead_acc"] >= 0.74
+    assert dev11["ocr_eng"]["task_f1"] >= 0.72 and dev11["ocr_eng"]["lead_acc"] >= 0.85
 
 
 @pytest.fixture(scope="module")
@@ -204,8 +204,8 @@ def dev13():
 def test_dev13_holds_what_it_reached_when_it_was_seen(dev13):
     """dev13 (three Government action programmes and a scheme with task tables, 162 required tasks)
     was annotated blind and scored once on 2026-12-04 (P .89 R .84 F1 .86, lead .71 on 210f766);
-    tuned on since."""
+    tuned on since (lead .87)."""
     for v in ("clean", "stripped"):
-        assert dev13[v]["task_f1"] >= 0.84 and dev13[v]["lead_acc"] >= 0.66 and dev13[v]["deadline_f1"] >= 0.83
+        assert dev13[v]["task_f1"] >= 0.84 and dev13[v]["lead_acc"] >= 0.83 and dev13[v]["deadline_f1"] >= 0.85
     assert min(dev13["clean"]["header"].values()) >= 0.95
-    assert dev13["ocr_eng"]["task_f1"] >= 0.72 and dev13["ocr_eng"]["lead_acc"] >= 0.60
+    assert dev13["ocr_eng"]["task_f1"] >= 0.72 and dev13["ocr_eng"]["lead_acc"] >= 0.68

@@ -78,7 +78,7 @@ def predicate_at(doc: Doc, pos: int, end: int) -> bool:
         return False
     verb = lex.verb_re.match(f, pos)
     if verb and not (lex.written_as_verb(verb.group(0), doc.text[verb.start():verb.end()])
-                     and doc.spelled(verb.start(), verb.end())):
+                     and (not doc.plain or doc.spelled(verb.start(), verb.end()))):
         verb = None         # `nhân` of `cá nhân`; without marks, `ca nhan` holds no `nhận` either
     return bool(verb or lex.agency_verb_re.match(f, pos)
                 or any(lex.opens(k, f, pos) for k in ("obligation", "past", "progressive", "future", "passive", "copula", "hedges")))

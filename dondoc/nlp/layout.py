@@ -45,6 +45,9 @@ ENACTING_RE = re.compile(r"\s*quyet (?:dinh|nghi)\s*:\s*$")
 # "Chính phủ ban hành Nghị định …", "Bộ trưởng Bộ Công Thương ban hành Thông tư …": the sentence
 # that closes a normative text's preamble (Decree 154/2020's forms), naming who enacts it
 ENACTS_RE = re.compile(r"[ \t]*(?P<who>[^\n,;:.]{3,120}?)\s+ban\s+hanh\s+(?:nghi dinh|thong tu|quyet dinh|nghi quyet|chi thi)\b")
+# the label of a chapter, part or section (`Chương III`, `Phần thứ hai`, `Mục 2`), folded; and of an appendix
+PART_LABEL = r"(?:chuong|phan|muc)\s+(?:[ivxlc]+|\d+|thu \w+)\b"
+APPENDIX_RE = re.compile(r"\s*phu luc(?:\s+(?:[ivxlc]+|\d+|so \d+))?\s*$")
 SEPARATOR_LINE = re.compile(r"^\s*[-_–—=*.]{3,}\s*$")
 PAGE_NO_RE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
 _END_SENT = re.compile(r"[.:;!?…\"”)»]\s*$")

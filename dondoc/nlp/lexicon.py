@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .fold import fold, syllable_pairs
+from .layout import PART_LABEL
 
 
 def alternation(words, boundary: bool = True) -> str:
@@ -55,7 +56,7 @@ class Lexicon:
     def section_mode(self, folded_title: str) -> str | None:
         """skip | describe | guidance | task | neutral for a section title, or None."""
         # past the label of a chapter, section or part (`Chương III`, `Mục 2.`) and its numbering
-        t = re.sub(r"^\s*(?:chuong|muc|phan)\s+(?:[ivxlc]+|\d+|thu \w+)\b", "", folded_title)
+        t = re.sub(rf"^\s*{PART_LABEL}", "", folded_title)
         t = re.sub(r"^[\s\d.)IVXivx\-–:]+", "", t).strip()
         for mode in ("skip", "describe", "guidance", "task", "neutral"):
             if self.section_re[mode].match(t):

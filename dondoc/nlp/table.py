@@ -19,7 +19,7 @@ from .bodies import Phrase, noun_phrases
 from .deadline import Context, read_deadlines
 from .doc import Doc
 from .fold import fold
-from .layout import dangles, iter_lines
+from .layout import APPENDIX_RE, dangles, iter_lines
 from .record import Deadline, Task
 from .textprep import collapse
 
@@ -33,7 +33,6 @@ _GROUP_ROW = re.compile(r"^\s*[IVX]{1,5}(?:\s*[.)])?(?:\s+[^\W\d_][^\n]*)?\s*$")
 _LEAD_HEADER = re.compile(r"\bchu\s+tri\b|\b(?:co quan|don vi)\s+(?:thuc hien|phu trach)\b")
 # a row numbered under its group: "1.2", "3.10."
 _SUB_ROW = re.compile(r"^\s*(?P<n>\d{1,3})\.(?P<sub>\d{1,2})\.?(?:\s+(?P<rest>\S.*))?$")
-_APPENDIX = re.compile(r"\s*phu luc(?:\s+(?:[ivxlc]+|\d+|so \d+))?\s*$", re.I)
 _RANGE_YEARS = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
 
 
@@ -116,9 +115,10 @@ def _collect_rows(lines, j, sub_rows: bool):
     k = j
     while k < len(lines):
         s, e, line = lines[k]
-        if _APPENDIX.match(fold(line)):
+        folded = fold(line)
+        if APPENDIX_RE.match(folded):
             break               # the next appendix (`Phụ lục II`): the table ended with the last row
-        if re.sub(r"[^a-z]", "", fold(line)) in ("tt", "stt"):
+        if re.sub(r"[^a-z]", "", folded) in ("tt", "stt"):
             # the header again, on a new page: skip it
             k, _ = _skip_header(lines, k)
             continue

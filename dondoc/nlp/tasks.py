@@ -25,7 +25,7 @@ from .deadline import Context, read_deadlines
 from .doc import Doc
 from .fold import fold_key
 from .header import RECITAL_RE
-from .layout import ENACTING_RE, Block, blocks, is_heading, sentences
+from .layout import ENACTING_RE, PART_LABEL, Block, blocks, is_heading, sentences
 from .lead import Defaults, Lead
 from .record import Deadline, Task
 from .table import find_line_tables, is_column_header, is_descriptive, pipe_header, pipe_row, row_task
@@ -57,7 +57,7 @@ _OPINION = re.compile(r"co y kien(?! chi dao)\b[^:]{0,40}:\s*$")
 
 # the label of a normative text's chapter or part, above its articles
 _PART_RANK = 0.5
-_PART_LABEL = re.compile(r"\s*(?:chuong|phan)\s+(?:[ivxlc]+|\d+|thu \w+)\b\.?\s*(?:\n|$|[^\n]{0,200}$)")
+_PART_LABEL = re.compile(rf"\s*(?!muc){PART_LABEL}\.?\s*(?:\n|$|[^\n]{{0,200}}$)")     # a chapter, not a section in it
 
 
 @dataclass
@@ -297,20 +297,23 @@ class Walker:
         rest = doc.text[stop:end]
         if phrases and (not re.sub(r"[\s:.,;]+", "", rest) or re.match(r"\s*:", rest)):
             return [p.name for p in phrases]
-        if len(phrases) == 1 and not phrases[0].known and ":" not in rest and len(rest.split()) <= 6:
-            # a heading is no sentence: the whole of it names the body ("5.3. Các khoa tham gia khảo sát")
-            return [written_name(doc.text[phrases[0].start:end])]
+        # a heading is no sentence: the whole of it names the body ("5.3. Các khoa tham gia khảo sát")
+        return self._title_names_one_body(phrases, stop, end, max_words=6)
+
+    def _title_names_one_body(self, phrases, stop: int, end: int, max_words: int) -> list[str]:
+        """A title that is one unknown body's name, read whole: `phrases` and `stop` are what
+        noun_phrases read of it, at most `max_words` words after them."""
+        rest = self.doc.text[stop:end]
+        if len(phrases) == 1 and not phrases[0].known and ":" not in rest and len(rest.split()) <= max_words:
+            return [written_name(self.doc.text[phrases[0].start:end])]
         return []
 
     def _article_body(self, start: int, end: int) -> list[str]:
         """`Điều 14. Cơ quan quản lý tạm giữ, tạm giam và cấm đi khỏi nơi cư trú Công an cấp tỉnh`
         over `1. Chỉ đạo …`, in a chapter of duties: an article's title that is one body's long name."""
-        doc = self.doc
-        phrases, stop = noun_phrases(doc, start, end)
-        rest = doc.text[stop:end]
-        if len(phrases) == 1 and phrases[0].kind == "body" and not phrases[0].known \
-                and not _TERMINAL.search(rest) and ":" not in rest and len(rest.split()) <= 20:
-            return [written_name(doc.text[phrases[0].start:end])]
+        phrases, stop = noun_phrases(self.doc, start, end)
+        if phrases and phrases[0].kind == "body" and not _TERMINAL.search(self.doc.text[stop:end]):
+            return self._title_names_one_body(phrases, stop, end, max_words=20)
         return []
 
     # -- lead-ins -------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from .agency import Found
 from .bodies import Phrase, noun_phrases
 from .deadline import Context, read_deadlines
@@ -34,6 +36,9 @@ _LEAD_HEADER = re.compile(r"\bchu\s+tri\b|\b(?:co quan|don vi)\s+(?:thuc hien|ph
 # a row numbered under its group: "1.2", "3.10."
 _SUB_ROW = re.compile(r"^\s*(?P<n>\d{1,3})\.(?P<sub>\d{1,2})\.?(?:\s+(?P<rest>\S.*))?$")
 _RANGE_YEARS = re.compile(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b")
+# what an OCR engine reads for the digit 1 or the numeral I in a table's number column
+_ONE_GLYPHS = "lLiI|[]!1"
+_OCR_MARKER = re.compile(r"^(?P<lead>\s*)(?P<tok>[0-9lLiI|\[\]!]{1,3})(?P<punct>[.,)]?)(?=\s|$)")
 
 
 @dataclass
@@ -51,6 +56,44 @@ def is_column_header(line: str) -> bool:
     return bool(f) and f in _HEADER_WORDS
 
 
+def _numbers_column(line: str, ocr: bool) -> bool:
+    """The title of a table's number column, `TT` or `STT`; as OCR reads it (`rT`, `TE`, `STI`, `SET`)
+    in a text read by OCR."""
+    letters = re.sub(r"[^a-z]", "", fold(line))
+    if letters in ("tt", "stt"):
+        return True
+    return ocr and len(line.strip()) <= 4 and "t" in letters and 1 <= len(letters) <= 3 \
+        and min(Levenshtein.distance(letters, w) for w in ("tt", "stt")) <= 1
+
+
+def ocr_row_marker(line: str, expected: int, in_group: bool, one_follows: bool = False) -> str | None:
+    """A row number or group numeral as OCR misreads it (`i`, `Ll.`, `|`, `i27`, `Ill`, `2,`),
+    rewritten in place (same length, so offsets hold) when the reading fits the table's numbering:
+    the next number, or a Roman group numeral (two glyphs or more, or any 1-glyphs when the row
+    numbered 1 follows: `| / Hoàn thiện thể chế … / 1 / Rà soát …`). None when it fits neither."""
+    if _GROUP_ROW.match(line) or _ROW_START.match(line) or _SUB_ROW.match(line):
+        return None
+    m = _OCR_MARKER.match(line)
+    if m is None:
+        return None
+    tok, punct = m.group("tok"), m.group("punct")
+    if tok.isdigit() and punct != ",":
+        return None
+    only_ones = not tok[0].isdigit() and all(c in _ONE_GLYPHS for c in tok)
+    digits = "".join("1" if c in _ONE_GLYPHS else c for c in tok)
+    # only 1-glyphs: the digit 1 read as one or two glyphs, 11, or the numerals II, III
+    numbers = [1, int(digits)] if only_ones else [int(digits)] if digits.isdigit() else []
+    fix = "." if punct == "," else punct
+    if only_ones and one_follows:
+        return line[:m.start("tok")] + "I" * len(tok) + fix + line[m.end("punct"):]
+    for n in numbers:
+        if n in (expected, expected + 1) or (in_group and n == 1):
+            return line[:m.start("tok")] + str(n).ljust(len(tok)) + fix + line[m.end("punct"):]
+    if only_ones and len(tok) >= 2:
+        return line[:m.start("tok")] + "I" * len(tok) + fix + line[m.end("punct"):]
+    return None
+
+
 def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, list[_Row]]]:
     """Tables written one cell a line: (start, end, rows)."""
     text = doc.text
@@ -58,13 +101,13 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
     tables = []
     i = 0
     while i < len(lines):
-        if re.sub(r"[^a-z]", "", fold(lines[i][2])) in ("tt", "stt"):
-            j, known = _skip_header(lines, i)
+        if _numbers_column(lines[i][2], doc.ocr):
+            j, known = _skip_header(lines, i, doc.ocr)
             if known >= 3:
                 # rows numbered under their group (1.1, 1.2) only where a column names who leads:
                 # a form's sections are numbered so too ("3.1. Bên trong", "3.2. Bên ngoài")
                 lead_column = any(_LEAD_HEADER.search(fold(ln)) for _s, _e, ln in lines[i:j])
-                rows, k = _collect_rows(lines, j, lead_column)
+                rows, k = _collect_rows(lines, j, lead_column, doc.ocr)
                 if rows:
                     tables.append((lines[i][0], lines[k - 1][1], rows))
                 i = k
@@ -73,13 +116,17 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
     return tables
 
 
-def _skip_header(lines, i):
+def _skip_header(lines, i, ocr: bool = False, expected: int = 1):
     """Past a header that starts at line i: (next line, how many header words it had). A group row
     (`V / Thực hiện hiệu quả công tác kiểm tra`) ends it: on a new page the group may open there."""
     j, known = i + 1, 0
-    while j < len(lines) and j < i + 16 and not (_ROW_START.match(lines[j][2]) or _SUB_ROW.match(lines[j][2])
-                                                 or (known >= 3 and _GROUP_ROW.match(lines[j][2]))):
-        known += is_column_header(lines[j][2])
+    while j < len(lines) and j < i + 16:
+        line = lines[j][2]
+        if ocr:
+            line = ocr_row_marker(line, expected, True) or line
+        if _ROW_START.match(line) or _SUB_ROW.match(line) or (known >= 3 and _GROUP_ROW.match(line)):
+            break
+        known += is_column_header(line)
         j += 1
     return j, known
 
@@ -109,42 +156,65 @@ class _Numbering:
         return True
 
 
-def _collect_rows(lines, j, sub_rows: bool):
+def _one_follows(lines, k: int) -> bool:
+    """The row numbered 1 opens within the next few lines."""
+    for _s, _e, ln in lines[k + 1:k + 8]:
+        m = _ROW_START.match(ln)
+        if m:
+            return m.group("n") == "1"
+    return False
+
+
+def _is_footnote(m: re.Match | None, line: str, num: _Numbering) -> bool:
+    """`3 Chương trình số 12-CTr/BCĐ ...`: a footnote at a page's foot, no cell of the row."""
+    return m is not None and int(m.group("n")) not in (num.expected, num.expected + 1) and len(line) > 60 \
+        and (m.group("rest") or "")[:1].isupper()
+
+
+def _opens_row(m: re.Match | None, num: _Numbering) -> bool:
+    if m is None or (m.group("rest") or "")[:1].isdigit():
+        return False
+    n = int(m.group("n"))
+    return n in (num.expected, num.expected + 1) or (num.in_group and n == 1)
+
+
+def _repeated_header(lines, k: int, ocr: bool) -> bool:
+    """The header printed again on a new page (as OCR misreads `TT` only when a column title follows)."""
+    return _numbers_column(lines[k][2], ocr) and (not ocr or k + 1 < len(lines) and is_column_header(lines[k + 1][2]))
+
+
+def _collect_rows(lines, j, sub_rows: bool, ocr: bool = False):
     rows: list[_Row] = []
     num = _Numbering()
     k = j
     while k < len(lines):
         s, e, line = lines[k]
-        folded = fold(line)
-        if APPENDIX_RE.match(folded):
+        if APPENDIX_RE.match(fold(line)):
             break               # the next appendix (`Phụ lục II`): the table ended with the last row
-        if re.sub(r"[^a-z]", "", folded) in ("tt", "stt"):
-            # the header again, on a new page: skip it
-            k, _ = _skip_header(lines, k)
+        if _repeated_header(lines, k, ocr):
+            k, _ = _skip_header(lines, k, ocr, num.expected)
             continue
+        if ocr and _OCR_MARKER.match(line):
+            line = ocr_row_marker(line, num.expected, num.in_group, _one_follows(lines, k)) or line
+        k += 1
         if _GROUP_ROW.match(line):
             # "II / Phân công, phân cấp …": a group of rows, numbered on or from 1 again; its
             # title is no cell of the row before
             num.in_group = True
-            k += 1
             continue
         sub = _SUB_ROW.match(line) if sub_rows else None
         if sub and num.opens_sub_row(sub, rows):
             rows.append(_Row(s, e, [(s, e, line)]))
-            k += 1
             continue
         m = _ROW_START.match(line)
-        if m and int(m.group("n")) not in (num.expected, num.expected + 1) and len(line) > 60 and (m.group("rest") or "")[:1].isupper():
-            k += 1              # a footnote ("3 Chương trình số 12-CTr/BCĐ ..."), no cell of the row
+        if _is_footnote(m, line, num):
             continue
-        numbered = m is not None and (int(m.group("n")) in (num.expected, num.expected + 1) or (num.in_group and int(m.group("n")) == 1))
-        if m and numbered and (m.group("rest") is None or not m.group("rest")[:1].isdigit()):
+        if m and _opens_row(m, num):
             rows.append(_Row(s, e, [(s, e, line)]))
             num.expected, num.in_group, num.last_int = int(m.group("n")) + 1, False, rows[-1]
         elif rows and not num.in_group:
             rows[-1].lines.append((s, e, line))
             rows[-1].end = e
-        k += 1
     return rows, k
 
 

@@ -1199,3 +1199,21 @@ def test_the_requirements_under_a_plans_purpose_are_no_tasks():
     from .conftest import CORPUS
     found = extract((CORPUS / "dev13" / "001.txt").read_text(encoding="utf-8")).tasks
     assert found and not any(t.text.startswith(("Bám sát quan điểm chỉ đạo", "Quá trình thực hiện phải")) for t in found)
+
+
+def test_a_duty_a_normative_text_puts_on_the_persons_it_regulates_is_a_rule():
+    found = tasks("Điều 1. Hộ kinh doanh, cá nhân kinh doanh có doanh thu năm trên 01 tỷ đồng thì phải sử dụng hóa đơn "
+                  "điện tử.\nĐiều 2. Bộ Tài chính hướng dẫn thực hiện Nghị quyết này.", RESOLUTION)
+    assert [t.lead for t in found] == [["Bộ Tài chính"]]
+
+
+def test_what_a_regulated_firm_does_in_a_case_is_a_rule():
+    found = tasks("Điều 1. Kê khai doanh thu\n1. Trường hợp doanh nghiệp mới thành lập trong năm thì doanh nghiệp thực "
+                  "hiện kê khai doanh thu dự kiến.\n"
+                  "Điều 2. Bộ Tài chính hướng dẫn thực hiện Nghị quyết này.", RESOLUTION)
+    assert [t.lead for t in found] == [["Bộ Tài chính"]]
+
+
+def test_a_letter_that_asks_firms_to_act_gives_them_a_task():
+    t = only("Các doanh nghiệp trên địa bàn phải hoàn thành kê khai trước ngày 20/01/2027.")
+    assert [d.date for d in t.deadlines] == ["2027-01-20"]

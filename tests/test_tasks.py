@@ -234,3 +234,9 @@ def test_rows_numbered_under_their_group_after_a_repeated_header_are_tasks():
     d = doc("dev10/001.txt")
     for words in ("Hỗ trợ chi phí cho các hoạt động mang tính kỹ thuật cao", "Kết nối kênh huy động vốn"):
         assert task_starting(d, words).lead == ["Bộ Khoa học và Công nghệ"]
+
+
+def test_a_regulations_duty_on_land_users_is_no_task():
+    # dev8/001: "Tổ chức sử dụng đất trưng dụng phải phục hồi lại đất ..." binds whoever requisitions land
+    found = doc("dev8/001.txt").tasks
+    assert not any(t.text.startswith(("Tổ chức sử dụng đất trưng dụng", "Người sử dụng đất nông nghiệp hợp pháp")) for t in found)

@@ -6,6 +6,8 @@ article enacts), whether the lead-in above asks for the items under it, whether 
 item. Rules, strongest first:
   - sections that assign nothing, preambles, the issuer's closing notice, past facts, a
     decision's own act (`Phê chuẩn ...`, `Bãi bỏ cụm từ ...`), the execution clause: no task;
+  - in a normative text, a duty on the persons and firms it regulates (`Hộ kinh doanh … thì phải
+    …`, `Trường hợp doanh nghiệp … thì doanh nghiệp …`): a rule, no task;
   - a body named to act (`Giao X`, `X: ...`, `X chủ trì`): a task;
   - a body acting as the subject: a task, unless the predicate states (`được`, `là`, `đang`),
     the subject is the issuer (unless it commits itself: `sẽ`), or, in a guidance letter, the
@@ -23,6 +25,7 @@ from datetime import date
 
 from .clauses import Clause, analyse
 from .doc import Doc
+from .fold import fold
 from .header import RECITAL_RE
 from .layout import ENACTS_RE
 from .record import Deadline
@@ -168,18 +171,31 @@ def _barrier(doc: Doc, c: Clause, s: Setting) -> str | None:
     return None
 
 
+def _rule_not_work(doc: Doc, c: Clause, s: Setting, dated: bool) -> str | None:
+    """Why a clause that hands work to no one is a rule the text states, if it is one."""
+    if c.explicit is not None:
+        return None
+    if s.normative and not s.directive and _binds_the_regulated(doc, c):
+        return "quy định chung cho đối tượng áp dụng, không giao cho cơ quan"
+    if c.subject is not None or dated:
+        return None
+    if _RATE.search(doc.folded, c.main, c.end) or (s.normative and _benefit_rate(doc, c)):
+        return "định mức, mức chi hay mức hỗ trợ"
+    if _points_to_rules(doc, c):
+        return "dẫn chiếu quy định hoặc hướng dẫn đã có"
+    if _rule_for_a_case(doc, c, s):
+        return "quy định cho một trường hợp, không giao cho cơ quan"
+    return None
+
+
 def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Decision:
     barrier = _barrier(doc, c, s)
     if barrier:
         return _no(barrier)
     dated = any(d.date for d in deadlines)
-    if c.explicit is None and c.subject is None and not dated and \
-            (_RATE.search(doc.folded, c.main, c.end) or (s.normative and _benefit_rate(doc, c))):
-        return _no("định mức, mức chi hay mức hỗ trợ")
-    if c.explicit is None and c.subject is None and not dated and _points_to_rules(doc, c):
-        return _no("dẫn chiếu quy định hoặc hướng dẫn đã có")
-    if c.explicit is None and c.subject is None and not dated and _rule_for_a_case(doc, c, s):
-        return _no("quy định cho một trường hợp, không giao cho cơ quan")
+    rule = _rule_not_work(doc, c, s, dated)
+    if rule:
+        return _no(rule)
     if c.explicit is not None and not all(s.is_issuer(p.name) for p in c.explicit.lead):
         return _yes("giao việc cho cơ quan được nêu tên", 0.95)
     if c.subject is not None:
@@ -187,6 +203,24 @@ def classify(doc: Doc, c: Clause, s: Setting, deadlines: list[Deadline]) -> Deci
     if c.imperative:
         return _imperative_decision(c, s, dated)
     return _nominal_decision(doc, c, s, dated, deadlines)
+
+
+def _binds_the_regulated(doc: Doc, c: Clause) -> bool:
+    """`Hộ kinh doanh, cá nhân kinh doanh có doanh thu … thì phải áp dụng hóa đơn điện tử`, `Trường
+    hợp doanh nghiệp mới thành lập … thì doanh nghiệp thực hiện kê khai`, `Tổ chức sử dụng đất trưng
+    dụng phải phục hồi lại đất`: in a normative text, what the persons and firms it regulates must do
+    (`phải`) or do in a case (`Trường hợp … thì`) is a rule for whoever falls under it; no body is
+    handed the work. A step of a procedure they follow (`Doanh nghiệp gửi hồ sơ đến …`) is left to
+    the rest of the rules."""
+    f, reg = doc.folded, doc.lexicon.regulated_re
+    if "obligation" not in c.marks and c.prefix != "condition":
+        return False
+    if c.subject is not None and not all(reg.match(fold(n)) for n in c.subject.names):
+        return False
+    if reg.match(f, c.main):
+        return True
+    case = doc.lexicon.opens("condition", f, c.body)
+    return c.prefix == "condition" and case is not None and reg.match(f, case.end()) is not None
 
 
 def _subject_decision(c: Clause, s: Setting, dated: bool) -> Decision:

@@ -45,6 +45,7 @@ class Lexicon:
     written_heads: frozenset[str]   # heads and roles as written with diacritics (lower case)
     agent_re: re.Pattern         # what a collective opens with ("các địa phương", "các chủ ...")
     listed_re: re.Pattern        # a collective that takes a list's "các" ("các Bộ, ngành, địa phương")
+    regulated_re: re.Pattern     # persons and firms a normative text binds by rule ("hộ kinh doanh")
     verbs_written: dict[str, frozenset[str]]  # verbs of one syllable others share, as written
     plain_homographs: dict[str, dict[str, frozenset[str]]]   # folded compounds holding another word
     generic_re: re.Pattern       # "các đơn vị": the addressees in general
@@ -111,6 +112,7 @@ def load() -> Lexicon:
         written_heads=frozenset(unicodedata.normalize("NFC", w) for w in b["heads"] + b["roles"]),
         agent_re=re.compile(alternation(fold(w) for w in b["agents"])),
         listed_re=re.compile(alternation(fold(w) for w in b["listed"])),
+        regulated_re=re.compile(r"\s*(?:cac\s+|moi\s+|nhung\s+)?" + alternation(fold(w) for w in b["regulated"])),
         verbs_written={k: frozenset(v) for k, v in d["verbs_written"].items() if not k.startswith("_")},
         plain_homographs={k: {side: frozenset(words) for side, words in v.items()}
                           for k, v in d["plain_homographs"].items() if not k.startswith("_")},

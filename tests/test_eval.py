@@ -133,7 +133,7 @@ def test_dev8_holds_what_it_reached_since_it_was_seen():
     for v in (None, "stripped", "ocr_eng"):
         r = score_set(CORPUS, "dev8", v)
         assert r["task_r"] >= 0.95 and r["lead_acc"] >= 0.95 and min(r["header"].values()) >= 0.95
-    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.75 and score_set(CORPUS, "dev8", "stripped")["task_p"] >= 0.65
+    assert score_set(CORPUS, "dev8", None)["task_p"] >= 0.88 and score_set(CORPUS, "dev8", "stripped")["task_p"] >= 0.80
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_dev9_holds_what_it_reached_since_it_was_seen(dev9):
     for v in ("clean", "stripped"):
         assert dev9[v]["task_f1"] >= 0.95 and dev9[v]["lead_acc"] >= 0.88 and dev9[v]["deadline_f1"] >= 0.90
     assert min(dev9["clean"]["header"].values()) >= 0.95
-    assert dev9["ocr_eng"]["task_f1"] >= 0.84 and dev9["ocr_eng"]["lead_acc"] >= 0.74
+    assert dev9["ocr_eng"]["task_f1"] >= 0.91 and dev9["ocr_eng"]["lead_acc"] >= 0.83 and dev9["ocr_eng"]["deadline_f1"] >= 0.87
 
 
 @pytest.fixture(scope="module")
@@ -208,4 +208,20 @@ def test_dev13_holds_what_it_reached_when_it_was_seen(dev13):
     for v in ("clean", "stripped"):
         assert dev13[v]["task_f1"] >= 0.84 and dev13[v]["lead_acc"] >= 0.83 and dev13[v]["deadline_f1"] >= 0.85
     assert min(dev13["clean"]["header"].values()) >= 0.95
-    assert dev13["ocr_eng"]["task_f1"] >= 0.72 and dev13["ocr_eng"]["lead_acc"] >= 0.68
+    assert dev13["ocr_eng"]["task_f1"] >= 0.76 and dev13["ocr_eng"]["lead_acc"] >= 0.68
+
+
+@pytest.fixture(scope="module")
+def dev14():
+    return {v: score_set(CORPUS, "dev14", None if v == "clean" else v) for v in ("clean", "stripped", "ocr_eng")}
+
+
+def test_dev14_holds_what_it_reached_when_it_was_seen(dev14):
+    """dev14 (a Government action programme with four appendix tables and a short resolution, 236
+    required tasks) was annotated blind and scored once on 2026-12-06 (F1 .98, lead .85, (lead,
+    date) F1 .53; OCR F1 .30 on 9fbb2c4); tuned on since: a time column before the lead column,
+    numbered lead cells, a header whose `TT` OCR lost."""
+    for v in ("clean", "stripped"):
+        assert dev14[v]["task_f1"] >= 0.95 and dev14[v]["lead_acc"] >= 0.88 and dev14[v]["obligation_f1"] >= 0.94
+    assert min(dev14["clean"]["header"].values()) >= 0.95
+    assert dev14["ocr_eng"]["task_f1"] >= 0.94 and dev14["ocr_eng"]["obligation_f1"] >= 0.87

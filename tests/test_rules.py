@@ -1217,3 +1217,8 @@ def test_what_a_regulated_firm_does_in_a_case_is_a_rule():
 def test_a_letter_that_asks_firms_to_act_gives_them_a_task():
     t = only("Các doanh nghiệp trên địa bàn phải hoàn thành kê khai trước ngày 20/01/2027.")
     assert [d.date for d in t.deadlines] == ["2027-01-20"]
+
+
+def test_compulsory_social_insurance_is_no_obligation():
+    # "bảo hiểm xã hội bắt buộc" names the insurance; a statement about it asks nothing
+    assert tasks("Số người tham gia bảo hiểm xã hội bắt buộc năm 2026 tăng 5% so với năm 2025.") == []

@@ -52,7 +52,8 @@ def is_column_header(line: str) -> bool:
     """A task table's column title (`Cơ quan phối hợp`, `Thời gian hoàn thành`), on one line or broken over several."""
     if len(line) > 40:
         return False        # the longest title, `Thời gian hoàn thành`, with its line breaks
-    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", " ", fold(line))).strip()
+    # OCR reads the i of PHỐI and THỜI as `!` or `|`: `CO QUAN PHO! HOP`, `THO! HAN`
+    f = re.sub(r"\s+", " ", re.sub(r"[^a-z ]+", " ", fold(line).replace("!", "i").replace("|", "i"))).strip()
     return bool(f) and f in _HEADER_WORDS
 
 
@@ -101,7 +102,10 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
     tables = []
     i = 0
     while i < len(lines):
-        if _numbers_column(lines[i][2], doc.ocr):
+        opens = _numbers_column(lines[i][2], doc.ocr)
+        if not opens and doc.ocr and _titles_without_number_column(lines, i):
+            opens, i = True, i - 1      # `TT` read as noise (`aes`): the header opens at the titles
+        if opens:
             j, known = _skip_header(lines, i, doc.ocr)
             if known >= 3:
                 # rows numbered under their group (1.1, 1.2) only where a column names who leads:
@@ -114,6 +118,15 @@ def find_line_tables(doc: Doc, start: int, end: int) -> list[tuple[int, int, lis
                 continue
         i += 1
     return tables
+
+
+def _titles_without_number_column(lines, i: int) -> bool:
+    """Line i opens a run of column titles (three or more in the next eight lines, one of them who
+    leads) after a line that is no title: a header whose `TT` OCR could not read."""
+    if i == 0 or not is_column_header(lines[i][2]) or is_column_header(lines[i - 1][2]):
+        return False
+    titles = [ln for _s, _e, ln in lines[i:i + 8] if is_column_header(ln)]
+    return len(titles) >= 3 and any(_LEAD_HEADER.search(fold(ln)) for ln in titles)
 
 
 def _skip_header(lines, i, ocr: bool = False, expected: int = 1):
@@ -171,11 +184,23 @@ def _is_footnote(m: re.Match | None, line: str, num: _Numbering) -> bool:
         and (m.group("rest") or "")[:1].isupper()
 
 
-def _opens_row(m: re.Match | None, num: _Numbering) -> bool:
+def _opens_row(m: re.Match | None, num: _Numbering, first: bool) -> bool:
+    """The line opens the next row. The first row of a table may have any number (`first`, checked
+    by the caller): where OCR lost the header on the table's first page, the table is found at the
+    next page's header."""
     if m is None or (m.group("rest") or "")[:1].isdigit():
         return False
     n = int(m.group("n"))
-    return n in (num.expected, num.expected + 1) or (num.in_group and n == 1)
+    return n in (num.expected, num.expected + 1) or (num.in_group and n == 1) or first
+
+
+def _numbering_goes_on(lines, k: int, n: int) -> bool:
+    """The row numbered n + 1 opens within the next lines: n numbers rows, not amounts in a cell."""
+    for _s, _e, ln in lines[k + 1:k + 80]:
+        m = _ROW_START.match(ln)
+        if m and int(m.group("n")) == n + 1:
+            return True
+    return False
 
 
 def _repeated_header(lines, k: int, ocr: bool) -> bool:
@@ -209,7 +234,8 @@ def _collect_rows(lines, j, sub_rows: bool, ocr: bool = False):
         m = _ROW_START.match(line)
         if _is_footnote(m, line, num):
             continue
-        if m and _opens_row(m, num):
+        first = not rows and ocr and m is not None and _numbering_goes_on(lines, k - 1, int(m.group("n")))
+        if m and _opens_row(m, num, first):
             rows.append(_Row(s, e, [(s, e, line)]))
             num.expected, num.in_group, num.last_int = int(m.group("n")) + 1, False, rows[-1]
         elif rows and not num.in_group:
@@ -218,36 +244,131 @@ def _collect_rows(lines, j, sub_rows: bool, ocr: bool = False):
     return rows, k
 
 
-def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
-    text = doc.text
+def _body_lines(row: _Row) -> list[tuple[int, int, str]]:
+    """The row's lines past its number (`12 Rà soát …`: the words after the number open the task)."""
     first = _ROW_START.match(row.lines[0][2]) or _SUB_ROW.match(row.lines[0][2])
     body_lines = row.lines[1:]
     if first and first.group("rest"):
         off = row.lines[0][0] + first.start("rest")
         body_lines = [(off, row.lines[0][1], first.group("rest"))] + body_lines
+    return body_lines
+
+
+def _merged(first: list[Deadline], more: list[Deadline]) -> list[Deadline]:
+    return first + [d for d in more if not any(x.date == d.date for x in first)]
+
+
+@dataclass
+class _LeadCells:
+    name_end: int               # the line where the task's name ends and the lead cell opens
+    chained: list[Found]        # the names of the lead cell and those listed after it
+    numbered: tuple[list[str], int] | None = None   # a numbered lead cell's bodies and its end
+
+
+def _lead_cells(doc: Doc, body_lines: list[tuple[int, int, str]], found: list[Found], row_end: int) -> _LeadCells:
+    """Where the lead cell opens: at a name the gazetteer knows that fills a cell, an unnamed body
+    before it, or a lead cell that numbers its bodies."""
+    line_starts = {s + (len(ln) - len(ln.lstrip())): i for i, (s, _e, ln) in enumerate(body_lines)}
+    cell_agencies = _cell_agencies(doc, found, body_lines, line_starts, row_end)
+    # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
+    cells = _LeadCells(line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines),
+                       [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])])
+    # a name the gazetteer knows at a line's start opens a cell: an unnamed body before it ends there
+    cell_ends = sorted(f.start for f in found if f.start in line_starts) + [row_end]
+    unnamed = _unnamed_lead_cell(doc, body_lines, cells.name_end, cell_ends)
+    if unnamed is not None:
+        cells.name_end, phrases, stop = unnamed
+        cells.chained = [Found(p.start, p.end, p.name, "body") for p in phrases] + [f for f in found if f.start >= stop]
+    numbered = _numbered_lead_cell(doc, body_lines, cells.name_end)
+    if numbered is not None:
+        # `1. Bộ Tài chính tổng kết … / 2. Bộ Tư pháp … tham mưu …`: each item's body leads its part
+        cells.name_end, lead, cell_end = numbered
+        cells.chained = [f for f in found if f.start >= cell_end]
+        cells.numbered = (lead, cell_end)
+    return cells
+
+
+def row_task(doc: Doc, row: _Row, ctx: Context) -> Task | None:
+    text = doc.text
+    body_lines = _body_lines(row)
     if not body_lines:
         return None
     found = doc.agencies_in(body_lines[0][0], row.end)
-    line_starts = {s + (len(ln) - len(ln.lstrip())): i for i, (s, _e, ln) in enumerate(body_lines)}
-    cell_agencies = _cell_agencies(doc, found, body_lines, line_starts, row.end)
-    # chained agencies of one cell: "Các bộ, ngành,\nUBND tỉnh, thành phố"
-    chained = [f for f in found if any(f.start >= c.start for c in cell_agencies[:1])]
-    name_end = line_starts[cell_agencies[0].start] if cell_agencies else len(body_lines)
-    # a name the gazetteer knows at a line's start opens a cell: an unnamed body before it ends there
-    cell_ends = sorted(f.start for f in found if f.start in line_starts) + [row.end]
-    unnamed = _unnamed_lead_cell(doc, body_lines, name_end, cell_ends)
-    if unnamed is not None:
-        name_end, phrases, stop = unnamed
-        chained = [Found(p.start, p.end, p.name, "body") for p in phrases] + [f for f in found if f.start >= stop]
-    name_span = (body_lines[0][0], body_lines[name_end - 1][1])
-    lead, support, last_end = _lead_and_support(text, chained)
+    cells = _lead_cells(doc, body_lines, found, row.end)
+    name_end = cells.name_end
+    time_at = _time_cell_before_lead(doc, body_lines, name_end)
+    lead_time = _tail_deadlines(doc, body_lines[time_at][0], body_lines[name_end - 1][1], ctx) if time_at else []
+    name_span = (body_lines[0][0], body_lines[(time_at or name_end) - 1][1])
+    lead, support, last_end = _lead_and_support(text, cells.chained)
+    if cells.numbered is not None:
+        numbered_lead, cell_end = cells.numbered
+        # the support cell after it, named or not (`Các địa phương và cơ quan, đơn vị liên quan`)
+        after = next((s for s, _e, _ln in body_lines if s > cell_end), None)
+        phrases, stop = noun_phrases(doc, after, row.end) if after is not None else ([], cell_end)
+        named = [p.name for p in phrases if p.kind in ("body", "collective")]
+        lead, support = numbered_lead, [n for n in named or lead if n not in numbered_lead]
+        lead_time = _merged(lead_time, _tail_deadlines(doc, body_lines[name_end][0], cell_end, ctx))
+        last_end = max(last_end or cell_end, stop if named else cell_end)
     tail_from = len(body_lines)
     if last_end is not None:
         tail_from = next((i for i, (s, _e, _ln) in enumerate(body_lines) if s >= last_end), len(body_lines))
     tail = body_lines[tail_from:]
-    deadlines = _tail_deadlines(doc, tail[0][0], tail[-1][1], ctx) if tail else []
+    deadlines = _merged(lead_time, _tail_deadlines(doc, tail[0][0], tail[-1][1], ctx) if tail else [])
     span = (name_span[0], row.end)
     return Task(collapse(text[span[0]:span[1]]), span, lead, support, deadlines)
+
+
+# a time cell standing alone on its line: `Tháng 12/2026`, `Quý IV/2026`, `Năm 2026`, `2026 - 2027`,
+# `Quý II/2026 và` (its cell wrapping on)
+_TIME_CELL = re.compile(r"\s*(?:trong\s+|truoc\s+|den\s+)?(?:(?:thang|quy)\s+[0-9ivx]{1,4}\s*/?\s*20\d\d|nam\s+20\d\d|20\d\d(?:\s*[-–]\s*20\d\d)?)"
+                        r"\s*(?:va|,)?\s*$")
+
+
+_CELL_ITEM = re.compile(r"[ \t]*(?P<n>\d{1,2})[.)][ \t]+")
+
+
+def _opens_with_body(doc: Doc, line: tuple[int, int, str]) -> bool:
+    s, e, ln = line
+    at = s + len(ln) - len(ln.lstrip())
+    phrases, _stop = noun_phrases(doc, at, e)
+    return bool(phrases) and phrases[0].start == at and phrases[0].kind in ("body", "collective")
+
+
+def _numbered_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: int) -> tuple[int, list[str], int] | None:
+    """A lead cell that numbers its bodies and their parts (`1. Bộ Tài chính tổng kết …` / `2. Bộ Tư
+    pháp, các bộ, cơ quan tham mưu …`), after the task's first line and before the first cell the
+    gazetteer opens: (its first line, the bodies, where the cell ends)."""
+    for i in range(1, min(upto + 1, len(body_lines))):
+        m = _CELL_ITEM.match(body_lines[i][2])
+        if m is None or m.group("n") != "1":
+            continue
+        lead: list[str] = []
+        k, expected = i, 1
+        while k < len(body_lines):
+            m = _CELL_ITEM.match(body_lines[k][2])
+            if m is not None and int(m.group("n")) == expected:
+                at = body_lines[k][0] + m.end()
+                phrases, _stop = noun_phrases(doc, at, body_lines[k][1])
+                if not phrases or phrases[0].start != at or phrases[0].kind not in ("body", "collective"):
+                    break
+                lead += [p.name for p in phrases if p.kind in ("body", "collective") and p.name not in lead]
+                expected += 1
+            elif _opens_with_body(doc, body_lines[k]) and not dangles(body_lines[k - 1][2]):
+                break           # a body opens the line: the next cell
+            k += 1
+        if expected > 1:
+            return i, lead, body_lines[k - 1][1]
+    return None
+
+
+def _time_cell_before_lead(doc: Doc, body_lines: list[tuple[int, int, str]], name_end: int) -> int | None:
+    """A table whose time column stands before its lead column (`TT / Nhiệm vụ / Thời hạn / Cơ quan chủ
+    trì`): the line after the task's first that is a time cell alone, where the name ends."""
+    for i in range(1, name_end):
+        s, e, _ln = body_lines[i]
+        if _TIME_CELL.fullmatch(doc.folded, s, e) and not dangles(body_lines[i - 1][2]):
+            return i
+    return None
 
 
 def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: int,
@@ -268,6 +389,19 @@ def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: i
     return None
 
 
+def _next_cell_on_line(doc: Doc, pos: int, end: int) -> bool:
+    """`Bộ Nông nghiệp và Môi trường Các bộ, cơ quan, địa`: the next cell's bodies follow the name on
+    its line, after a space and a capital (two cells a PDF's text put on one line)."""
+    m = re.compile(r"[ \t]+(?=[A-ZĐÀ-Ỹ])").match(doc.text, pos, end)
+    if m is None:
+        return False
+    phrases, _stop = noun_phrases(doc, m.end(), min(end, m.end() + 120))
+    return bool(phrases) and phrases[0].start == m.end() and phrases[0].kind in ("body", "collective")
+
+
+_TAKES_LEAD = re.compile(r"[ \t]*(?:chu tri|lam dau moi|dau moi)(?![0-9a-z])")
+
+
 def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int, str]],
                    line_starts: dict[int, int], row_end: int) -> list[Found]:
     """Agencies that fill a cell of their own. A cell may wrap over lines and holds a name by
@@ -275,9 +409,11 @@ def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int
     text = doc.text
 
     def ends_cell(f: Found) -> bool:
-        # the name, a remark in brackets after it ("Bộ Tư pháp (đối với ...)"), then the line ends
+        # the name, a remark in brackets after it ("Bộ Tư pháp (đối với ...)"), then the line ends;
+        # or the name taking the lead in words (`Bộ Tư pháp chủ trì hướng dẫn, / tổng hợp, báo cáo`)
         m = re.compile(r"(?:\s*\([^()]{0,200}\))?[ \t,;]*(?:\n|$)").match(text, f.end, row_end)
-        return bool(m) or f.end >= row_end
+        return bool(m) or f.end >= row_end or bool(_TAKES_LEAD.match(doc.folded, f.end, row_end)) \
+            or _next_cell_on_line(doc, f.end, row_end)
 
     def chain_ends_cell(i: int) -> bool:
         # "Các bộ, cơ quan / ngang bộ, UBND / tỉnh, thành phố": names listed on from one

@@ -158,7 +158,7 @@ class Walker:
         for i, b in enumerate(bl):
             if any(s <= b.start < e for s, e in self.skip):
                 continue
-            if self._in_table(b):
+            if self._in_table(b) or (i and self._title_goes_on(bl[i - 1], b)):
                 continue
             self._block(b, bl[i + 1] if i + 1 < len(bl) else None)
             if i in opens and opens[i] not in self.tables_done:
@@ -166,6 +166,16 @@ class Walker:
                 self.tables_done.add(opens[i])
                 self._line_table(self.tables[opens[i]][2])
         return [d.task for d in sorted(self.drafts, key=lambda d: d.task.span)]
+
+    def _title_goes_on(self, prev: Block, b: Block) -> bool:
+        """`II. NHIỆM VỤ, GIẢI PHÁP … KINH TẾ - XÃ` / `HỘI 5 NĂM 2026 - 2030`: a title in capitals
+        wrapped onto a second line, no heading of its own (nor the body `Hội …`)."""
+        text = self.doc.text
+        title, line = text[prev.start:prev.end], text[b.start:b.end]
+        return prev.marker is not None and b.kind == "plain" and len(prev.lines) == 1 and len(b.lines) == 1 \
+            and not text[prev.end:b.start].strip() and text.count("\n", prev.end, b.start) == 1 \
+            and is_heading(title) and is_heading(line) and len(line.split()) >= 2 \
+            and not title.rstrip().endswith((".", ":", ";"))
 
     def _block(self, b: Block, nxt: Block | None) -> None:
         doc = self.doc

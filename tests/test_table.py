@@ -92,3 +92,15 @@ def test_two_cells_on_one_line_split_at_the_second_bodys_capital():
 def test_a_title_in_capitals_wrapped_onto_a_second_line_names_no_body():
     # "II. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU PHÁT TRIỂN KINH TẾ - XÃ / HỘI 5 NĂM 2026 - 2030" is one title
     assert not any(name.startswith("Hội 5") for t in corpus_doc("dev14/001.txt").tasks for name in t.lead)
+
+
+def test_a_lead_cell_that_says_what_its_bodies_do_names_them():
+    # dev14/001: "Bộ Nội vụ, Bộ Tài chính nghiên / cứu, hoàn thiện" before the support cell
+    t = next(t for t in corpus_doc("dev14/001.txt").tasks if t.text.startswith("Hoàn thiện pháp luật trong lĩnh vực bảo hiểm xã hội"))
+    assert t.lead == ["Bộ Nội vụ", "Bộ Tài chính"]
+
+
+def test_a_lead_cell_listing_ministries_after_cac_bo_names_each():
+    # "Các Bộ: Tài chính, Nông nghiệp / và Môi trường, Xây dựng, Công / an, Quốc phòng theo chức năng, ..."
+    t = next(t for t in corpus_doc("dev14/001.txt").tasks if t.text.startswith("Hoàn thiện pháp luật để xử lý triệt để tài sản công"))
+    assert t.lead == ["Bộ Tài chính", "Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng", "Bộ Công an", "Bộ Quốc phòng"]

@@ -384,7 +384,7 @@ def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: i
         end = next(c for c in cell_ends if c > at)
         phrases, stop = noun_phrases(doc, at, end)
         if phrases and all(p.kind in ("body", "collective") for p in phrases) and \
-                re.match(r"[ \t,;.]*(?:\n|$)", doc.text[stop:end]):
+                (re.match(r"[ \t,;.]*(?:\n|$)", doc.text[stop:end]) or (len(phrases) > 1 and _takes_lead(doc, stop, end))):
             return i, phrases, stop
     return None
 
@@ -399,7 +399,13 @@ def _next_cell_on_line(doc: Doc, pos: int, end: int) -> bool:
     return bool(phrases) and phrases[0].start == m.end() and phrases[0].kind in ("body", "collective")
 
 
-_TAKES_LEAD = re.compile(r"[ \t]*(?:chu tri|lam dau moi|dau moi)(?![0-9a-z])")
+_TAKES_LEAD = re.compile(r"[ \t]*(?:chu tri|lam dau moi|dau moi|theo chuc nang)(?![0-9a-z])")
+
+
+def _takes_lead(doc: Doc, pos: int, end: int) -> bool:
+    """After the names of a lead cell, what they do in words: `Bộ Tư pháp chủ trì hướng dẫn`, `Bộ Nội
+    vụ, Bộ Tài chính nghiên / cứu, hoàn thiện`, `Các Bộ: Tài chính, … theo chức năng, nhiệm vụ …`."""
+    return bool(_TAKES_LEAD.match(doc.folded, pos, end)) or bool(doc.lexicon.agency_verb_re.match(doc.folded, pos, end))
 
 
 def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int, str]],
@@ -412,8 +418,7 @@ def _cell_agencies(doc: Doc, found: list[Found], body_lines: list[tuple[int, int
         # the name, a remark in brackets after it ("Bộ Tư pháp (đối với ...)"), then the line ends;
         # or the name taking the lead in words (`Bộ Tư pháp chủ trì hướng dẫn, / tổng hợp, báo cáo`)
         m = re.compile(r"(?:\s*\([^()]{0,200}\))?[ \t,;]*(?:\n|$)").match(text, f.end, row_end)
-        return bool(m) or f.end >= row_end or bool(_TAKES_LEAD.match(doc.folded, f.end, row_end)) \
-            or _next_cell_on_line(doc, f.end, row_end)
+        return bool(m) or f.end >= row_end or _takes_lead(doc, f.end, row_end) or _next_cell_on_line(doc, f.end, row_end)
 
     def chain_ends_cell(i: int) -> bool:
         # "Các bộ, cơ quan / ngang bộ, UBND / tỉnh, thành phố": names listed on from one

@@ -120,6 +120,19 @@ def test_time_column_values(text, expected):
     assert [d.date for d in got] == [expected]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Quy 11/2026", "2026-06-30"), ("Quy 111/2026", "2026-09-30"), ("Quy 1V/2026", "2026-12-31"), ("Quy l/2026", "2026-03-31"),
+])
+def test_a_quarters_numeral_read_by_ocr_with_the_glyphs_of_one(text, expected):
+    # dev14/001 as OCR without Vietnamese reads it: "Quy 11/2026" for "Quý II/2026" (written for the test: the other three)
+    got = find_deadlines(text, fold(text), date(2026, 4, 6), time_cell=True)
+    assert [d.date for d in got] == [expected]
+
+
+def test_a_quarter_no_calendar_has_is_no_date():
+    assert dates("Quý 12/2026", issued=date(2026, 4, 6)) == []
+
+
 @pytest.mark.parametrize("day, issued, first", [(25, date(2013, 11, 15), "2013-11-25"), (25, date(2013, 11, 26), "2013-12-25"),
                                                 (30, date(2014, 1, 31), "2014-03-30")])
 def test_a_day_of_every_month_is_first_due_on_that_day_after_issue(day, issued, first):

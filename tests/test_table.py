@@ -104,3 +104,9 @@ def test_a_lead_cell_listing_ministries_after_cac_bo_names_each():
     # "Các Bộ: Tài chính, Nông nghiệp / và Môi trường, Xây dựng, Công / an, Quốc phòng theo chức năng, ..."
     t = next(t for t in corpus_doc("dev14/001.txt").tasks if t.text.startswith("Hoàn thiện pháp luật để xử lý triệt để tài sản công"))
     assert t.lead == ["Bộ Tài chính", "Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng", "Bộ Công an", "Bộ Quốc phòng"]
+
+
+def test_a_time_cell_whose_quarter_ocr_read_as_eleven_is_no_body():
+    # dev14/001 as OCR reads it: "Quy 11/2026" (Quý II/2026) between the task and "B6 Néng nghiép va Mai trudng"
+    tasks = corpus_doc("dev14-variants/ocr_eng/001.txt").tasks
+    assert not any(name.startswith("Quy 11") for t in tasks for name in t.lead)

@@ -56,7 +56,8 @@ MONTH_RE = re.compile(rf"(?<!\d\s)\b(?:trong\s+|tr[u][a-z0-9]{{1,3}}\s+|den het\
 # a time cell may list months of one year ("Tháng 11, 12/2013"): the last one ends it
 CELL_MONTH_RE = re.compile(rf"\b{_THANG}\s+(?:\d{{1,2}}\s*(?:,|va|-|–)\s*)*(?P<m>\d{{1,2}})\s*(?:/|{_NAM})\s*(?P<y>\d{{4}})")
 CELL_YEAR_RE = re.compile(rf"(?:^|\b{_NAM}\s+|[\s(])(?P<y>20\d\d)(?![\d/\-–]|\s*[-–]\s*\d)")
-QUARTER_RE = re.compile(rf"\bqu[yi]\s+(?P<q>iv|iii|ii|i|[1-4])\b\s*(?:/|{_NAM}|-)\s*(?P<y>\d{{4}})")
+# the quarter's numeral as OCR reads its I with the glyphs of 1 (`Quy 11/2026` for Quý II/2026)
+QUARTER_RE = re.compile(rf"\bqu[yi]\s+(?P<q>[1l]{{2,3}}|[1l]v|iv|iii|ii|i|l|[1-4])\b\s*(?:/|{_NAM}|-)\s*(?P<y>\d{{4}})")
 HALF_RE = re.compile(rf"\b6 {_THANG} (?P<which>dau|cuoi) {_NAM}(?: (?P<y>\d{{4}}))?")
 RELATIVE_RE = re.compile(
     rf"\b(?:trong\s+(?:th[o0][a-z0-9]?i h[a-z0-9]n\s+|v[o0]ng\s+)?|ch[a-z0-9]m nh[a-z0-9]t\s+(?:l[a-z0-9]\s+)?|sau\s+|kh[o0]ng qu[a-z0-9]\s+)"
@@ -266,7 +267,7 @@ def parse_period_end(folded: str, ctx: Context) -> list[Deadline]:
             out.append(Deadline(_last_day(y, mo).isoformat(), "", "period_end", None, m.span()))
     for m in QUARTER_RE.finditer(folded):
         q = m.group("q")
-        qn = int(q) if q.isdigit() else _ROMAN[q]
+        qn = int(q) if q in "1234" else _ROMAN[q.replace("1", "i").replace("l", "i")]
         out.append(Deadline(_last_day(int(m.group("y")), qn * 3).isoformat(), "", "period_end", None, m.span()))
     for m in HALF_RE.finditer(folded):
         half_year = int(m.group("y")) if m.group("y") else ctx.year

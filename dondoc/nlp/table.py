@@ -169,13 +169,17 @@ class _Numbering:
         return True
 
 
-def _one_follows(lines, k: int) -> bool:
-    """The row numbered 1 opens within the next few lines."""
-    for _s, _e, ln in lines[k + 1:k + 8]:
+def _row_numbers_after(lines, k: int, span: int):
+    """The numbers of the rows that open in the `span` lines after line k."""
+    for _s, _e, ln in lines[k + 1:k + 1 + span]:
         m = _ROW_START.match(ln)
         if m:
-            return m.group("n") == "1"
-    return False
+            yield int(m.group("n"))
+
+
+def _one_follows(lines, k: int) -> bool:
+    """The row numbered 1 opens next, within a few lines."""
+    return next(_row_numbers_after(lines, k, 7), None) == 1
 
 
 def _is_footnote(m: re.Match | None, line: str, num: _Numbering) -> bool:
@@ -196,11 +200,7 @@ def _opens_row(m: re.Match | None, num: _Numbering, first: bool) -> bool:
 
 def _numbering_goes_on(lines, k: int, n: int) -> bool:
     """The row numbered n + 1 opens within the next lines: n numbers rows, not amounts in a cell."""
-    for _s, _e, ln in lines[k + 1:k + 80]:
-        m = _ROW_START.match(ln)
-        if m and int(m.group("n")) == n + 1:
-            return True
-    return False
+    return n + 1 in _row_numbers_after(lines, k, 79)
 
 
 def _repeated_header(lines, k: int, ocr: bool) -> bool:
@@ -327,11 +327,17 @@ _TIME_CELL = re.compile(r"\s*(?:trong\s+|truoc\s+|den\s+)?(?:(?:thang|quy)\s+[0-
 _CELL_ITEM = re.compile(r"[ \t]*(?P<n>\d{1,2})[.)][ \t]+")
 
 
+def _bodies_at(doc: Doc, at: int, end: int) -> list[Phrase]:
+    """The bodies (named or collective) listed from `at`, when one opens right there."""
+    phrases, _stop = noun_phrases(doc, at, end)
+    if not phrases or phrases[0].start != at or phrases[0].kind not in ("body", "collective"):
+        return []
+    return [p for p in phrases if p.kind in ("body", "collective")]
+
+
 def _opens_with_body(doc: Doc, line: tuple[int, int, str]) -> bool:
     s, e, ln = line
-    at = s + len(ln) - len(ln.lstrip())
-    phrases, _stop = noun_phrases(doc, at, e)
-    return bool(phrases) and phrases[0].start == at and phrases[0].kind in ("body", "collective")
+    return bool(_bodies_at(doc, s + len(ln) - len(ln.lstrip()), e))
 
 
 def _numbered_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: int) -> tuple[int, list[str], int] | None:
@@ -347,11 +353,10 @@ def _numbered_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: 
         while k < len(body_lines):
             m = _CELL_ITEM.match(body_lines[k][2])
             if m is not None and int(m.group("n")) == expected:
-                at = body_lines[k][0] + m.end()
-                phrases, _stop = noun_phrases(doc, at, body_lines[k][1])
-                if not phrases or phrases[0].start != at or phrases[0].kind not in ("body", "collective"):
+                bodies = _bodies_at(doc, body_lines[k][0] + m.end(), body_lines[k][1])
+                if not bodies:
                     break
-                lead += [p.name for p in phrases if p.kind in ("body", "collective") and p.name not in lead]
+                lead += [p.name for p in bodies if p.name not in lead]
                 expected += 1
             elif _opens_with_body(doc, body_lines[k]) and not dangles(body_lines[k - 1][2]):
                 break           # a body opens the line: the next cell
@@ -389,14 +394,14 @@ def _unnamed_lead_cell(doc: Doc, body_lines: list[tuple[int, int, str]], upto: i
     return None
 
 
+_SPACE_CAPITAL = re.compile(r"[ \t]+(?=[A-ZĐÀ-Ỹ])")
+
+
 def _next_cell_on_line(doc: Doc, pos: int, end: int) -> bool:
     """`Bộ Nông nghiệp và Môi trường Các bộ, cơ quan, địa`: the next cell's bodies follow the name on
     its line, after a space and a capital (two cells a PDF's text put on one line)."""
-    m = re.compile(r"[ \t]+(?=[A-ZĐÀ-Ỹ])").match(doc.text, pos, end)
-    if m is None:
-        return False
-    phrases, _stop = noun_phrases(doc, m.end(), min(end, m.end() + 120))
-    return bool(phrases) and phrases[0].start == m.end() and phrases[0].kind in ("body", "collective")
+    m = _SPACE_CAPITAL.match(doc.text, pos, end)
+    return m is not None and bool(_bodies_at(doc, m.end(), min(end, m.end() + 120)))
 
 
 _TAKES_LEAD = re.compile(r"[ \t]*(?:chu tri|lam dau moi|dau moi|theo chuc nang)(?![0-9a-z])")
